@@ -1,0 +1,285 @@
+//! The document model: one typed, read-only description of the whole book.
+//!
+//! Built once by [`crate::book::load`] from `book.toml`, the Markdown sections and their pictures,
+//! then handed to every writer. No writer reads a source file again: everything a writer needs
+//! (image bytes included) is here. Plain data, no I/O.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Where something came from: a file relative to the book folder, and a 1-based line.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Span {
+    /// Path relative to the book folder, e.g. `01-jingkai.md`.
+    pub file: PathBuf,
+    /// 1-based line number; 0 when unknown.
+    pub line: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct Book {
+    /// The book folder (absolute, canonical).
+    pub root: PathBuf,
+    pub meta: Metadata,
+    pub sections: Vec<Section>,
+    pub pdf: PdfSettings,
+    pub fonts: FontSettings,
+    pub epub: EpubSettings,
+}
+
+#[derive(Debug, Clone)]
+pub struct Metadata {
+    pub title: String,
+    pub series: Option<String>,
+    pub editors: Vec<String>,
+    pub authors: Vec<String>,
+    /// BCP 47 tag, default `zh-CN`.
+    pub language: String,
+    /// Stable identifier: the user's, or `urn:bookpress:<hash of title>`.
+    pub identifier: String,
+    /// Seconds since the Unix epoch: `SOURCE_DATE_EPOCH` if set, else the build time.
+    pub modified_unix: i64,
+    /// File stem for outputs (`out/<name>.epub`), from the book folder's name.
+    pub name: String,
+    /// The user's cover picture, if `cover = "..."` was given.
+    pub cover: Option<Image>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Front matter such as the editor's note (编者按).
+    Preface,
+    Body,
+}
+
+#[derive(Debug, Clone)]
+pub struct Section {
+    /// Stable id usable as an XML id and a PDF destination name: `sec-1`, `sec-2`, ...
+    pub id: String,
+    /// The Markdown file, relative to the book folder.
+    pub source: PathBuf,
+    pub title: String,
+    pub author: Option<String>,
+    /// A label above the title (here: the district).
+    pub kicker: Option<String>,
+    pub role: Role,
+    /// The body, without the title heading when the title came from the first `#` heading.
+    pub blocks: Vec<Block>,
+    /// Footnote definitions of this section, in the order they are first referenced.
+    pub footnotes: Vec<Footnote>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum Block {
+    /// Levels 1-6 as written; the section title is not among them.
+    Heading { level: u8, id: String, content: Vec<Inline>, span: Span },
+    Paragraph { content: Vec<Inline>, span: Span },
+    Figure(Figure),
+    List { ordered: bool, start: u64, items: Vec<Vec<Block>>, span: Span },
+    Quote { blocks: Vec<Block>, span: Span },
+    Code { text: String, span: Span },
+    Table(Table),
+    Rule { span: Span },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    None,
+    Left,
+    Center,
+    Right,
+}
+
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub align: Vec<Align>,
+    /// Header cells.
+    pub head: Vec<Vec<Inline>>,
+    /// Body rows of cells.
+    pub rows: Vec<Vec<Vec<Inline>>>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum Inline {
+    /// Text exactly as it reads: soft breaks already resolved (CJK–CJK joined, otherwise a space).
+    Text(String),
+    Emph(Vec<Inline>),
+    Strong(Vec<Inline>),
+    Strike(Vec<Inline>),
+    Code(String),
+    /// `href` is either external (`https:`, `mailto:`) or an in-book target already resolved
+    /// to `#<section id>` / `#<heading id>`.
+    Link { href: String, content: Vec<Inline> },
+    /// Reference to footnote `number` (1-based within its section).
+    FootnoteRef { number: u32, id: String },
+    /// A hard line break.
+    LineBreak,
+    /// A picture inside running text (rare); shown at text height.
+    Image { image: Image, alt: String },
+}
+
+#[derive(Debug, Clone)]
+pub struct Footnote {
+    pub id: String,
+    /// 1-based within the section.
+    pub number: u32,
+    pub blocks: Vec<Block>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Figure {
+    /// 1-based, counted through the whole book: 图1, 图2, ...
+    pub number: u32,
+    /// `fig-1`, `fig-2`, ...
+    pub id: String,
+    pub caption: Vec<Inline>,
+    /// The image title, e.g. `受访者供图`.
+    pub credit: Option<String>,
+    pub image: Image,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageFormat {
+    Jpeg,
+    Png,
+    Gif,
+    Webp,
+}
+
+impl ImageFormat {
+    pub fn media_type(self) -> &'static str {
+        match self {
+            ImageFormat::Jpeg => "image/jpeg",
+            ImageFormat::Png => "image/png",
+            ImageFormat::Gif => "image/gif",
+            ImageFormat::Webp => "image/webp",
+        }
+    }
+    pub fn extension(self) -> &'static str {
+        match self {
+            ImageFormat::Jpeg => "jpg",
+            ImageFormat::Png => "png",
+            ImageFormat::Gif => "gif",
+            ImageFormat::Webp => "webp",
+        }
+    }
+}
+
+/// A picture, read and probed once. `data` is the file exactly as on disk.
+#[derive(Debug, Clone)]
+pub struct Image {
+    /// Path relative to the book folder with `/` separators, e.g. `images/fig1.jpg`.
+    pub path: String,
+    pub format: ImageFormat,
+    /// Pixel size as stored (before EXIF orientation).
+    pub width: u32,
+    pub height: u32,
+    /// EXIF orientation 1-8 (1 = as stored).
+    pub orientation: u8,
+    pub data: Arc<Vec<u8>>,
+}
+
+impl Image {
+    /// Pixel size as displayed, after EXIF orientation.
+    pub fn display_size(&self) -> (u32, u32) {
+        if (5..=8).contains(&self.orientation) {
+            (self.height, self.width)
+        } else {
+            (self.width, self.height)
+        }
+    }
+}
+
+/// A font file chosen in `book.toml` (or the bundled default).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FontFile {
+    /// Absolute path.
+    pub path: PathBuf,
+    /// Face index inside a TTC/OTC collection.
+    pub index: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct FontSettings {
+    pub body: FontFile,
+    pub heading: FontFile,
+    /// Tried in order for characters the body/heading face lacks.
+    pub fallback: Vec<FontFile>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kinsoku {
+    None,
+    Basic,
+    Gb,
+    Strict,
+}
+
+#[derive(Debug, Clone)]
+pub struct PdfSettings {
+    /// Page width and height in points.
+    pub page_width: f32,
+    pub page_height: f32,
+    /// Margins in points.
+    pub margin_top: f32,
+    pub margin_bottom: f32,
+    pub margin_inner: f32,
+    pub margin_outer: f32,
+    /// Body size in points (default 10.5).
+    pub font_size: f32,
+    /// Line height as a multiple of the font size (default 1.7).
+    pub line_height: f32,
+    pub kinsoku: Kinsoku,
+    /// Also write the imposed `-print.pdf` (saddle stitch).
+    pub impose: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct EpubSettings {
+    /// Embed a subset of the body font in the EPUB.
+    pub embed_font: bool,
+}
+
+impl Book {
+    /// All figures in reading order.
+    pub fn figures(&self) -> Vec<&Figure> {
+        fn walk<'a>(blocks: &'a [Block], out: &mut Vec<&'a Figure>) {
+            for b in blocks {
+                match b {
+                    Block::Figure(f) => out.push(f),
+                    Block::List { items, .. } => items.iter().for_each(|i| walk(i, out)),
+                    Block::Quote { blocks, .. } => walk(blocks, out),
+                    _ => {}
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for s in &self.sections {
+            walk(&s.blocks, &mut out);
+        }
+        out
+    }
+}
+
+/// The plain text of some inlines, as a reader would copy it.
+pub fn plain_text(inlines: &[Inline]) -> String {
+    let mut s = String::new();
+    push_plain(inlines, &mut s);
+    s
+}
+
+fn push_plain(inlines: &[Inline], s: &mut String) {
+    for i in inlines {
+        match i {
+            Inline::Text(t) | Inline::Code(t) => s.push_str(t),
+            Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) => push_plain(c, s),
+            Inline::Link { content, .. } => push_plain(content, s),
+            Inline::FootnoteRef { number, .. } => s.push_str(&number.to_string()),
+            Inline::LineBreak => s.push('\n'),
+            Inline::Image { alt, .. } => s.push_str(alt),
+        }
+    }
+}

@@ -1,0 +1,8 @@
+//! bookpress: compile a book folder of Chinese Markdown sections into an EPUB 3 and a PDF booklet.
+//!
+//! Data flows one way: [`book::load`] reads `book.toml`, the sections and their pictures into
+//! the [`book::model::Book`]; the EPUB writer and the PDF layout each take only that model.
+
+pub mod book;
+pub mod diag;
+pub mod typeset;
