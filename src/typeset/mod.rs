@@ -5,4 +5,5 @@
 //! writer draws (and the imposer replays).
 
 pub mod fonts;
+pub mod page;
 pub mod para;

@@ -1,0 +1,377 @@
+//! Drawing one laid-out [`Page`] onto a krilla [`Surface`] at an offset.
+//!
+//! The booklet writer calls [`draw_page`] once per page with offset (0, 0); the imposer calls it
+//! again for each page at its place on the sheet. Fonts and images are converted once and shared
+//! through [`Resources`], so krilla embeds each font and image once per output file.
+
+use crate::book::model::{self, ImageFormat};
+use crate::diag::{Diagnostic, Result};
+use crate::typeset::fonts::{FontId, FontSet};
+use crate::typeset::page::{
+    ArtifactKind, GlyphRun, ImageItem, Item, LinkItem, NodeId, Page, StructKind, StructNode,
+};
+use krilla::color::luma;
+use krilla::geom::{PathBuilder, Point, Size, Transform};
+use krilla::image::Image;
+use krilla::num::NormalizedF32;
+use krilla::paint::{Fill, FillRule, LineCap, Stroke};
+use krilla::surface::Surface;
+use krilla::tagging::{
+    Artifact, ArtifactType, ContentTag, Identifier, Node, SpanTag, Tag, TagGroup, TagKind,
+};
+use krilla::text::{Font, GlyphId, KrillaGlyph};
+use std::collections::HashMap;
+use std::num::NonZeroU16;
+
+/// Fonts and images converted for krilla, shared by all pages of one output file.
+pub struct Resources<'a> {
+    fonts: &'a FontSet,
+    font_cache: HashMap<FontId, Font>,
+    images: HashMap<String, Image>,
+}
+
+impl<'a> Resources<'a> {
+    pub fn new(fonts: &'a FontSet) -> Self {
+        Resources {
+            fonts,
+            font_cache: HashMap::new(),
+            images: HashMap::new(),
+        }
+    }
+
+    fn font(&mut self, id: FontId) -> Result<Font> {
+        if let Some(f) = self.font_cache.get(&id) {
+            return Ok(f.clone());
+        }
+        let (data, index) = self.fonts.data(id);
+        let f = Font::new(data.into(), index).ok_or_else(|| {
+            Diagnostic::error(format!(
+                "the PDF writer cannot read font face {} (index {index})",
+                id.0
+            ))
+        })?;
+        self.font_cache.insert(id, f.clone());
+        Ok(f)
+    }
+
+    fn image(&mut self, img: &model::Image) -> Result<Image> {
+        if let Some(i) = self.images.get(&img.path) {
+            return Ok(i.clone());
+        }
+        let data: krilla::Data = img.data.clone().into();
+        // JPEG goes in as is (DCTDecode passthrough); PNG alpha becomes a soft mask.
+        let r = match img.format {
+            ImageFormat::Jpeg => Image::from_jpeg(data, true),
+            ImageFormat::Png => Image::from_png(data, true),
+            ImageFormat::Gif => Image::from_gif(data, true),
+            ImageFormat::Webp => Image::from_webp(data, true),
+        };
+        let i = r.map_err(|e| {
+            Diagnostic::error(format!("cannot embed picture {}: {e}", img.path)).in_file(&img.path)
+        })?;
+        self.images.insert(img.path.clone(), i.clone());
+        Ok(i)
+    }
+}
+
+/// Collects marked-content identifiers per structure node while pages are drawn, then builds
+/// krilla's tag tree in reading (drawing) order.
+pub struct Tagger<'d> {
+    nodes: &'d [StructNode],
+    children: Vec<Vec<Child>>,
+    attached: Vec<bool>,
+    roots: Vec<NodeId>,
+}
+
+enum Child {
+    Node(NodeId),
+    Leaf(Identifier),
+}
+
+impl<'d> Tagger<'d> {
+    pub fn new(nodes: &'d [StructNode]) -> Self {
+        Tagger {
+            nodes,
+            children: (0..nodes.len()).map(|_| Vec::new()).collect(),
+            attached: vec![false; nodes.len()],
+            roots: Vec::new(),
+        }
+    }
+
+    fn attach(&mut self, n: NodeId) {
+        let mut n = n;
+        while n < self.nodes.len() && !self.attached[n] {
+            self.attached[n] = true;
+            match self.nodes[n].parent {
+                Some(p) if p < self.nodes.len() => {
+                    self.children[p].push(Child::Node(n));
+                    n = p;
+                }
+                _ => {
+                    self.roots.push(n);
+                    break;
+                }
+            }
+        }
+    }
+
+    /// Records content (or an annotation) belonging to node `n`.
+    pub fn push(&mut self, n: NodeId, id: Identifier) {
+        if n < self.nodes.len() {
+            self.attach(n);
+            self.children[n].push(Child::Leaf(id));
+        }
+    }
+
+    fn group(&mut self, n: NodeId) -> TagGroup {
+        let node = &self.nodes[n];
+        let alt = node.alt.clone();
+        let kind: TagKind = match node.kind {
+            StructKind::Section => Tag::Section.into(),
+            StructKind::Toc => Tag::TOC.into(),
+            StructKind::TocItem => Tag::TOCI.into(),
+            StructKind::Heading(l) => Tag::Hn(
+                NonZeroU16::new(l.max(1) as u16).unwrap_or(NonZeroU16::MIN),
+                alt,
+            )
+            .into(),
+            StructKind::Paragraph => Tag::P.into(),
+            StructKind::Figure => Tag::Figure(alt).into(),
+            StructKind::Caption => Tag::Caption.into(),
+            StructKind::Link => Tag::Link.into(),
+            StructKind::List => Tag::L(krilla::tagging::ListNumbering::None).into(),
+            StructKind::ListItem => Tag::LI.into(),
+            StructKind::ListLabel => Tag::Lbl.into(),
+            StructKind::ListBody => Tag::LBody.into(),
+            StructKind::Quote => Tag::BlockQuote.into(),
+            StructKind::Code => Tag::Code.into(),
+            StructKind::Table => Tag::Table.into(),
+            StructKind::TableRow => Tag::TR.into(),
+            StructKind::TableHeader => Tag::TH(krilla::tagging::TableHeaderScope::Column).into(),
+            StructKind::TableCell => Tag::TD.into(),
+            StructKind::Note => Tag::Note.into(),
+        };
+        let mut g = TagGroup::new(kind);
+        let kids = std::mem::take(&mut self.children[n]);
+        for c in kids {
+            match c {
+                Child::Node(m) => {
+                    let sub = self.group(m);
+                    if !sub.children.is_empty() {
+                        g.push(Node::Group(sub));
+                    }
+                }
+                Child::Leaf(id) => g.push(Node::Leaf(id)),
+            }
+        }
+        g
+    }
+
+    /// The finished tag tree.
+    pub fn finish(mut self, lang: &str) -> krilla::tagging::TagTree {
+        let mut tree = krilla::tagging::TagTree::new().with_lang(Some(lang.to_string()));
+        for r in std::mem::take(&mut self.roots) {
+            let g = self.group(r);
+            if !g.children.is_empty() {
+                tree.push(g);
+            }
+        }
+        tree
+    }
+}
+
+/// Draws `page` with its top-left corner at `offset`. Returns the page's link areas (already
+/// offset) so the caller can add them as annotations once the surface is finished.
+pub fn draw_page(
+    surface: &mut Surface,
+    page: &Page,
+    res: &mut Resources,
+    offset: (f32, f32),
+    mut tags: Option<&mut Tagger>,
+) -> Result<Vec<LinkItem>> {
+    let mut links = Vec::new();
+    let moved = offset != (0.0, 0.0);
+    if moved {
+        surface.push_transform(&Transform::from_translate(offset.0, offset.1));
+    }
+    for it in &page.items {
+        match it {
+            Item::Glyphs(g) => {
+                let font = res.font(g.font)?;
+                with_tag(
+                    surface,
+                    tags.as_deref_mut(),
+                    g.node,
+                    g.artifact,
+                    true,
+                    |s| draw_run(s, g, font),
+                );
+            }
+            Item::Image(im) => {
+                let img = res.image(&im.image)?;
+                with_tag(
+                    surface,
+                    tags.as_deref_mut(),
+                    im.node,
+                    ArtifactKind::Layout,
+                    false,
+                    |s| draw_image(s, im, img),
+                );
+            }
+            Item::Line(l) => {
+                with_tag(
+                    surface,
+                    tags.as_deref_mut(),
+                    l.node,
+                    l.artifact,
+                    false,
+                    |s| {
+                        let mut pb = PathBuilder::new();
+                        pb.move_to(l.x0, l.y0);
+                        pb.line_to(l.x1, l.y1);
+                        if let Some(path) = pb.finish() {
+                            s.set_fill(None);
+                            s.set_stroke(Some(Stroke {
+                                paint: luma::Color::black().into(),
+                                width: l.width,
+                                line_cap: LineCap::Butt,
+                                ..Stroke::default()
+                            }));
+                            s.draw_path(&path);
+                            s.set_stroke(None);
+                        }
+                    },
+                );
+            }
+            Item::Dot(d) => {
+                with_tag(surface, tags.as_deref_mut(), None, d.artifact, false, |s| {
+                    if let Some(path) = circle(d.cx, d.cy, d.r) {
+                        s.set_stroke(None);
+                        s.set_fill(Some(Fill::default()));
+                        s.draw_path(&path);
+                    }
+                });
+            }
+            Item::Link(l) => {
+                let mut l = l.clone();
+                l.x += offset.0;
+                l.y += offset.1;
+                links.push(l);
+            }
+        }
+    }
+    if moved {
+        surface.pop();
+    }
+    Ok(links)
+}
+
+fn with_tag(
+    s: &mut Surface,
+    tags: Option<&mut Tagger>,
+    node: Option<NodeId>,
+    artifact: ArtifactKind,
+    text: bool,
+    f: impl FnOnce(&mut Surface),
+) {
+    match (tags, node) {
+        (Some(t), Some(n)) => {
+            let id = s.start_tagged(if text {
+                ContentTag::Span(SpanTag::empty())
+            } else {
+                ContentTag::Other
+            });
+            f(s);
+            s.end_tagged();
+            t.push(n, id);
+        }
+        (Some(_), None) => {
+            let kind = match artifact {
+                ArtifactKind::Layout => ArtifactType::Layout,
+                ArtifactKind::Header => ArtifactType::Header,
+                ArtifactKind::PageNumber => ArtifactType::PageNumber,
+            };
+            s.start_tagged(ContentTag::Artifact(Artifact::with_kind(kind)));
+            f(s);
+            s.end_tagged();
+        }
+        (None, _) => f(s),
+    }
+}
+
+fn draw_run(s: &mut Surface, g: &GlyphRun, font: Font) {
+    if g.glyphs.is_empty() || g.size <= 0.0 {
+        return;
+    }
+    let size = g.size;
+    let glyphs: Vec<KrillaGlyph> = g
+        .glyphs
+        .iter()
+        .map(|gl| KrillaGlyph {
+            glyph_id: GlyphId::new(gl.id as u32),
+            text_range: gl.text_range.clone(),
+            x_advance: gl.advance / size,
+            x_offset: gl.x_offset / size,
+            y_offset: gl.y_offset / size,
+            y_advance: 0.0,
+            location: None,
+        })
+        .collect();
+    let level = (g.gray.clamp(0.0, 1.0) * 255.0).round() as u8;
+    s.set_stroke(None);
+    s.set_fill(Some(Fill {
+        paint: luma::Color::new(level).into(),
+        opacity: NormalizedF32::ONE,
+        rule: FillRule::NonZero,
+    }));
+    s.draw_glyphs(
+        Point::from_xy(g.x, g.y),
+        &glyphs,
+        font,
+        &g.text,
+        size,
+        false,
+    );
+}
+
+/// Places the stored image so that it shows upright (EXIF orientation) in the item's box.
+fn draw_image(s: &mut Surface, im: &ImageItem, img: Image) {
+    let o = im.image.orientation;
+    // Stored size in points: rotated orientations swap the displayed box.
+    let (ws, hs) = if (5..=8).contains(&o) {
+        (im.height, im.width)
+    } else {
+        (im.width, im.height)
+    };
+    let Some(size) = Size::from_wh(ws, hs) else {
+        return;
+    };
+    let t = match o {
+        2 => Transform::from_row(-1.0, 0.0, 0.0, 1.0, ws, 0.0),
+        3 => Transform::from_row(-1.0, 0.0, 0.0, -1.0, ws, hs),
+        4 => Transform::from_row(1.0, 0.0, 0.0, -1.0, 0.0, hs),
+        5 => Transform::from_row(0.0, 1.0, 1.0, 0.0, 0.0, 0.0),
+        6 => Transform::from_row(0.0, 1.0, -1.0, 0.0, hs, 0.0),
+        7 => Transform::from_row(0.0, -1.0, -1.0, 0.0, hs, ws),
+        8 => Transform::from_row(0.0, -1.0, 1.0, 0.0, 0.0, ws),
+        _ => Transform::identity(),
+    };
+    s.push_transform(&Transform::from_translate(im.x, im.y));
+    s.push_transform(&t);
+    s.draw_image(img, size);
+    s.pop();
+    s.pop();
+}
+
+fn circle(cx: f32, cy: f32, r: f32) -> Option<krilla::geom::Path> {
+    const K: f32 = 0.552_284_8;
+    let k = K * r;
+    let mut pb = PathBuilder::new();
+    pb.move_to(cx + r, cy);
+    pb.cubic_to(cx + r, cy + k, cx + k, cy + r, cx, cy + r);
+    pb.cubic_to(cx - k, cy + r, cx - r, cy + k, cx - r, cy);
+    pb.cubic_to(cx - r, cy - k, cx - k, cy - r, cx, cy - r);
+    pb.cubic_to(cx + k, cy - r, cx + r, cy - k, cx + r, cy);
+    pb.close();
+    pb.finish()
+}

@@ -1,0 +1,191 @@
+//! The PDF booklet: lays the book out ([`crate::typeset::page::layout`]) and draws the pages with
+//! krilla: CID fonts subset with ToUnicode, nested outline, named destinations, page labels,
+//! metadata with `/Lang`, JPEG passthrough, a tag tree, deterministic bytes.
+
+pub mod draw;
+
+use crate::book::model::Book;
+use crate::diag::{Diagnostic, Result};
+use crate::typeset::fonts::FontSet;
+use crate::typeset::page::{self, Document, LabelStyle, LinkItem, LinkTarget, OutlineEntry};
+use draw::{Resources, Tagger};
+use krilla::action::{Action, LinkAction};
+use krilla::annotation::{Annotation, LinkAnnotation, Target};
+use krilla::destination::{NamedDestination, XyzDestination};
+use krilla::geom::{Point, Rect};
+use krilla::metadata::{DateTime, Metadata};
+use krilla::outline::{Outline, OutlineNode};
+use krilla::page::{NumberingStyle, PageLabel, PageSettings};
+use krilla::{Document as KDocument, SerializeSettings};
+use std::collections::HashMap;
+use std::num::NonZeroU32;
+
+/// The whole PDF booklet of `book`, as bytes (the caller writes it atomically).
+pub fn write(book: &Book, fonts: &FontSet) -> Result<Vec<u8>> {
+    let doc = page::layout(book, fonts)?;
+    render(book, fonts, &doc)
+}
+
+/// Draws a laid-out document into a PDF.
+pub fn render(book: &Book, fonts: &FontSet, doc: &Document) -> Result<Vec<u8>> {
+    let settings = SerializeSettings {
+        enable_tagging: true,
+        ..SerializeSettings::default()
+    };
+    let mut pdf = KDocument::new_with(settings);
+    let mut res = Resources::new(fonts);
+    let mut tagger = Tagger::new(&doc.structure);
+
+    let dests: HashMap<&str, NamedDestination> = doc
+        .destinations
+        .iter()
+        .map(|d| {
+            (
+                d.name.as_str(),
+                NamedDestination::new(
+                    d.name.clone(),
+                    XyzDestination::new(d.page, Point::from_xy(d.x, d.y)),
+                ),
+            )
+        })
+        .collect();
+
+    for (i, p) in doc.pages.iter().enumerate() {
+        let mut ps = PageSettings::from_wh(doc.width, doc.height).ok_or_else(|| {
+            Diagnostic::error(format!(
+                "page size {}×{} pt is not valid",
+                doc.width, doc.height
+            ))
+        })?;
+        // A label range starts at the first page and where the style changes.
+        let starts = i == 0 || doc.pages[i - 1].label.style != p.label.style;
+        if starts {
+            let style = match p.label.style {
+                LabelStyle::Arabic => NumberingStyle::Arabic,
+                LabelStyle::LowerRoman => NumberingStyle::LowerRoman,
+            };
+            ps = ps.with_page_label(PageLabel::new(
+                Some(style),
+                None,
+                NonZeroU32::new(p.label.number),
+            ));
+        }
+        let mut kp = pdf.start_page_with(ps);
+        let links = {
+            let mut surface = kp.surface();
+            let links = draw::draw_page(&mut surface, p, &mut res, (0.0, 0.0), Some(&mut tagger))?;
+            surface.finish();
+            links
+        };
+        for l in links {
+            if let Some(a) = annotation(&l, &dests) {
+                let id = kp.add_tagged_annotation(a);
+                if let Some(n) = l.node {
+                    tagger.push(n, id);
+                }
+            }
+        }
+        kp.finish();
+    }
+
+    // Named destinations nobody links to yet (external viewers may use `#sec-2`).
+    let mut names: Vec<&NamedDestination> = dests.values().collect();
+    names.sort_by(|a, b| format!("{a:?}").cmp(&format!("{b:?}")));
+    for d in names {
+        let _ = pdf.register_named_destination(d.clone());
+    }
+
+    let mut outline = Outline::new();
+    for e in &doc.outline {
+        outline.push_child(outline_node(e));
+    }
+    pdf.set_outline(outline);
+
+    let m = &book.meta;
+    let mut meta = Metadata::new()
+        .title(m.title.clone())
+        .language(m.language.clone())
+        .creator("bookpress".to_string())
+        .producer(format!("bookpress {}", env!("CARGO_PKG_VERSION")))
+        .creation_date(datetime(m.modified_unix))
+        .document_id(m.identifier.clone());
+    let people: Vec<String> = if m.editors.is_empty() {
+        m.authors.clone()
+    } else {
+        m.editors.clone()
+    };
+    if !people.is_empty() {
+        meta = meta.authors(people);
+    }
+    pdf.set_metadata(meta);
+    pdf.set_tag_tree(tagger.finish(&m.language));
+
+    pdf.finish()
+        .map_err(|e| Diagnostic::error(format!("the PDF writer failed: {e:?}")).into())
+}
+
+fn annotation(l: &LinkItem, dests: &HashMap<&str, NamedDestination>) -> Option<Annotation> {
+    let rect = Rect::from_xywh(l.x, l.y, l.width.max(0.1), l.height.max(0.1))?;
+    let target = match &l.target {
+        LinkTarget::Named(n) => Target::Destination(dests.get(n.as_str())?.clone().into()),
+        LinkTarget::Uri(u) => Target::Action(Action::Link(LinkAction::new(u.clone()))),
+    };
+    let alt = match &l.target {
+        LinkTarget::Uri(u) => Some(u.clone()),
+        LinkTarget::Named(_) => None,
+    };
+    Some(Annotation::new_link(LinkAnnotation::new(rect, target), alt))
+}
+
+fn outline_node(e: &OutlineEntry) -> OutlineNode {
+    let mut n = OutlineNode::new(
+        e.title.clone(),
+        XyzDestination::new(e.page, Point::from_xy(0.0, e.y)),
+    );
+    for c in &e.children {
+        n.push_child(outline_node(c));
+    }
+    n
+}
+
+/// UTC calendar date of a Unix time (proleptic Gregorian, days-from-civil inverse).
+fn datetime(unix: i64) -> DateTime {
+    let days = unix.div_euclid(86_400);
+    let secs = unix.rem_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let mo = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = if mo <= 2 { y + 1 } else { y };
+    DateTime::new(y.clamp(0, 9999) as u16)
+        .month(mo as u8)
+        .day(d as u8)
+        .hour((secs / 3600) as u8)
+        .minute((secs / 60 % 60) as u8)
+        .second((secs % 60) as u8)
+        .utc_offset_hour(0)
+        .utc_offset_minute(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unix_time_to_calendar() {
+        // 2021-06-03 12:34:56 UTC
+        let d = datetime(1_622_723_696);
+        let s = format!("{d:?}");
+        assert!(s.contains("2021"), "{s}");
+        assert!(s.contains("month: Some(6)"), "{s}");
+        assert!(s.contains("day: Some(3)"), "{s}");
+        assert!(s.contains("hour: Some(12)"), "{s}");
+        assert!(s.contains("minute: Some(34)"), "{s}");
+        assert!(s.contains("second: Some(56)"), "{s}");
+    }
+}
