@@ -156,6 +156,182 @@ fn inlines_text(inlines: &[Inline], face: Face, f: &mut dyn FnMut(&str, Face)) {
     }
 }
 
+/// Lints over the model: heading levels, duplicate ids, pictures too small or too large.
+pub fn lint_model(book: &Book) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let text_width = book.pdf.page_width - book.pdf.margin_inner - book.pdf.margin_outer;
+    let mut ids = std::collections::HashMap::new();
+    for s in &book.sections {
+        let mut level = 1u8;
+        walk_blocks(&s.blocks, &mut |b| match b {
+            Block::Heading {
+                level: l, id, span, ..
+            } => {
+                if *l > level + 1 {
+                    out.push(
+                        Diagnostic::warning(format!(
+                            "heading level {l} follows level {level}: a level is skipped"
+                        ))
+                        .in_file(&span.file)
+                        .at(span.line, 1)
+                        .hint(format!(
+                            "use {} here; the section title is level 1",
+                            "#".repeat(usize::from(level) + 1)
+                        )),
+                    );
+                }
+                level = *l;
+                if let Some(first) = ids.insert(id.clone(), span.clone()) {
+                    out.push(
+                        Diagnostic::error(format!("the id `{id}` is used twice"))
+                            .in_file(&span.file)
+                            .at(span.line, 1)
+                            .hint(format!(
+                                "it is first used at {}:{}; give each heading its own {{#id}}",
+                                first.file.display(),
+                                first.line
+                            )),
+                    );
+                }
+            }
+            Block::Figure(f) => {
+                let (w, h) = f.image.display_size();
+                let megapixels = f64::from(w) * f64::from(h) / 1e6;
+                if megapixels > 20.0 {
+                    out.push(
+                        Diagnostic::warning(format!("picture `{}` has {megapixels:.0} megapixels", f.image.path))
+                            .in_file(&f.span.file)
+                            .at(f.span.line, 1)
+                            .hint("over 20 MP only makes the files bigger; 3000 pixels on the long edge is plenty"),
+                    );
+                }
+                // Placed at the text width unless that would need more than its pixels at 150 dpi.
+                let natural = w as f32 / 150.0 * 72.0;
+                if natural < text_width * 0.5 {
+                    out.push(
+                        Diagnostic::warning(format!(
+                            "picture `{}` is {w} pixels wide: at 150 dpi it fills only {:.0} of the {:.0} mm text width",
+                            f.image.path,
+                            natural / 72.0 * 25.4,
+                            text_width / 72.0 * 25.4
+                        ))
+                        .in_file(&f.span.file)
+                        .at(f.span.line, 1)
+                        .hint(format!("for print use at least {} pixels across", (text_width / 72.0 * 150.0).ceil())),
+                    );
+                }
+            }
+            _ => {}
+        });
+    }
+    out
+}
+
+fn walk_blocks(blocks: &[Block], f: &mut dyn FnMut(&Block)) {
+    for b in blocks {
+        f(b);
+        match b {
+            Block::List { items, .. } => items.iter().for_each(|i| walk_blocks(i, f)),
+            Block::Quote { blocks, .. } => walk_blocks(blocks, f),
+            _ => {}
+        }
+    }
+}
+
+/// What `bookpress check` found, and what `--fix` changed.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub findings: Vec<Diagnostic>,
+    /// Files rewritten by `--fix`, with the number of characters replaced.
+    pub fixed: Vec<(std::path::PathBuf, usize)>,
+}
+
+impl Report {
+    pub fn has_errors(&self) -> bool {
+        self.findings
+            .iter()
+            .any(|d| d.severity == crate::diag::Severity::Error)
+    }
+}
+
+/// Runs every check over the book in `dir` without writing outputs. With `fix`, rewrites
+/// half-width punctuation in Chinese text in place (atomically, only those characters).
+/// `Err` means the check could not run at all (no book.toml).
+pub fn check_book(dir: &Path, fix: bool) -> crate::diag::Result<Report> {
+    let toml = dir.join("book.toml");
+    if !toml.is_file() {
+        return Err(Diagnostic::error("no book.toml here")
+            .in_file(&toml)
+            .hint("give the folder that holds book.toml, e.g. `bookpress check book`")
+            .into());
+    }
+    let mut report = Report::default();
+    if fix {
+        fix_punctuation(dir, &mut report)?;
+    }
+    let (book, warnings) = match crate::book::load_with_warnings(dir) {
+        Ok(r) => r,
+        Err(e) => {
+            report.findings.extend(e.diagnostics);
+            return Ok(report);
+        }
+    };
+    report.findings.extend(warnings);
+    for s in &book.sections {
+        if let Ok(text) = std::fs::read_to_string(book.root.join(&s.source)) {
+            let text = text
+                .strip_prefix('\u{FEFF}')
+                .unwrap_or(&text)
+                .replace("\r\n", "\n");
+            report.findings.extend(
+                crate::lint::half_width_punctuation(&text, &s.source)
+                    .into_iter()
+                    .map(|(d, _)| d),
+            );
+        }
+    }
+    report.findings.extend(lint_model(&book));
+    match FontSet::load(&book.fonts) {
+        Ok(fonts) => report.findings.extend(uncovered_characters(&book, &fonts)),
+        Err(e) => report.findings.extend(e.diagnostics),
+    }
+    Ok(report)
+}
+
+/// Rewrites the section files listed in book.toml; a file is replaced only as a whole.
+fn fix_punctuation(dir: &Path, report: &mut Report) -> crate::diag::Result<()> {
+    let text = std::fs::read_to_string(dir.join("book.toml")).unwrap_or_default();
+    let Ok(manifest) = crate::book::manifest::parse(&text, Path::new("book.toml")) else {
+        return Ok(());
+    };
+    let root = dir
+        .canonicalize()
+        .map_err(|e| Diagnostic::error(e.to_string()).in_file(dir))?;
+    for s in &manifest.book.sections {
+        let Ok((abs, rel)) = crate::book::assets::confine(&root, Path::new(""), s) else {
+            continue;
+        };
+        let Ok(bytes) = std::fs::read(&abs) else {
+            continue;
+        };
+        let Ok(original) = String::from_utf8(bytes) else {
+            continue;
+        };
+        // Fix on the text as the file has it (BOM and CRLF kept): offsets must match the file.
+        let edits: Vec<_> = crate::lint::half_width_punctuation(&original, Path::new(&rel))
+            .into_iter()
+            .map(|(_, e)| e)
+            .collect();
+        if edits.is_empty() {
+            continue;
+        }
+        let fixed = crate::lint::apply(&original, &edits);
+        crate::output::Staged::write(&abs, fixed.as_bytes())?.commit()?;
+        report.fixed.push((rel.into(), edits.len()));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,5 +6,6 @@
 pub mod book;
 pub mod check;
 pub mod diag;
+pub mod lint;
 pub mod output;
 pub mod typeset;
