@@ -1,8 +1,13 @@
-//! CONTRACT STUB (to be replaced by the typesetting engine): set one paragraph into lines.
+//! Setting one paragraph into lines: shaping, break opportunities, punctuation compression,
+//! CJK–Latin glue, total-fit line breaking (Knuth–Plass over the opportunities), line-edge trims,
+//! justification and the 孤字 rule (cjk-layout.md §1a–§1e).
 
 use crate::book::model::Kinsoku;
-use crate::diag::{Diagnostic, Result};
+use crate::diag::Result;
+use crate::typeset::breaks::{self, Brk};
+use crate::typeset::cjk::{self, Class};
 use crate::typeset::fonts::{FontId, FontSet};
+use crate::typeset::shape::{self, Cluster, Shaped};
 use std::ops::Range;
 
 /// One stretch of text in one style. The caller keeps whatever else it needs (links, emphasis
@@ -48,12 +53,22 @@ pub struct Paragraph {
 pub struct Line {
     /// Glyphs in visual order, positioned relative to the line's left edge (x) and baseline.
     pub glyphs: Vec<PlacedGlyph>,
-    /// The byte range of `Paragraph::text` this line shows.
+    /// The byte range of `Paragraph::text` this line shows. Spaces dropped at a line break lie
+    /// between two lines' ranges.
     pub text_range: Range<usize>,
     /// Distance from the left edge of the measure to the start of the first glyph (indent).
     pub x_start: f32,
     /// The largest font size on the line, in points (for line spacing).
     pub max_size: f32,
+    /// Where the last glyph ends, in points from the measure's left edge (= the measure for a
+    /// justified line).
+    pub width: f32,
+    /// Largest ascent above the baseline on this line, in points (positive), including rises.
+    pub ascent: f32,
+    /// Largest descent below the baseline, in points (negative).
+    pub descent: f32,
+    /// Whether the line was justified to the full measure.
+    pub justified: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -74,7 +89,880 @@ pub struct PlacedGlyph {
     pub run: usize,
 }
 
+// Demerits (Knuth–Plass style). A line's badness is 100·r³ capped at BAD_MAX.
+const BAD_MAX: f64 = 10_000.0;
+/// A last line holding a single Han character (孤字).
+const ORPHAN: f64 = 5.0e7;
+/// Breaking where no break is allowed (a word longer than the line).
+const EMERGENCY: f64 = 1.0e11;
+/// A line wider than the measure even after all compression.
+const OVERFULL: f64 = 1.0e13;
+/// Extra demerits when a line needs to squeeze sentence-final stops (。？！).
+const SQUEEZE_STOPS: f64 = 2_000.0;
+/// Stretchability of one gap between CJK characters, in em (for badness: r = 1 when every gap
+/// opens by this much).
+const HAN_GAP_STRETCH: f32 = 0.15;
+
+/// Layout metrics of a cluster, in points.
+#[derive(Debug, Clone, Copy, Default)]
+struct Metrics {
+    /// Natural width after fixed compression.
+    w: f32,
+    /// Remaining blank on each side (may be squeezed inside a line, trimmed at its edges).
+    bl: f32,
+    br: f32,
+    /// Fixed cuts already applied by adjacent-mark compression.
+    cut_l: f32,
+    cut_r: f32,
+    /// Trim when first / last on a line.
+    lead: f32,
+    end: f32,
+    /// Whether its blank counts among the last resort squeeze (sentence-final stops).
+    final_stop: bool,
+    /// For spaces: the glue width replacing the glyph's advance, with stretch and shrink.
+    space: bool,
+    st: f32,
+    sh: f32,
+}
+
+/// The gap after a cluster (to the next one on the same line).
+#[derive(Debug, Clone, Copy, Default)]
+struct Gap {
+    w: f32,
+    st: f32,
+    sh: f32,
+}
+
 /// Shapes, breaks and justifies one paragraph.
-pub fn set_paragraph(_fonts: &FontSet, _runs: &[StyledRun], _spec: &ParagraphSpec) -> Result<Paragraph> {
-    Err(Diagnostic::error("paragraph setting not implemented yet").into())
+pub fn set_paragraph(
+    fonts: &FontSet,
+    runs: &[StyledRun],
+    spec: &ParagraphSpec,
+) -> Result<Paragraph> {
+    let mut text = String::with_capacity(runs.iter().map(|r| r.text.len()).sum());
+    for r in runs {
+        text.push_str(&r.text);
+    }
+    let chars: Vec<char> = text.chars().collect();
+    if chars.is_empty() {
+        return Ok(Paragraph {
+            text,
+            lines: Vec::new(),
+        });
+    }
+    let classes = breaks::classes(&chars);
+    let brk = breaks::opportunities(&text, &chars, &classes, spec.kinsoku);
+    let mut shaped = shape::shape_paragraph(fonts, runs, &text, &chars, &classes)?;
+    let (metrics, gaps) = measure(fonts, &mut shaped, &chars);
+    let clusters = &shaped.clusters;
+    // Break before cluster k (k in 1..m).
+    let brk_before: Vec<Brk> = clusters.iter().map(|c| brk[c.ch as usize]).collect();
+    let layout = Layout::new(clusters, &metrics, &gaps, &brk_before);
+    let width = spec.width.max(0.0);
+    let path = layout.best_breaks(width, spec.first_indent, spec.align);
+    let lines = path
+        .windows(2)
+        .enumerate()
+        .map(|(n, w)| layout.build_line(fonts, &shaped, w[0], w[1], n == 0, spec, &text))
+        .collect();
+    Ok(Paragraph { text, lines })
+}
+
+/// Widths, blanks and glue of every cluster.
+fn measure(fonts: &FontSet, shaped: &mut Shaped, chars: &[char]) -> (Vec<Metrics>, Vec<Gap>) {
+    let m = shaped.clusters.len();
+    let mut met = vec![Metrics::default(); m];
+    for (k, c) in shaped.clusters.iter().enumerate() {
+        let glyphs = &mut shaped.glyphs[c.g0 as usize..c.g1 as usize];
+        let em = c.size;
+        let mut w: f32 = glyphs.iter().map(|g| g.adv).sum();
+        let mut mt = Metrics::default();
+        match c.class {
+            Class::Open | Class::Close | Class::Stop if glyphs.len() == 1 => {
+                if let Some(p) = fonts.punct_metrics(c.font, glyphs[0].id) {
+                    let s = c.size / fonts.units_per_em(c.font);
+                    mt.bl = p.blank_left * s;
+                    mt.br = p.blank_right * s;
+                    mt.final_stop = matches!(chars[c.ch as usize], '。' | '？' | '！' | '．');
+                }
+            }
+            Class::MidDot if glyphs.len() == 1 => {
+                // GB: the interpunct takes a ½-em box with its ink centred.
+                let face = fonts.shaper_face(c.font);
+                let s = c.size / fonts.units_per_em(c.font);
+                if let Some(r) =
+                    face.glyph_bounding_box(rustybuzz::ttf_parser::GlyphId(glyphs[0].id))
+                {
+                    let centre = (f32::from(r.x_min) + f32::from(r.x_max)) / 2.0 * s;
+                    let target = em / 2.0;
+                    glyphs[0].dx += target / 2.0 - centre;
+                    glyphs[0].adv = target;
+                    w = target;
+                }
+            }
+            Class::Space => {
+                mt.space = true;
+                mt.st = (em / 2.0 - w).max(w / 2.0);
+                mt.sh = (w - em / 6.0).max(0.0);
+            }
+            Class::Newline => {
+                mt.space = true;
+                w = 0.0;
+            }
+            _ => {}
+        }
+        mt.w = w;
+        met[k] = mt;
+    }
+    let mut gaps = vec![Gap::default(); m];
+    let cl = &shaped.clusters;
+    for k in 0..m.saturating_sub(1) {
+        let (a, b) = (cl[k].class, cl[k + 1].class);
+        let em = cl[k].size.max(cl[k + 1].size);
+        // Adjacent full-width punctuation: 2 em → 1.5 em (§1c.2).
+        if (met[k].br > 0.0 || met[k].bl > 0.0) && (met[k + 1].bl > 0.0 || met[k + 1].br > 0.0) {
+            let (x, y) = cjk::compress_pair(met[k].br, met[k + 1].bl, em);
+            met[k].br -= x;
+            met[k].cut_r += x;
+            met[k].w -= x;
+            met[k + 1].bl -= y;
+            met[k + 1].cut_l += y;
+            met[k + 1].w -= y;
+        }
+        // CJK–Latin glue (¼ em, shrink to ⅛, stretch to ½).
+        let mixed = (cjk::is_cjk_glue_side(a) && cjk::is_latin_glue_side(b))
+            || (cjk::is_latin_glue_side(a) && cjk::is_cjk_glue_side(b));
+        if mixed {
+            gaps[k] = Gap {
+                w: em / 4.0,
+                st: em / 4.0,
+                sh: em / 8.0,
+            };
+        } else if justifiable(a, b) {
+            gaps[k].st = em * HAN_GAP_STRETCH;
+        }
+    }
+    // A source space between CJK and Latin becomes the same glue (never doubled).
+    for k in 1..m.saturating_sub(1) {
+        if cl[k].class == Class::Space {
+            let (a, b) = (cl[k - 1].class, cl[k + 1].class);
+            let cjk_side = |c: Class| cjk::is_cjk_glue_side(c) || cjk::is_cjk_punct(c);
+            let lat = cjk::is_latin_glue_side;
+            if (cjk_side(a) && lat(b)) || (lat(a) && cjk_side(b)) {
+                let em = cl[k].size;
+                met[k].w = em / 4.0;
+                met[k].st = em / 4.0;
+                met[k].sh = em / 8.0;
+            }
+        }
+    }
+    for mt in &mut met {
+        // Line-edge trims (§1c.3): opening marks lose their blank at line start, stops and
+        // closing marks at line end.
+        mt.lead = mt.bl * f32::from(u8::from(mt.bl > 0.0 && mt.br == 0.0));
+        mt.end = mt.br * f32::from(u8::from(mt.br > 0.0 && mt.bl == 0.0));
+    }
+    (met, gaps)
+}
+
+/// Whether justification may open the gap between two neighbours (§1d): between CJK characters
+/// and marks, not after an opening or before a closing/stop mark, not inside ——/…… or around
+/// connectors and solidi, not inside Latin words or numbers.
+fn justifiable(a: Class, b: Class) -> bool {
+    let cjkish = |c: Class| {
+        matches!(
+            c,
+            Class::Han
+                | Class::Iter
+                | Class::Open
+                | Class::Close
+                | Class::Stop
+                | Class::Dash
+                | Class::Ellipsis
+        )
+    };
+    if !cjkish(a) || !cjkish(b) {
+        return false;
+    }
+    if a == Class::Open || matches!(b, Class::Close | Class::Stop) {
+        return false;
+    }
+    !(a == b && matches!(a, Class::Dash | Class::Ellipsis))
+}
+
+/// Prefix sums over clusters and gaps, for O(1) line measurement.
+struct Layout<'a> {
+    clusters: &'a [Cluster],
+    met: &'a [Metrics],
+    gaps: &'a [Gap],
+    brk: &'a [Brk],
+    /// Σ w, Σ stretch, Σ squeeze (A: glue and non-final marks; B: final stops), over clusters.
+    pw: Vec<f64>,
+    pst: Vec<f64>,
+    psa: Vec<f64>,
+    psb: Vec<f64>,
+    /// Over gaps.
+    gw: Vec<f64>,
+    gst: Vec<f64>,
+    gsh: Vec<f64>,
+    /// Han clusters, Latin word starts.
+    han: Vec<u32>,
+    words: Vec<u32>,
+    /// first non-space cluster ≥ k, and last non-space cluster < k (+1).
+    first_solid: Vec<usize>,
+    last_solid: Vec<usize>,
+}
+
+struct LineFit {
+    s: usize,
+    e: usize,
+    nat: f64,
+    st: f64,
+    sha: f64,
+    shb: f64,
+}
+
+impl<'a> Layout<'a> {
+    fn new(clusters: &'a [Cluster], met: &'a [Metrics], gaps: &'a [Gap], brk: &'a [Brk]) -> Self {
+        let m = clusters.len();
+        let mut l = Layout {
+            clusters,
+            met,
+            gaps,
+            brk,
+            pw: Vec::with_capacity(m + 1),
+            pst: Vec::with_capacity(m + 1),
+            psa: Vec::with_capacity(m + 1),
+            psb: Vec::with_capacity(m + 1),
+            gw: Vec::with_capacity(m + 1),
+            gst: Vec::with_capacity(m + 1),
+            gsh: Vec::with_capacity(m + 1),
+            han: Vec::with_capacity(m + 1),
+            words: Vec::with_capacity(m + 1),
+            first_solid: vec![m; m + 1],
+            last_solid: vec![0; m + 1],
+        };
+        let (mut w, mut st, mut sa, mut sb, mut g, mut gs, mut gh) =
+            (0.0f64, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+        let (mut h, mut wd) = (0u32, 0u32);
+        for k in 0..=m {
+            l.pw.push(w);
+            l.pst.push(st);
+            l.psa.push(sa);
+            l.psb.push(sb);
+            l.gw.push(g);
+            l.gst.push(gs);
+            l.gsh.push(gh);
+            l.han.push(h);
+            l.words.push(wd);
+            if k == m {
+                break;
+            }
+            let mt = &met[k];
+            w += f64::from(mt.w);
+            st += f64::from(mt.st);
+            let blank = f64::from(mt.bl + mt.br + mt.sh);
+            if mt.final_stop {
+                sb += blank;
+            } else {
+                sa += blank;
+            }
+            g += f64::from(gaps[k].w);
+            gs += f64::from(gaps[k].st);
+            gh += f64::from(gaps[k].sh);
+            let c = clusters[k].class;
+            h += u32::from(matches!(c, Class::Han | Class::Iter));
+            let latin = |c: Class| matches!(c, Class::Latin | Class::Digit);
+            wd += u32::from(latin(c) && (k == 0 || !latin(clusters[k - 1].class)));
+        }
+        let mut next = m;
+        for k in (0..m).rev() {
+            if !met[k].space {
+                next = k;
+            }
+            l.first_solid[k] = next;
+        }
+        let mut last = 0;
+        for k in 1..=m {
+            if !met[k - 1].space {
+                last = k;
+            }
+            l.last_solid[k] = last;
+        }
+        l
+    }
+
+    /// Natural width, stretch and squeeze of the line between boundaries `p` and `q`.
+    fn fit(&self, p: usize, q: usize) -> LineFit {
+        let s = self.first_solid[p];
+        let e = self.last_solid[q];
+        if s >= e {
+            return LineFit {
+                s,
+                e: s,
+                nat: 0.0,
+                st: 0.0,
+                sha: 0.0,
+                shb: 0.0,
+            };
+        }
+        let (ms, me) = (&self.met[s], &self.met[e - 1]);
+        let lead = f64::from(ms.lead);
+        let end = f64::from(me.end);
+        let nat = self.pw[e] - self.pw[s] + self.gw[e - 1] - self.gw[s] - lead - end;
+        let st = self.pst[e] - self.pst[s] + self.gst[e - 1] - self.gst[s];
+        let mut sha = self.psa[e] - self.psa[s] + self.gsh[e - 1] - self.gsh[s] - lead;
+        let mut shb = self.psb[e] - self.psb[s];
+        if me.final_stop {
+            shb -= end;
+        } else {
+            sha -= end;
+        }
+        sha = sha.max(0.0);
+        shb = shb.max(0.0);
+        LineFit {
+            s,
+            e,
+            nat,
+            st,
+            sha,
+            shb,
+        }
+    }
+
+    /// Total-fit breaking: the boundaries (cluster indices, from 0 to m) of the lines.
+    fn best_breaks(&self, width: f32, indent: f32, align: Align) -> Vec<usize> {
+        let m = self.clusters.len();
+        let width = f64::from(width);
+        let mut best = vec![f64::INFINITY; m + 1];
+        let mut prev = vec![0usize; m + 1];
+        best[0] = 0.0;
+        let mut floor = 0usize;
+        for q in 1..=m {
+            let kind = if q == m { Brk::Mandatory } else { self.brk[q] };
+            let last = kind == Brk::Mandatory;
+            let pen = if kind == Brk::No { EMERGENCY } else { 0.0 };
+            let mut i = q;
+            while i > floor {
+                i -= 1;
+                if !best[i].is_finite() {
+                    continue;
+                }
+                let avail = if i == 0 {
+                    width - f64::from(indent)
+                } else {
+                    width
+                };
+                let f = self.fit(i, q);
+                let min = f.nat - f.sha - f.shb;
+                let d = if min > avail + 1e-6 {
+                    if i + 1 < q {
+                        // Longer lines only get wider (allow for edge trims).
+                        if f.nat - f.sha - f.shb > avail + 2.0 * f64::from(self.em(i)) {
+                            break;
+                        }
+                        continue;
+                    }
+                    OVERFULL + (min - avail) * 1e3
+                } else {
+                    let b = self.badness(&f, avail, last, align);
+                    let mut d = (1.0 + b) * (1.0 + b);
+                    if q == m && i > 0 && self.is_orphan(&f) {
+                        d += ORPHAN;
+                    }
+                    d
+                };
+                let total = best[i] + d + pen;
+                if total < best[q] {
+                    best[q] = total;
+                    prev[q] = i;
+                }
+            }
+            if kind == Brk::Mandatory && q < m {
+                floor = q;
+            }
+        }
+        let mut path = vec![m];
+        let mut q = m;
+        while q > 0 {
+            q = prev[q];
+            path.push(q);
+        }
+        path.reverse();
+        path
+    }
+
+    fn em(&self, k: usize) -> f32 {
+        self.clusters.get(k).map_or(10.0, |c| c.size)
+    }
+
+    fn badness(&self, f: &LineFit, avail: f64, last: bool, align: Align) -> f64 {
+        let delta = avail - f.nat;
+        if delta >= 0.0 {
+            if last || align != Align::Justify {
+                return if last {
+                    0.0
+                } else {
+                    ragged_badness(delta, avail)
+                };
+            }
+            if delta < 1e-6 {
+                return 0.0;
+            }
+            if f.st <= 0.0 {
+                return BAD_MAX;
+            }
+            let r = delta / f.st;
+            (100.0 * r * r * r).min(BAD_MAX)
+        } else {
+            let need = -delta;
+            let sh = f.sha + f.shb;
+            if sh <= 0.0 {
+                return BAD_MAX;
+            }
+            let r = need / sh;
+            let extra = if need > f.sha + 1e-6 {
+                SQUEEZE_STOPS
+            } else {
+                0.0
+            };
+            (100.0 * r * r * r).min(BAD_MAX) + extra
+        }
+    }
+
+    /// 孤字: a last line holding one Han character (with its punctuation) and nothing else.
+    fn is_orphan(&self, f: &LineFit) -> bool {
+        if f.s >= f.e {
+            return false;
+        }
+        let han = self.han[f.e] - self.han[f.s];
+        let latin = |c: Class| matches!(c, Class::Latin | Class::Digit);
+        let cont =
+            f.s > 0 && latin(self.clusters[f.s].class) && latin(self.clusters[f.s - 1].class);
+        let words = self.words[f.e] - self.words[f.s] + u32::from(cont);
+        han <= 1 && words == 0
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn build_line(
+        &self,
+        fonts: &FontSet,
+        shaped: &Shaped,
+        p: usize,
+        q: usize,
+        first: bool,
+        spec: &ParagraphSpec,
+        text: &str,
+    ) -> Line {
+        let m = self.clusters.len();
+        let f = self.fit(p, q);
+        let indent = if first { spec.first_indent } else { 0.0 };
+        let avail = f64::from(spec.width) - f64::from(indent);
+        let last = q == m || self.brk[q] == Brk::Mandatory;
+        let delta = avail - f.nat;
+        let justify = spec.align == Align::Justify && !last && delta > 0.0 && f.st > 0.0;
+        let ratio = if justify { delta / f.st } else { 0.0 };
+        // Squeeze: first glue and non-final marks, then sentence-final stops.
+        let (sq_a, sq_b) = if delta < 0.0 {
+            let need = -delta;
+            let a = if f.sha > 0.0 {
+                (need / f.sha).min(1.0)
+            } else {
+                0.0
+            };
+            let rest = (need - f.sha).max(0.0);
+            let b = if f.shb > 0.0 {
+                (rest / f.shb).min(1.0)
+            } else {
+                0.0
+            };
+            (a, b)
+        } else {
+            (0.0, 0.0)
+        };
+        let offset = match spec.align {
+            Align::Center if delta > 0.0 => delta / 2.0,
+            Align::Right if delta > 0.0 => delta,
+            _ => 0.0,
+        };
+        let mut x = f64::from(indent) + offset;
+        let mut glyphs = Vec::with_capacity((f.e - f.s) * 2);
+        let (mut max_size, mut asc, mut desc) = (0.0f32, 0.0f32, 0.0f32);
+        for k in f.s..f.e {
+            let c = &self.clusters[k];
+            let mt = &self.met[k];
+            let sq = if mt.final_stop { sq_b } else { sq_a };
+            let lead = if k == f.s { mt.lead } else { 0.0 };
+            let end = if k + 1 == f.e { mt.end } else { 0.0 };
+            let cut_l = f64::from(mt.cut_l + lead) + sq * f64::from(mt.bl - lead);
+            let cut_r = f64::from(mt.cut_r + end) + sq * f64::from(mt.br - end);
+            let gap = if k + 1 < f.e {
+                let g = &self.gaps[k];
+                f64::from(g.w) + ratio * f64::from(g.st) - sq_a * f64::from(g.sh)
+            } else {
+                0.0
+            };
+            max_size = max_size.max(c.size);
+            let (a, d) = fonts.vertical_metrics(c.font);
+            asc = asc.max(a * c.size + c.rise);
+            desc = desc.min(d * c.size + c.rise);
+            let gl = &shaped.glyphs[c.g0 as usize..c.g1 as usize];
+            let n = gl.len();
+            for (j, g) in gl.iter().enumerate() {
+                let mut adv = f64::from(g.adv);
+                let mut dx = f64::from(g.dx);
+                if mt.space {
+                    // The space's glyph carries the glue.
+                    adv = if j == 0 {
+                        f64::from(mt.w) + ratio * f64::from(mt.st) - sq_a * f64::from(mt.sh)
+                    } else {
+                        0.0
+                    };
+                }
+                if j == 0 {
+                    adv -= cut_l;
+                    dx -= cut_l;
+                }
+                if j + 1 == n {
+                    adv -= cut_r;
+                    adv += gap;
+                }
+                glyphs.push(PlacedGlyph {
+                    font: c.font,
+                    size: c.size,
+                    glyph_id: g.id,
+                    x: x as f32,
+                    x_offset: dx as f32,
+                    y_offset: g.dy,
+                    advance: adv as f32,
+                    text_range: c.start as usize..c.end as usize,
+                    run: c.run as usize,
+                });
+                x += adv;
+            }
+        }
+        // A justified or squeezed line ends exactly at the measure: absorb float rounding.
+        let target = f64::from(spec.width);
+        let exact = justify || (delta < 0.0 && -delta <= f.sha + f.shb + 1e-6);
+        if exact && let Some(g) = glyphs.last_mut() {
+            let err = target - x;
+            if err.abs() < 0.5 {
+                g.advance += err as f32;
+                x = target;
+            }
+        }
+        let text_range = if f.s < f.e {
+            self.clusters[f.s].start as usize..self.clusters[f.e - 1].end as usize
+        } else {
+            let at = self
+                .clusters
+                .get(f.s)
+                .map_or(text.len(), |c| c.start as usize);
+            at..at
+        };
+        if max_size == 0.0 {
+            max_size = self.clusters.get(p).map_or(0.0, |c| c.size);
+        }
+        Line {
+            glyphs,
+            text_range,
+            x_start: indent + offset as f32,
+            max_size,
+            width: x as f32,
+            ascent: asc,
+            descent: desc,
+            justified: spec.align == Align::Justify && !last,
+        }
+    }
+}
+
+/// For ragged alignments: prefer lines of similar length (mild).
+fn ragged_badness(delta: f64, avail: f64) -> f64 {
+    if avail <= 0.0 {
+        return 0.0;
+    }
+    let r = delta / avail;
+    (100.0 * r * r).min(BAD_MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::typeset::fonts::testfont::fonts;
+
+    const SIZE: f32 = 10.0;
+
+    fn set_with(text: &str, ems: f32, indent: f32, align: Align, level: Kinsoku) -> Paragraph {
+        let f = fonts();
+        let runs = [StyledRun {
+            text: text.to_string(),
+            font: f.body(),
+            size: SIZE,
+            rise: 0.0,
+        }];
+        let spec = ParagraphSpec {
+            width: ems * SIZE,
+            first_indent: indent * SIZE,
+            align,
+            kinsoku: level,
+        };
+        match set_paragraph(f, &runs, &spec) {
+            Ok(p) => p,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    fn set(text: &str, ems: f32) -> Paragraph {
+        set_with(text, ems, 0.0, Align::Justify, Kinsoku::Gb)
+    }
+
+    /// The lines' texts.
+    fn lines(p: &Paragraph) -> Vec<&str> {
+        p.lines
+            .iter()
+            .map(|l| &p.text[l.text_range.clone()])
+            .collect()
+    }
+
+    /// Width in em of the glyph standing for `c` on line `line`.
+    fn width_of(p: &Paragraph, line: usize, c: &str) -> f32 {
+        let l = &p.lines[line];
+        let g = l.glyphs.iter().find(|g| &p.text[g.text_range.clone()] == c);
+        g.map_or(-1.0, |g| g.advance / SIZE)
+    }
+
+    fn assert_flush(p: &Paragraph, width: f32) {
+        let n = p.lines.len();
+        for (i, l) in p.lines.iter().enumerate().take(n.saturating_sub(1)) {
+            let g = l.glyphs.last().map_or(0.0, |g| g.x + g.advance);
+            assert!(
+                (g - width).abs() < 0.01,
+                "line {i} ends at {g}, not {width}: {:?}",
+                lines(p)
+            );
+            assert!(l.justified);
+        }
+    }
+
+    #[test]
+    fn text_is_the_runs_concatenated_and_lines_cover_it() {
+        let p = set("测试文本，“测”", 5.0);
+        assert_eq!(p.text, "测试文本，“测”");
+        assert_eq!(lines(&p).concat(), p.text);
+    }
+
+    #[test]
+    fn opening_quote_is_not_left_at_line_end() {
+        // typst#1009: in 5 em the comma hangs on line 1 (squeezed) and “测” goes down whole.
+        let p = set("测试文本，“测”", 5.0);
+        assert_eq!(lines(&p), ["测试文本，", "“测”"]);
+        assert_flush(&p, 50.0);
+    }
+
+    #[test]
+    fn comma_after_bracket_after_digit_does_not_start_a_line() {
+        // typst#3082.
+        for ems in [6.0, 7.0, 8.0, 9.0, 10.0, 11.0] {
+            let p = set("念姐遠米巴急（abc0），松黃貫誰。", ems);
+            for l in lines(&p).iter().skip(1) {
+                assert!(
+                    !l.starts_with('，') && !l.starts_with('）'),
+                    "{ems}: {:?}",
+                    lines(&p)
+                );
+            }
+            assert_flush(&p, ems * SIZE);
+        }
+    }
+
+    #[test]
+    fn interpunct_stays_with_the_name_and_is_half_an_em() {
+        // typst#6774, in a 7-em box.
+        let p = set("噫，克里斯蒂娜·罗塞蒂，还有阿加莎·克里斯蒂！", 7.0);
+        for l in lines(&p) {
+            assert!(!l.starts_with('·'), "{:?}", lines(&p));
+        }
+        let (i, _) = lines(&p)
+            .iter()
+            .enumerate()
+            .find(|(_, l)| l.contains('·'))
+            .unwrap_or((0, &""));
+        let w = width_of(&p, i, "·");
+        assert!(w >= 0.5 - 1e-3, "· is {w} em");
+        assert_flush(&p, 70.0);
+    }
+
+    #[test]
+    fn two_em_dash_is_one_glyph_two_em_wide() {
+        // typst#6735: 9 em, justified. locl (Hani/zh-Hans) makes U+2014 one em, ccmp ligates ——.
+        let p = set("娜拉走后怎样？——别人可是也发表过意见的。", 9.0);
+        let all: Vec<&PlacedGlyph> = p.lines.iter().flat_map(|l| &l.glyphs).collect();
+        let dash: Vec<_> = all
+            .iter()
+            .filter(|g| p.text[g.text_range.clone()].contains('—'))
+            .collect();
+        assert_eq!(dash.len(), 1, "—— must be a single glyph");
+        assert_eq!(&p.text[dash[0].text_range.clone()], "——");
+        let l = lines(&p);
+        assert_eq!(l[0], "娜拉走后怎样？——");
+        // The dash is never stretched (no justification space inside or after it at line end).
+        assert!(
+            (dash[0].advance / SIZE - 2.0).abs() < 1e-3,
+            "{}",
+            dash[0].advance
+        );
+        assert_flush(&p, 90.0);
+    }
+
+    #[test]
+    fn single_em_dash_is_one_em() {
+        let p = set("北京—上海", 20.0);
+        assert!((width_of(&p, 0, "—") - 1.0).abs() < 1e-3);
+    }
+
+    #[test]
+    fn number_is_never_split_and_gets_quarter_em_glue() {
+        let p = set("每年的消费量约4,000吨", 12.0);
+        assert_eq!(lines(&p), ["每年的消费量约4,000吨"]);
+        // ¼ em before and after the number: 约 ends where 4 starts minus 2.5 pt.
+        let l = &p.lines[0];
+        let yue = l
+            .glyphs
+            .iter()
+            .find(|g| &p.text[g.text_range.clone()] == "约");
+        let four = l
+            .glyphs
+            .iter()
+            .find(|g| &p.text[g.text_range.clone()] == "4");
+        if let (Some(a), Some(b)) = (yue, four) {
+            assert!((b.x - a.x - 1.25 * SIZE).abs() < 1e-3, "{} {}", a.x, b.x);
+        } else {
+            panic!("glyphs missing");
+        }
+        // In a narrower measure the number moves down whole.
+        let p = set("每年的消费量约4,000吨", 9.0);
+        assert!(
+            lines(&p).iter().any(|l| l.contains("4,000")),
+            "{:?}",
+            lines(&p)
+        );
+    }
+
+    #[test]
+    fn wan_stays_with_its_number() {
+        for ems in 5..12 {
+            let p = set("今年产量达到156.84万吨", ems as f32);
+            assert!(
+                lines(&p).iter().any(|l| l.contains("156.84万")),
+                "{:?}",
+                lines(&p)
+            );
+        }
+    }
+
+    #[test]
+    fn adjacent_marks_are_compressed_to_one_and_a_half_em() {
+        // 》！？: 》 loses its right blank next to ！; ！ loses its right blank next to ？.
+        let p = set("原来，你也玩《原神》！？", 30.0);
+        assert!((width_of(&p, 0, "》") - 0.5).abs() < 1e-3);
+        assert!((width_of(&p, 0, "！") - 0.5).abs() < 1e-3);
+        assert!((width_of(&p, 0, "《") - 1.0).abs() < 1e-3);
+        // Last line: the final ？ keeps its full em (ragged last line, no trim needed).
+        let p = set("他说：“走吧。”", 30.0);
+        assert!(
+            (width_of(&p, 0, "。") - 0.5).abs() < 1e-3,
+            "{}",
+            width_of(&p, 0, "。")
+        );
+        assert!((width_of(&p, 0, "：") - 0.5).abs() < 1e-3);
+    }
+
+    #[test]
+    fn line_end_stop_and_line_start_bracket_are_half_an_em() {
+        // 4 em: 甲乙丙， | （丁戊）… the comma ends line 1 at ½ em, （ starts line 2 at ½ em.
+        let p = set("甲乙丙，（丁戊己）庚辛", 4.0);
+        assert_eq!(lines(&p)[0], "甲乙丙，");
+        assert!(
+            (width_of(&p, 0, "，") - 0.5).abs() < 0.05,
+            "{}",
+            width_of(&p, 0, "，")
+        );
+        assert!(lines(&p)[1].starts_with('（'));
+        let g = &p.lines[1].glyphs[0];
+        assert!((g.advance / SIZE - 0.5).abs() < 0.05 && g.x.abs() < 1e-3);
+        assert_flush(&p, 40.0);
+    }
+
+    #[test]
+    fn first_line_indent() {
+        let p = set_with(
+            "甲乙丙丁戊己庚辛壬癸子丑寅卯",
+            6.0,
+            2.0,
+            Align::Justify,
+            Kinsoku::Gb,
+        );
+        assert_eq!(lines(&p)[0].chars().count(), 4);
+        assert!((p.lines[0].glyphs[0].x - 20.0).abs() < 1e-3);
+        assert!((p.lines[0].x_start - 20.0).abs() < 1e-3);
+    }
+
+    #[test]
+    fn no_single_character_last_line() {
+        // 9 chars + 。 in 4 em would leave 「申。」 alone on the last line.
+        let p = set("子丑寅卯辰巳午未申。", 4.0);
+        let l = lines(&p);
+        assert_eq!(l, ["子丑寅卯", "辰巳午", "未申。"]);
+        assert_flush(&p, 40.0);
+    }
+
+    #[test]
+    fn overlong_latin_word_still_sets() {
+        let p = set(
+            "这是Pneumonoultramicroscopicsilicovolcanoconiosis一词。",
+            5.0,
+        );
+        assert_eq!(lines(&p).concat(), p.text);
+        assert!(p.lines.len() >= 3);
+    }
+
+    #[test]
+    fn source_space_between_cjk_and_latin_is_kept_but_set_as_quarter_em() {
+        let p = set("使用 Rust 语言", 30.0);
+        assert_eq!(lines(&p), ["使用 Rust 语言"]);
+        let sp = p.lines[0]
+            .glyphs
+            .iter()
+            .find(|g| &p.text[g.text_range.clone()] == " ");
+        assert!(sp.is_some_and(|g| (g.advance / SIZE - 0.25).abs() < 1e-3));
+    }
+
+    #[test]
+    fn centred_and_right_aligned() {
+        let p = set_with("目录", 10.0, 0.0, Align::Center, Kinsoku::Gb);
+        assert!((p.lines[0].glyphs[0].x - 40.0).abs() < 1e-3);
+        let p = set_with("目录", 10.0, 0.0, Align::Right, Kinsoku::Gb);
+        assert!((p.lines[0].width - 100.0).abs() < 1e-3);
+    }
+
+    #[test]
+    fn missing_glyph_names_the_code_point() {
+        let f = fonts();
+        let runs = [StyledRun {
+            text: "甲\u{E000}".into(),
+            font: f.body(),
+            size: SIZE,
+            rise: 0.0,
+        }];
+        let spec = ParagraphSpec {
+            width: 100.0,
+            first_indent: 0.0,
+            align: Align::Justify,
+            kinsoku: Kinsoku::Gb,
+        };
+        let e = set_paragraph(f, &runs, &spec)
+            .err()
+            .map(|e| e.first().message.clone());
+        assert!(e.is_some_and(|m| m.contains("U+E000")));
+    }
 }
