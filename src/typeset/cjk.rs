@@ -120,6 +120,13 @@ pub fn is_latin_letter(c: char) -> bool {
 
 /// Classifies `c` given its neighbours (for the apostrophe/quote ambiguity and `——`).
 pub fn classify(c: char, prev: Option<char>, next: Option<char>) -> Class {
+    // Fast paths for the bulk of the text.
+    if matches!(c as u32, 0x4E00..=0x9FFF) {
+        return Class::Han;
+    }
+    if c.is_ascii_alphabetic() {
+        return Class::Latin;
+    }
     let latin_both = prev.is_some_and(is_latin_letter) && next.is_some_and(is_latin_letter);
     match c {
         // A quote between two Latin letters is an apostrophe (Children’s).

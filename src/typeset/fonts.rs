@@ -45,6 +45,10 @@ pub(crate) struct Loaded {
     /// Keyed by glyph id (as shaped with Hani/zh-Hans, so after `locl`).
     pub(crate) punct: HashMap<u16, PunctMetrics>,
     pub(crate) has_halt: bool,
+    /// Coverage of the Basic Multilingual Plane, one bit per code point (a cmap lookup per
+    /// character per paragraph is otherwise a visible share of layout time).
+    bmp: Vec<u64>,
+    pub(crate) lang: Option<Language>,
 }
 
 /// All configured faces, parsed once. Cheap to share by reference across threads.
@@ -160,9 +164,38 @@ impl Loaded {
             plan_latin,
             punct: HashMap::new(),
             has_halt: false,
+            bmp: vec![0u64; 0x10000 / 64],
+            lang: lang.clone(),
         };
+        loaded.fill_coverage();
         loaded.probe_punctuation(&plan_halt, lang.as_ref());
         Ok(loaded)
+    }
+
+    fn fill_coverage(&mut self) {
+        let Some(cmap) = self.face.tables().cmap else {
+            return;
+        };
+        let bmp = &mut self.bmp;
+        for sub in cmap.subtables {
+            if !sub.is_unicode() {
+                continue;
+            }
+            sub.codepoints(|cp| {
+                if cp < 0x10000 && sub.glyph_index(cp).is_some_and(|g| g.0 != 0) {
+                    bmp[(cp / 64) as usize] |= 1u64 << (cp % 64);
+                }
+            });
+        }
+    }
+
+    pub(crate) fn has_glyph(&self, c: char) -> bool {
+        let cp = c as u32;
+        if cp < 0x10000 {
+            self.bmp[(cp / 64) as usize] & (1u64 << (cp % 64)) != 0
+        } else {
+            self.face.glyph_index(c).is_some_and(|g| g.0 != 0)
+        }
     }
 
     /// Shapes each CJK punctuation mark alone, with and without `halt`, and records how much
@@ -314,7 +347,7 @@ impl FontSet {
     }
     /// Whether this very face has a glyph for `c`.
     pub fn has_glyph(&self, id: FontId, c: char) -> bool {
-        self.face(id).face.glyph_index(c).is_some_and(|g| g.0 != 0)
+        self.face(id).has_glyph(c)
     }
     fn chain(&self, primary: FontId) -> impl Iterator<Item = FontId> + '_ {
         let primary = if usize::from(primary.0) < self.faces.len() {
@@ -372,12 +405,6 @@ impl ShapeScript {
         match self {
             ShapeScript::Han => rustybuzz::script::HAN,
             ShapeScript::Latin => rustybuzz::script::LATIN,
-        }
-    }
-    pub(crate) fn language(self) -> Option<Language> {
-        match self {
-            ShapeScript::Han => zh_hans(),
-            ShapeScript::Latin => None,
         }
     }
 }

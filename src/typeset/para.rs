@@ -102,6 +102,8 @@ const SQUEEZE_STOPS: f64 = 2_000.0;
 /// Stretchability of one gap between CJK characters, in em (for badness: r = 1 when every gap
 /// opens by this much).
 const HAN_GAP_STRETCH: f32 = 0.15;
+/// First-pass tolerance: the largest stretch ratio of a line (r = 2.5: badness 1562).
+const TOLERANCE: f64 = 2.5;
 
 /// Layout metrics of a cluster, in points.
 #[derive(Debug, Clone, Copy, Default)]
@@ -431,18 +433,53 @@ impl<'a> Layout<'a> {
     }
 
     /// Total-fit breaking: the boundaries (cluster indices, from 0 to m) of the lines.
+    ///
+    /// A first pass considers only allowed breaks and lines that need at most `TOLERANCE` of
+    /// their stretch (a handful of candidates per break, found with a moving pointer over prefix
+    /// sums); if that finds nothing acceptable, a second pass considers every line and, as a last
+    /// resort, breaks where no break is allowed.
     fn best_breaks(&self, width: f32, indent: f32, align: Align) -> Vec<usize> {
+        let (cost, path) = self.breaks_pass(width, indent, align, Some(TOLERANCE));
+        if cost < ORPHAN {
+            return path;
+        }
+        self.breaks_pass(width, indent, align, None).1
+    }
+
+    fn breaks_pass(
+        &self,
+        width: f32,
+        indent: f32,
+        align: Align,
+        tolerance: Option<f64>,
+    ) -> (f64, Vec<usize>) {
         let m = self.clusters.len();
         let width = f64::from(width);
         let mut best = vec![f64::INFINITY; m + 1];
         let mut prev = vec![0usize; m + 1];
         best[0] = 0.0;
         let mut floor = 0usize;
+        // Widest reach of a line over [i, q) at the tolerated stretch ratio; lines starting after
+        // `hi` cannot reach the measure.
+        let r = tolerance.unwrap_or(0.0);
+        let reach = |k: usize| self.pw[k] + self.gw[k] + r * (self.pst[k] + self.gst[k]);
+        let mut hi = 0usize;
         for q in 1..=m {
             let kind = if q == m { Brk::Mandatory } else { self.brk[q] };
             let last = kind == Brk::Mandatory;
+            if tolerance.is_some() && kind == Brk::No {
+                continue;
+            }
             let pen = if kind == Brk::No { EMERGENCY } else { 0.0 };
             let mut i = q;
+            if tolerance.is_some() && !last {
+                let target = width - f64::from(indent) - 1.5 * f64::from(self.em(q - 1));
+                hi = hi.max(floor);
+                while hi + 1 < q && reach(q) - reach(hi + 1) >= target {
+                    hi += 1;
+                }
+                i = (hi + 1).min(q);
+            }
             while i > floor {
                 i -= 1;
                 if !best[i].is_finite() {
@@ -456,9 +493,9 @@ impl<'a> Layout<'a> {
                 let f = self.fit(i, q);
                 let min = f.nat - f.sha - f.shb;
                 let d = if min > avail + 1e-6 {
-                    if i + 1 < q {
+                    if i + 1 < q || tolerance.is_some() {
                         // Longer lines only get wider (allow for edge trims).
-                        if f.nat - f.sha - f.shb > avail + 2.0 * f64::from(self.em(i)) {
+                        if min > avail + 2.0 * f64::from(self.em(i)) {
                             break;
                         }
                         continue;
@@ -466,6 +503,12 @@ impl<'a> Layout<'a> {
                     OVERFULL + (min - avail) * 1e3
                 } else {
                     let b = self.badness(&f, avail, last, align);
+                    if let Some(t) = tolerance
+                        && !last
+                        && b > 100.0 * t * t * t
+                    {
+                        continue;
+                    }
                     let mut d = (1.0 + b) * (1.0 + b);
                     if q == m && i > 0 && self.is_orphan(&f) {
                         d += ORPHAN;
@@ -482,6 +525,9 @@ impl<'a> Layout<'a> {
                 floor = q;
             }
         }
+        if !best[m].is_finite() {
+            return (f64::INFINITY, Vec::new());
+        }
         let mut path = vec![m];
         let mut q = m;
         while q > 0 {
@@ -489,7 +535,7 @@ impl<'a> Layout<'a> {
             path.push(q);
         }
         path.reverse();
-        path
+        (best[m], path)
     }
 
     fn em(&self, k: usize) -> f32 {

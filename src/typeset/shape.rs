@@ -171,8 +171,10 @@ pub(crate) fn shape_paragraph(
         buf.push_str(piece);
         buf.set_direction(Direction::LeftToRight);
         buf.set_script(it.script.script());
-        if let Some(l) = it.script.language() {
-            buf.set_language(l);
+        if it.script == ShapeScript::Han
+            && let Some(l) = &face.lang
+        {
+            buf.set_language(l.clone());
         }
         let out = rustybuzz::shape_with_plan(&face.face, face.plan(it.script), buf);
         let scale = run.size / face.upem;
