@@ -1011,4 +1011,175 @@ mod tests {
             .map(|e| e.first().message.clone());
         assert!(e.is_some_and(|m| m.contains("U+E000")));
     }
+
+    /// Every line start and end of `p`, checked against the prohibition rules of `level`.
+    fn violations(p: &Paragraph, level: Kinsoku) -> Vec<String> {
+        let chars: Vec<char> = p.text.chars().collect();
+        let classes = breaks::classes(&chars);
+        let class_at = |byte: usize| {
+            let i = p.text[..byte].chars().count();
+            (chars[i], classes[i])
+        };
+        let mut out = Vec::new();
+        let n = p.lines.len();
+        for (k, l) in p.lines.iter().enumerate() {
+            if l.text_range.is_empty() {
+                continue;
+            }
+            let (c, cl) = class_at(l.text_range.start);
+            if k > 0 && cjk::no_start(c, cl, level) {
+                out.push(format!("line {k} starts with {c}"));
+            }
+            let last = p.text[l.text_range.clone()]
+                .char_indices()
+                .last()
+                .map_or(0, |(i, _)| i);
+            let (c, cl) = class_at(l.text_range.start + last);
+            if k + 1 < n && cjk::no_end(c, cl, level) {
+                out.push(format!("line {k} ends with {c}"));
+            }
+        }
+        out
+    }
+
+    const NO_START: &str = "。．，、：；！？）〉》」』】〕〗〙〛］｝”’·・～–—…‼⁇々／!,.:;?)]}%";
+    const NO_END: &str = "（〈《「『【〔〖〘〚［｛“‘(［{／/";
+
+    #[test]
+    fn adversarial_no_start_marks_at_every_line_start() {
+        for level in [Kinsoku::Basic, Kinsoku::Gb, Kinsoku::Strict] {
+            for mark in NO_START.chars() {
+                for before in 1..7 {
+                    let text = format!("{}{mark}乙丙丁戊己庚辛壬癸子丑", "甲".repeat(before));
+                    for ems in [3.0, 4.0, 5.0, 6.0] {
+                        let p = set_with(&text, ems, 0.0, Align::Justify, level);
+                        let v = violations(&p, level);
+                        assert!(v.is_empty(), "{text} in {ems} em: {v:?} {:?}", lines(&p));
+                        assert_eq!(lines(&p).concat(), p.text);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn adversarial_no_end_marks_at_every_line_end() {
+        for level in [Kinsoku::Basic, Kinsoku::Gb, Kinsoku::Strict] {
+            for mark in NO_END.chars() {
+                for before in 1..7 {
+                    let text = format!("{}{mark}乙丙丁戊己庚辛壬癸子丑", "甲".repeat(before));
+                    for ems in [3.0, 4.0, 5.0, 6.0] {
+                        let p = set_with(&text, ems, 0.0, Align::Justify, level);
+                        let v = violations(&p, level);
+                        assert!(v.is_empty(), "{text} in {ems} em: {v:?} {:?}", lines(&p));
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn strict_level_keeps_dash_and_ellipsis_off_the_line_start() {
+        for text in ["甲乙丙——丁戊己庚", "甲乙丙……丁戊己庚"] {
+            for ems in [3.0, 4.0] {
+                let p = set_with(text, ems, 0.0, Align::Justify, Kinsoku::Strict);
+                for l in lines(&p).iter().skip(1) {
+                    assert!(
+                        !l.starts_with('—') && !l.starts_with('…'),
+                        "{:?}",
+                        lines(&p)
+                    );
+                }
+            }
+        }
+        // GB level: —— may start a line.
+        let p = set_with("甲乙丙——丁戊己庚", 3.0, 0.0, Align::Justify, Kinsoku::Gb);
+        assert_eq!(lines(&p)[1], "——丁");
+    }
+
+    #[test]
+    fn justified_lines_are_flush_in_many_measures() {
+        let text = "坚持以人民为中心的发展思想，聚焦群众“急难愁盼”问题，2021年共办实事156.84万件，\
+                    涉及教育、医疗（含养老）、交通等领域；群众满意度达到98.5%——这是“345”工作法的成果。";
+        for ems in 5..30 {
+            let p = set(text, ems as f32);
+            assert_flush(&p, ems as f32 * SIZE);
+            assert_eq!(lines(&p).concat().replace(' ', ""), p.text.replace(' ', ""));
+            assert!(violations(&p, Kinsoku::Gb).is_empty(), "{:?}", lines(&p));
+            // Glyphs of a line are in order and never overlap backwards.
+            for l in &p.lines {
+                for w in l.glyphs.windows(2) {
+                    assert!((w[0].x + w[0].advance - w[1].x).abs() < 1e-3);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn text_ranges_are_exact_and_in_order() {
+        let p = set("他说：“Hello, world!” 然后走了。", 8.0);
+        let mut at = 0;
+        for l in &p.lines {
+            assert!(l.text_range.start >= at);
+            assert!(
+                p.text.is_char_boundary(l.text_range.start)
+                    && p.text.is_char_boundary(l.text_range.end)
+            );
+            for g in &l.glyphs {
+                assert!(
+                    g.text_range.start >= l.text_range.start
+                        && g.text_range.end <= l.text_range.end
+                );
+            }
+            // Only spaces are left out between lines.
+            assert!(p.text[at..l.text_range.start].chars().all(|c| c == ' '));
+            at = l.text_range.end;
+        }
+        assert_eq!(at, p.text.len());
+    }
+
+    #[test]
+    fn runs_keep_their_index_size_and_rise() {
+        let f = fonts();
+        let runs = [
+            StyledRun {
+                text: "正文".into(),
+                font: f.body(),
+                size: SIZE,
+                rise: 0.0,
+            },
+            StyledRun {
+                text: "1".into(),
+                font: f.body(),
+                size: 6.0,
+                rise: 3.0,
+            },
+            StyledRun {
+                text: "继续。".into(),
+                font: f.body(),
+                size: SIZE,
+                rise: 0.0,
+            },
+        ];
+        let spec = ParagraphSpec {
+            width: 100.0,
+            first_indent: 0.0,
+            align: Align::Justify,
+            kinsoku: Kinsoku::Gb,
+        };
+        let p = set_paragraph(f, &runs, &spec).map_err(|e| e.to_string());
+        let p = p.as_ref().map_err(|e| e.as_str());
+        let Ok(p) = p else { panic!("{p:?}") };
+        assert_eq!(p.text, "正文1继续。");
+        let one = p.lines[0].glyphs.iter().find(|g| g.run == 1);
+        assert!(one.is_some_and(|g| g.size == 6.0 && (g.y_offset - 3.0).abs() < 1e-3));
+        assert_eq!(p.lines[0].max_size, SIZE);
+    }
+
+    #[test]
+    fn forced_line_break_ends_an_unjustified_line() {
+        let p = set("甲乙\n丙丁", 10.0);
+        assert_eq!(lines(&p), ["甲乙", "丙丁"]);
+        assert!(!p.lines[0].justified);
+    }
 }
