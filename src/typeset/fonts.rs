@@ -59,6 +59,24 @@ pub struct FontSet {
     fallbacks: Vec<FontId>,
 }
 
+impl std::fmt::Debug for FontSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FontSet")
+            .field(
+                "faces",
+                &self
+                    .faces
+                    .iter()
+                    .map(|l| (&l.path, l.index))
+                    .collect::<Vec<_>>(),
+            )
+            .field("body", &self.body)
+            .field("heading", &self.heading)
+            .field("fallbacks", &self.fallbacks)
+            .finish()
+    }
+}
+
 // Layout may run per section on several threads.
 const _: () = {
     const fn assert_sync<T: Sync + Send>() {}
@@ -137,12 +155,15 @@ impl Loaded {
             lang.as_ref(),
             &[],
         );
+        // CJK fonts default to full-width curly quotes; in Latin text (an apostrophe inside a
+        // word) `pwid` gives the proportional form. It leaves letters and digits alone.
+        let pwid = Feature::new(ttf_parser::Tag::from_bytes(b"pwid"), 1, ..);
         let plan_latin = ShapePlan::new(
             &face,
             Direction::LeftToRight,
             Some(rustybuzz::script::LATIN),
             None,
-            &[],
+            &[pwid],
         );
         let halt = Feature::new(ttf_parser::Tag::from_bytes(b"halt"), 1, ..);
         let plan_halt = ShapePlan::new(
@@ -534,6 +555,61 @@ mod tests {
         assert_eq!(
             m.map(|m| (m.side, m.blank_left, m.blank_right)),
             Some((Side::Right, 500.0, 0.0))
+        );
+    }
+
+    fn system_font(path: &str) -> Option<FontFile> {
+        let p = PathBuf::from(path);
+        p.exists().then_some(FontFile { path: p, index: 0 })
+    }
+
+    #[test]
+    fn fallback_chain_goes_primary_then_body_then_fallbacks() {
+        let Some(latin) = system_font("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf") else {
+            return;
+        };
+        let mut s = settings();
+        s.heading = latin;
+        let f = FontSet::load(&s).map_err(|e| e.to_string());
+        let Ok(f) = f else { panic!("{f:?}") };
+        assert_ne!(f.heading(), f.body());
+        assert_eq!(f.resolve(f.heading(), 'A'), Some(f.heading()));
+        assert_eq!(f.resolve(f.heading(), '中'), Some(f.body()));
+        assert!(f.covers(f.heading(), '中'));
+        assert!(!f.has_glyph(f.heading(), '中'));
+    }
+
+    #[test]
+    fn without_halt_the_blank_side_comes_from_the_ink() {
+        let Some(droid) = system_font("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf")
+        else {
+            return;
+        };
+        let s = FontSettings {
+            body: droid.clone(),
+            heading: droid,
+            fallback: vec![],
+        };
+        let f = FontSet::load(&s).map_err(|e| e.to_string());
+        let Ok(f) = f else { panic!("{f:?}") };
+        assert!(!f.has_halt(f.body()));
+        let g = |c| f.shaper_face(f.body()).glyph_index(c).map_or(0, |g| g.0);
+        let upem = f.units_per_em(f.body());
+        // Droid's 。 sits bottom-left (ink 6–75 of 256) but its ， is centred (108–148).
+        let stop = f.punct_metrics(f.body(), g('。'));
+        assert_eq!(
+            stop.map(|m| (m.side, m.blank_right / upem)),
+            Some((Side::Left, 0.5))
+        );
+        let comma = f.punct_metrics(f.body(), g('，'));
+        assert_eq!(
+            comma.map(|m| (m.side, m.blank_left / upem)),
+            Some((Side::Centre, 0.25))
+        );
+        let open = f.punct_metrics(f.body(), g('《'));
+        assert_eq!(
+            open.map(|m| (m.side, m.blank_left / upem)),
+            Some((Side::Right, 0.5))
         );
     }
 }

@@ -1182,4 +1182,50 @@ mod tests {
         assert_eq!(lines(&p), ["甲乙", "丙丁"]);
         assert!(!p.lines[0].justified);
     }
+
+    #[test]
+    fn each_cluster_falls_back_to_a_face_that_has_it() {
+        let latin = std::path::PathBuf::from("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf");
+        if !latin.exists() {
+            return;
+        }
+        let mut s = crate::typeset::fonts::testfont::settings();
+        s.heading = crate::book::model::FontFile {
+            path: latin,
+            index: 0,
+        };
+        let f = FontSet::load(&s).map_err(|e| e.to_string());
+        let Ok(f) = f else { panic!("{f:?}") };
+        let runs = [StyledRun {
+            text: "Rust语言".into(),
+            font: f.heading(),
+            size: SIZE,
+            rise: 0.0,
+        }];
+        let spec = ParagraphSpec {
+            width: 100.0,
+            first_indent: 0.0,
+            align: Align::Left,
+            kinsoku: Kinsoku::Gb,
+        };
+        let p = set_paragraph(&f, &runs, &spec).map_err(|e| e.to_string());
+        let Ok(p) = p else { panic!("{p:?}") };
+        let font_of = |c: &str| {
+            p.lines[0]
+                .glyphs
+                .iter()
+                .find(|g| &p.text[g.text_range.clone()] == c)
+                .map(|g| g.font)
+        };
+        assert_eq!(font_of("R"), Some(f.heading()));
+        assert_eq!(font_of("语"), Some(f.body()));
+    }
+
+    #[test]
+    fn apostrophe_in_a_latin_word_is_latin_but_quotes_are_full_width() {
+        let p = set("读Children’s Books和“书”", 30.0);
+        let w = width_of(&p, 0, "’");
+        assert!(w > 0.0 && w < 0.5, "apostrophe {w} em");
+        assert!((width_of(&p, 0, "“") - 1.0).abs() < 1e-3);
+    }
 }
