@@ -102,6 +102,8 @@ const SQUEEZE_STOPS: f64 = 2_000.0;
 /// Stretchability of one gap between CJK characters, in em (for badness: r = 1 when every gap
 /// opens by this much).
 const HAN_GAP_STRETCH: f32 = 0.15;
+/// No line holds more clusters than this (a bound on the breaking work, never reached by text).
+const MAX_LINE_CLUSTERS: usize = 4096;
 /// First-pass tolerance: the largest stretch ratio of a line (r = 2.5: badness 1562).
 const TOLERANCE: f64 = 2.5;
 
@@ -480,7 +482,9 @@ impl<'a> Layout<'a> {
                 }
                 i = (hi + 1).min(q);
             }
-            while i > floor {
+            // Bound the work per break even for absurd input (thousands of zero-width marks).
+            let lowest = floor.max(q.saturating_sub(MAX_LINE_CLUSTERS));
+            while i > lowest {
                 i -= 1;
                 if !best[i].is_finite() {
                     continue;
@@ -1227,5 +1231,47 @@ mod tests {
         let w = width_of(&p, 0, "’");
         assert!(w > 0.0 && w < 0.5, "apostrophe {w} em");
         assert!((width_of(&p, 0, "“") - 1.0).abs() < 1e-3);
+    }
+
+    #[test]
+    fn squeezes_punctuation_before_pushing_a_character_down() {
+        // 甲乙，丙丁，戊己。 is 9 em; in 8 em the final 。 loses ½ em at the line end and one
+        // comma ½ em inside the line (push-in), rather than leaving 「戊己。」 or 「己。」 below.
+        let p = set("甲乙，丙丁，戊己。", 8.0);
+        assert_eq!(lines(&p), ["甲乙，丙丁，戊己。"]);
+        let w = p.lines[0].width;
+        assert!((w - 80.0).abs() < 0.01, "{w}");
+        let commas = width_of(&p, 0, "，");
+        assert!(commas < 1.0 - 0.2, "comma {commas} em");
+    }
+
+    #[test]
+    fn degenerate_input_never_panics() {
+        for ems in [0.0, 0.05, 1.0, 1000.0] {
+            for text in [
+                "",
+                " ",
+                "   ",
+                "\n",
+                "甲\n\n乙",
+                "。。。。",
+                "（（（（",
+                "——————",
+                "a",
+                "\u{200B}\u{200B}甲",
+                "甲\t乙",
+            ] {
+                let p = set(text, ems);
+                assert_eq!(p.text, text);
+                let solid = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+                assert_eq!(solid(&lines(&p).concat()), solid(text), "{ems} em");
+                let notdef = p
+                    .lines
+                    .iter()
+                    .flat_map(|l| &l.glyphs)
+                    .any(|g| g.glyph_id == 0);
+                assert!(!notdef, "{text:?} drew .notdef");
+            }
+        }
     }
 }

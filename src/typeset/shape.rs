@@ -168,7 +168,13 @@ pub(crate) fn shape_paragraph(
             continue;
         }
         let face = fonts.face(it.font);
-        buf.push_str(piece);
+        for (n, (i, c)) in piece.char_indices().enumerate() {
+            // A space the face lacks (thin space, tab) is shaped as U+0020: its advance is replaced
+            // by the layout's glue anyway, and it must not become .notdef.
+            let space = classes.get(first_char + n) == Some(&Class::Space);
+            let c = if space && !face.has_glyph(c) { ' ' } else { c };
+            buf.add(c, i as u32);
+        }
         buf.set_direction(Direction::LeftToRight);
         buf.set_script(it.script.script());
         if it.script == ShapeScript::Han
@@ -196,8 +202,11 @@ pub(crate) fn shape_paragraph(
             }
             let next = infos.get(h).map_or(piece.len() as u32, |i| i.cluster);
             let start = it.start as u32 + cl;
-            let end = it.start as u32 + next.max(cl + 1);
             let ch = char_index(&char_starts, start);
+            // Clusters are monotone left to right; if a shaper ever reorders, still end on a
+            // character boundary.
+            let next_char = char_starts.get(ch + 1).copied().unwrap_or(it.end as u32);
+            let end = (it.start as u32 + next).max(next_char);
             shaped.clusters.push(Cluster {
                 start,
                 end: end.min(it.end as u32),
