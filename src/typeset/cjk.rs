@@ -96,7 +96,7 @@ pub const PROBED_PUNCT: &[char] = &[
     '\u{2018}', '\u{FF09}', '\u{3009}', '\u{300B}', '\u{300D}', '\u{300F}', '\u{3011}', '\u{3015}',
     '\u{3017}', '\u{3019}', '\u{301B}', '\u{FF3D}', '\u{FF5D}', '\u{FF60}', '\u{FF63}', '\u{301E}',
     '\u{301F}', '\u{201D}', '\u{2019}', '\u{3002}', '\u{FF0E}', '\u{FF0C}', '\u{3001}', '\u{FF1A}',
-    '\u{FF1B}', '\u{FF01}', '\u{FF1F}', '\u{30FB}',
+    '\u{FF1B}', '\u{FF01}', '\u{FF1F}', '\u{30FB}', '\u{301D}', '\u{301E}', '\u{301F}',
 ];
 
 /// Han ideographs, kana, hangul, CJK symbols and full-width forms that behave like ideographs.

@@ -89,14 +89,17 @@ pub struct PlacedGlyph {
     pub run: usize,
 }
 
-// Demerits (Knuth–Plass style). A line's badness is 100·r³ capped at BAD_MAX.
+// Demerits (Knuth–Plass style): (1 + badness)², badness = 100·r³ (r = stretch ratio), growing
+// linearly past BAD_MAX so that a hopeless line is still told from a merely bad one.
 const BAD_MAX: f64 = 10_000.0;
+/// Badness never exceeds this (demerits 1e12, below an emergency break).
+const BAD_CAP: f64 = 1.0e6;
 /// A last line holding a single Han character (孤字).
 const ORPHAN: f64 = 5.0e7;
 /// Breaking where no break is allowed (a word longer than the line).
-const EMERGENCY: f64 = 1.0e11;
+const EMERGENCY: f64 = 1.0e14;
 /// A line wider than the measure even after all compression.
-const OVERFULL: f64 = 1.0e13;
+const OVERFULL: f64 = 1.0e16;
 /// Extra demerits when a line needs to squeeze sentence-final stops (。？！).
 const SQUEEZE_STOPS: f64 = 2_000.0;
 /// Stretchability of one gap between CJK characters, in em (for badness: r = 1 when every gap
@@ -559,11 +562,7 @@ impl<'a> Layout<'a> {
             if delta < 1e-6 {
                 return 0.0;
             }
-            if f.st <= 0.0 {
-                return BAD_MAX;
-            }
-            let r = delta / f.st;
-            (100.0 * r * r * r).min(BAD_MAX)
+            stretch_badness(delta / f.st.max(1e-3))
         } else {
             let need = -delta;
             let sh = f.sha + f.shb;
@@ -723,6 +722,17 @@ impl<'a> Layout<'a> {
             descent: desc,
             justified: spec.align == Align::Justify && !last,
         }
+    }
+}
+
+/// Badness of a line stretched at ratio `r`.
+fn stretch_badness(r: f64) -> f64 {
+    // 100·r³ reaches BAD_MAX at r ≈ 4.64.
+    const R_MAX: f64 = 4.641_588_833_612_779;
+    if r <= R_MAX {
+        100.0 * r * r * r
+    } else {
+        (BAD_MAX + (r - R_MAX) * 2_000.0).min(BAD_CAP)
     }
 }
 
