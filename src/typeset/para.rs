@@ -822,6 +822,11 @@ mod tests {
     #[test]
     fn comma_after_bracket_after_digit_does_not_start_a_line() {
         // typst#3082.
+        let p = set("念姐遠米巴急（abc0），松黃貫誰。", 7.0);
+        assert_eq!(lines(&p), ["念姐遠米巴急", "（abc0），松黃", "貫誰。"]);
+        // The opening bracket at the line start is trimmed to ½ em, flush left.
+        let g = &p.lines[1].glyphs[0];
+        assert!((g.advance / SIZE - 0.5).abs() < 1e-3 && g.x.abs() < 1e-3);
         for ems in [6.0, 7.0, 8.0, 9.0, 10.0, 11.0] {
             let p = set("念姐遠米巴急（abc0），松黃貫誰。", ems);
             for l in lines(&p).iter().skip(1) {
@@ -839,6 +844,10 @@ mod tests {
     fn interpunct_stays_with_the_name_and_is_half_an_em() {
         // typst#6774, in a 7-em box.
         let p = set("噫，克里斯蒂娜·罗塞蒂，还有阿加莎·克里斯蒂！", 7.0);
+        assert_eq!(
+            lines(&p),
+            ["噫，克里斯蒂娜·", "罗塞蒂，还有阿", "加莎·克里斯蒂！"]
+        );
         for l in lines(&p) {
             assert!(!l.starts_with('·'), "{:?}", lines(&p));
         }
@@ -923,6 +932,13 @@ mod tests {
     #[test]
     fn adjacent_marks_are_compressed_to_one_and_a_half_em() {
         // 》！？: 》 loses its right blank next to ！; ！ loses its right blank next to ？.
+        // In 10 em it all fits on one line: 10.5 em with 》！ and ！？ compressed and the final ？
+        // trimmed, then ½ em squeezed out of ， and 《 alike (push-in).
+        let p = set("原来，你也玩《原神》！？", 10.0);
+        assert_eq!(lines(&p), ["原来，你也玩《原神》！？"]);
+        assert!((width_of(&p, 0, "，") - 0.75).abs() < 1e-3);
+        assert!((width_of(&p, 0, "《") - 0.75).abs() < 1e-3);
+        assert!((p.lines[0].width - 100.0).abs() < 0.01);
         let p = set("原来，你也玩《原神》！？", 30.0);
         assert!((width_of(&p, 0, "》") - 0.5).abs() < 1e-3);
         assert!((width_of(&p, 0, "！") - 0.5).abs() < 1e-3);
