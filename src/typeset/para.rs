@@ -263,11 +263,21 @@ fn measure(fonts: &FontSet, shaped: &mut Shaped, chars: &[char]) -> (Vec<Metrics
             }
         }
     }
-    for mt in &mut met {
+    for (mt, c) in met.iter_mut().zip(cl) {
         // Line-edge trims (§1c.3): opening marks lose their blank at line start, stops and
-        // closing marks at line end.
-        mt.lead = mt.bl * f32::from(u8::from(mt.bl > 0.0 && mt.br == 0.0));
-        mt.end = mt.br * f32::from(u8::from(mt.br > 0.0 && mt.bl == 0.0));
+        // closing marks at line end; an ideographic space vanishes at a line end.
+        mt.lead = if mt.bl > 0.0 && mt.br == 0.0 {
+            mt.bl
+        } else {
+            0.0
+        };
+        mt.end = if c.class == Class::IdSpace {
+            mt.w
+        } else if mt.br > 0.0 && mt.bl == 0.0 {
+            mt.br
+        } else {
+            0.0
+        };
     }
     (met, gaps)
 }
@@ -418,12 +428,15 @@ impl<'a> Layout<'a> {
         let end = f64::from(me.end);
         let nat = self.pw[e] - self.pw[s] + self.gw[e - 1] - self.gw[s] - lead - end;
         let st = self.pst[e] - self.pst[s] + self.gst[e - 1] - self.gst[s];
-        let mut sha = self.psa[e] - self.psa[s] + self.gsh[e - 1] - self.gsh[s] - lead;
+        // Blank trimmed at the edges can no longer be squeezed.
+        let lead_blank = f64::from(ms.lead.min(ms.bl));
+        let end_blank = f64::from(me.end.min(me.br));
+        let mut sha = self.psa[e] - self.psa[s] + self.gsh[e - 1] - self.gsh[s] - lead_blank;
         let mut shb = self.psb[e] - self.psb[s];
         if me.final_stop {
-            shb -= end;
+            shb -= end_blank;
         } else {
-            sha -= end;
+            sha -= end_blank;
         }
         sha = sha.max(0.0);
         shb = shb.max(0.0);
@@ -643,8 +656,8 @@ impl<'a> Layout<'a> {
             let sq = if mt.final_stop { sq_b } else { sq_a };
             let lead = if k == f.s { mt.lead } else { 0.0 };
             let end = if k + 1 == f.e { mt.end } else { 0.0 };
-            let cut_l = f64::from(mt.cut_l + lead) + sq * f64::from(mt.bl - lead);
-            let cut_r = f64::from(mt.cut_r + end) + sq * f64::from(mt.br - end);
+            let cut_l = f64::from(mt.cut_l + lead) + sq * f64::from((mt.bl - lead).max(0.0));
+            let cut_r = f64::from(mt.cut_r + end) + sq * f64::from((mt.br - end).max(0.0));
             let gap = if k + 1 < f.e {
                 let g = &self.gaps[k];
                 f64::from(g.w) + ratio * f64::from(g.st) - sq_a * f64::from(g.sh)
@@ -1299,5 +1312,14 @@ mod tests {
                 assert!(!notdef, "{text:?} drew .notdef");
             }
         }
+    }
+
+    #[test]
+    fn ideographic_space_vanishes_at_a_line_end() {
+        // 图1　caption: U+3000 may not start a line, and at a line end it takes no room.
+        let p = set("甲乙丙丁　戊己庚辛壬癸", 4.0);
+        assert_eq!(lines(&p)[0], "甲乙丙丁　");
+        assert!(width_of(&p, 0, "　").abs() < 1e-3);
+        assert_flush(&p, 40.0);
     }
 }
