@@ -622,8 +622,16 @@ impl<'a> Layout<'a> {
         let avail = f64::from(spec.width) - f64::from(indent);
         let last = q == m || self.brk[q] == Brk::Mandatory;
         let delta = avail - f.nat;
-        let justify = spec.align == Align::Justify && !last && delta > 0.0 && f.st > 0.0;
+        let want = spec.align == Align::Justify && !last && delta > 0.0;
+        let justify = want && f.st > 0.0;
         let ratio = if justify { delta / f.st } else { 0.0 };
+        // Last resort for a line without any stretchable gap (a piece of an overlong word):
+        // spread the space between all its clusters so the edge is still flush.
+        let letter = if want && !justify && f.e > f.s + 1 {
+            delta / (f.e - f.s - 1) as f64
+        } else {
+            0.0
+        };
         // Squeeze: first glue and non-final marks, then sentence-final stops.
         let (sq_a, sq_b) = if delta < 0.0 {
             let need = -delta;
@@ -660,7 +668,7 @@ impl<'a> Layout<'a> {
             let cut_r = f64::from(mt.cut_r + end) + sq * f64::from((mt.br - end).max(0.0));
             let gap = if k + 1 < f.e {
                 let g = &self.gaps[k];
-                f64::from(g.w) + ratio * f64::from(g.st) - sq_a * f64::from(g.sh)
+                f64::from(g.w) + ratio * f64::from(g.st) - sq_a * f64::from(g.sh) + letter
             } else {
                 0.0
             };
@@ -705,7 +713,7 @@ impl<'a> Layout<'a> {
         }
         // A justified or squeezed line ends exactly at the measure: absorb float rounding.
         let target = f64::from(spec.width);
-        let exact = justify || (delta < 0.0 && -delta <= f.sha + f.shb + 1e-6);
+        let exact = justify || letter > 0.0 || (delta < 0.0 && -delta <= f.sha + f.shb + 1e-6);
         if exact && let Some(g) = glyphs.last_mut() {
             let err = target - x;
             if err.abs() < 0.5 {
@@ -1013,6 +1021,8 @@ mod tests {
         );
         assert_eq!(lines(&p).concat(), p.text);
         assert!(p.lines.len() >= 3);
+        // Even the pieces of the word are flush (spread as a last resort).
+        assert_flush(&p, 50.0);
     }
 
     #[test]
