@@ -462,10 +462,27 @@ pub(crate) mod testfont {
         }
     }
 
+    /// The heading font for tests: bundled Noto Sans CJK SC Bold, else Debian's collection.
+    pub fn heading_file() -> FontFile {
+        let bundled =
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fonts/NotoSansCJKsc-Bold.otf");
+        if bundled.exists() {
+            FontFile {
+                path: bundled,
+                index: 0,
+            }
+        } else {
+            FontFile {
+                path: PathBuf::from("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"),
+                index: 2,
+            }
+        }
+    }
+
     pub fn settings() -> FontSettings {
         FontSettings {
             body: body_file(),
-            heading: body_file(),
+            heading: heading_file(),
             fallback: vec![],
         }
     }
@@ -611,5 +628,18 @@ mod tests {
             open.map(|m| (m.side, m.blank_left / upem)),
             Some((Side::Right, 0.5))
         );
+    }
+
+    #[test]
+    fn heading_face_has_halt_and_its_own_glyphs() {
+        let f = fonts();
+        assert_ne!(f.heading(), f.body());
+        assert!(f.has_halt(f.heading()));
+        let g = f
+            .shaper_face(f.heading())
+            .glyph_index('。')
+            .map_or(0, |g| g.0);
+        let m = f.punct_metrics(f.heading(), g);
+        assert_eq!(m.map(|m| m.side), Some(Side::Left));
     }
 }
