@@ -105,6 +105,8 @@ const SQUEEZE_STOPS: f64 = 2_000.0;
 /// Stretchability of one gap between CJK characters, in em (for badness: r = 1 when every gap
 /// opens by this much).
 const HAN_GAP_STRETCH: f32 = 0.15;
+/// Breaking a centred/ragged line elsewhere than at a space.
+const RAGGED_MIDPHRASE: f64 = 1_000.0;
 /// No line holds more clusters than this (a bound on the breaking work, never reached by text).
 const MAX_LINE_CLUSTERS: usize = 4096;
 /// First-pass tolerance: the largest stretch ratio of a line (r = 2.5: badness 1562).
@@ -488,7 +490,12 @@ impl<'a> Layout<'a> {
             if tolerance.is_some() && kind == Brk::No {
                 continue;
             }
-            let pen = if kind == Brk::No { EMERGENCY } else { 0.0 };
+            let mut pen = if kind == Brk::No { EMERGENCY } else { 0.0 };
+            // Ragged settings (headings, captions): where the text has spaces, they are its
+            // phrase boundaries; break there rather than between two characters.
+            if align != Align::Justify && q < m && !self.met[q - 1].space {
+                pen += RAGGED_MIDPHRASE;
+            }
             let mut i = q;
             if tolerance.is_some() && !last {
                 let target = width - f64::from(indent) - 1.5 * f64::from(self.em(q - 1));
@@ -1331,5 +1338,28 @@ mod tests {
         assert_eq!(lines(&p)[0], "甲乙丙丁　");
         assert!(width_of(&p, 0, "　").abs() < 1e-3);
         assert_flush(&p, 40.0);
+    }
+
+    #[test]
+    fn centred_heading_breaks_at_its_phrase_space() {
+        let p = set_with(
+            "形式多样学党史 多措并举办实事",
+            12.0,
+            0.0,
+            Align::Center,
+            Kinsoku::Gb,
+        );
+        assert_eq!(lines(&p), ["形式多样学党史", "多措并举办实事"]);
+        // Each line centred: 7 em in 12 em starts 2.5 em in.
+        assert!((p.lines[0].x_start - 25.0).abs() < 1e-3);
+        // Without spaces a caption simply fills its lines.
+        let p = set_with(
+            "茶陵县组织红色主题文艺活动，升温党史学习教育。",
+            12.0,
+            0.0,
+            Align::Center,
+            Kinsoku::Gb,
+        );
+        assert_eq!(lines(&p)[0].chars().count(), 12);
     }
 }
