@@ -225,9 +225,14 @@ fn measure(fonts: &FontSet, shaped: &mut Shaped, chars: &[char]) -> (Vec<Metrics
     }
     let mut gaps = vec![Gap::default(); m];
     let cl = &shaped.clusters;
+    let mut paired = false;
     for k in 0..m.saturating_sub(1) {
         let (a, b) = (cl[k].class, cl[k + 1].class);
         let em = cl[k].size.max(cl[k + 1].size);
+        // GB/T 15834: ？！ ！？ ？？ ！！ take one em together (a triple two em).
+        let bang = |i: usize| matches!(chars[cl[i].ch as usize], '？' | '！');
+        let pair = !paired && bang(k) && bang(k + 1) && met[k].br > 0.0 && met[k + 1].br > 0.0;
+        paired = pair;
         // Adjacent full-width punctuation: 2 em → 1.5 em (§1c.2).
         if (met[k].br > 0.0 || met[k].bl > 0.0) && (met[k + 1].bl > 0.0 || met[k + 1].br > 0.0) {
             let (x, y) = cjk::compress_pair(met[k].br, met[k + 1].bl, em);
@@ -237,6 +242,12 @@ fn measure(fonts: &FontSet, shaped: &mut Shaped, chars: &[char]) -> (Vec<Metrics
             met[k + 1].bl -= y;
             met[k + 1].cut_l += y;
             met[k + 1].w -= y;
+        }
+        if pair {
+            let x = met[k + 1].br;
+            met[k + 1].br = 0.0;
+            met[k + 1].cut_r += x;
+            met[k + 1].w -= x;
         }
         // CJK–Latin glue (¼ em, shrink to ⅛, stretch to ½).
         let mixed = (cjk::is_cjk_glue_side(a) && cjk::is_latin_glue_side(b))
@@ -967,6 +978,16 @@ mod tests {
         assert!((width_of(&p, 0, "，") - 0.75).abs() < 1e-3);
         assert!((width_of(&p, 0, "《") - 0.75).abs() < 1e-3);
         assert!((p.lines[0].width - 100.0).abs() < 0.01);
+        // GB: ？！ and ！？ take one em together; a triple two em.
+        let p = set("真的！？好？？？走。", 30.0);
+        assert!((width_of(&p, 0, "！") - 0.5).abs() < 1e-3);
+        let qs: Vec<f32> = p.lines[0]
+            .glyphs
+            .iter()
+            .filter(|g| &p.text[g.text_range.clone()] == "？")
+            .map(|g| g.advance / SIZE)
+            .collect();
+        assert_eq!(qs, [0.5, 0.5, 0.5, 1.0]);
         let p = set("原来，你也玩《原神》！？", 30.0);
         assert!((width_of(&p, 0, "》") - 0.5).abs() < 1e-3);
         assert!((width_of(&p, 0, "！") - 0.5).abs() < 1e-3);
