@@ -250,8 +250,10 @@ fn measure(fonts: &FontSet, shaped: &mut Shaped, chars: &[char]) -> (Vec<Metrics
             met[k + 1].w -= x;
         }
         // CJK–Latin glue (¼ em, shrink to ⅛, stretch to ½).
-        let mixed = (cjk::is_cjk_glue_side(a) && cjk::is_latin_glue_side(b))
-            || (cjk::is_latin_glue_side(a) && cjk::is_cjk_glue_side(b));
+        // Not at a superscript/subscript boundary (a footnote marker hugs its word).
+        let mixed = ((cjk::is_cjk_glue_side(a) && cjk::is_latin_glue_side(b))
+            || (cjk::is_latin_glue_side(a) && cjk::is_cjk_glue_side(b)))
+            && cl[k].rise == cl[k + 1].rise;
         if mixed {
             gaps[k] = Gap {
                 w: em / 4.0,
@@ -1254,6 +1256,15 @@ mod tests {
         assert_eq!(p.text, "正文1继续。");
         let one = p.lines[0].glyphs.iter().find(|g| g.run == 1);
         assert!(one.is_some_and(|g| g.size == 6.0 && (g.y_offset - 3.0).abs() < 1e-3));
+        // No CJK–Latin glue at a superscript boundary: the marker touches 文.
+        let wen = p.lines[0]
+            .glyphs
+            .iter()
+            .find(|g| &p.text[g.text_range.clone()] == "文");
+        let (Some(wen), Some(one)) = (wen, one) else {
+            panic!("glyphs")
+        };
+        assert!((wen.x + wen.advance - one.x).abs() < 1e-3);
         assert_eq!(p.lines[0].max_size, SIZE);
     }
 
