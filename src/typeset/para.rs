@@ -1394,4 +1394,44 @@ mod tests {
         );
         assert_eq!(lines(&p)[0].chars().count(), 12);
     }
+
+    #[test]
+    fn random_mixed_text_always_sets_completely() {
+        // Deterministic xorshift over a pool of Han, marks, Latin, digits and spaces.
+        let pool: Vec<char> =
+            "的一是了我不人在他有这个上们来到时大地为子中你说生国年着就那和要她出也得里后自以\
+            ，。、：；！？“”‘’（）《》「」【】·—…～／/ abcXYZ0123456789%,.-"
+                .chars()
+                .collect();
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        for _ in 0..300 {
+            let len = 1 + next(80);
+            let text: String = (0..len).map(|_| pool[next(pool.len())]).collect();
+            let ems = 2.0 + next(30) as f32;
+            let p = set(&text, ems);
+            let solid = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+            assert_eq!(
+                solid(&lines(&p).concat()),
+                solid(&text),
+                "{text:?} in {ems} em"
+            );
+            for l in p.lines.iter().take(p.lines.len().saturating_sub(1)) {
+                let end = l.glyphs.last().map_or(0.0, |g| g.x + g.advance);
+                // Flush unless a single unbreakable piece is wider than the measure.
+                if end <= ems * SIZE + 0.01 && l.glyphs.len() > 1 {
+                    assert!(
+                        (end - ems * SIZE).abs() < 0.01,
+                        "{text:?} in {ems} em: {:?}",
+                        lines(&p)
+                    );
+                }
+            }
+        }
+    }
 }
