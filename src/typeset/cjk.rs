@@ -200,7 +200,8 @@ pub fn no_start(c: char, class: Class, level: Kinsoku) -> bool {
     }
     match class {
         Class::Close | Class::Stop | Class::MidDot | Class::Connector | Class::Ellipsis => true,
-        Class::Iter | Class::IdSpace => true,
+        // Unit signs (% ‰ ℃ °) belong to what precedes them (LibreOffice zh_CN, xeCJK).
+        Class::Iter | Class::IdSpace | Class::Postfix => true,
         Class::Solidus => c == '\u{FF0F}' || c == '/',
         Class::Dash => level == Kinsoku::Strict,
         _ => level == Kinsoku::Strict && SMALL_KANA.contains(&c),
@@ -294,6 +295,8 @@ mod tests {
         assert!(no_start('，', c('，'), Kinsoku::Basic));
         assert!(no_start('·', c('·'), Kinsoku::Basic));
         assert!(no_start('～', c('～'), Kinsoku::Basic));
+        assert!(no_start('%', c('%'), Kinsoku::Basic));
+        assert!(no_start('℃', c('℃'), Kinsoku::Basic));
         assert!(!no_start('，', c('，'), Kinsoku::None));
         assert!(no_end('（', c('（'), Kinsoku::Basic));
         assert!(no_end('“', c('“'), Kinsoku::Basic));

@@ -1127,7 +1127,8 @@ mod tests {
                 continue;
             }
             let (c, cl) = class_at(l.text_range.start);
-            if k > 0 && cjk::no_start(c, cl, level) {
+            // Our rules, and the sets the PDF check (check_pdf.py) reads back from the PDF.
+            if k > 0 && (cjk::no_start(c, cl, level) || CHECK_NO_START.contains(c)) {
                 out.push(format!("line {k} starts with {c}"));
             }
             let last = p.text[l.text_range.clone()]
@@ -1135,14 +1136,18 @@ mod tests {
                 .last()
                 .map_or(0, |(i, _)| i);
             let (c, cl) = class_at(l.text_range.start + last);
-            if k + 1 < n && cjk::no_end(c, cl, level) {
+            if k + 1 < n && (cjk::no_end(c, cl, level) || CHECK_NO_END.contains(c)) {
                 out.push(format!("line {k} ends with {c}"));
             }
         }
         out
     }
 
-    const NO_START: &str = "。．，、：；！？）〉》」』】〕〗〙〛］｝”’·・～–—…‼⁇々／!,.:;?)]}%";
+    /// The sets of /work/shared/tools/check_pdf.py.
+    const CHECK_NO_START: &str = "，。、；：？！）》」』”’〕】〗〉］｝·～%‰℃";
+    const CHECK_NO_END: &str = "（《「『“‘〔【〖〈［｛";
+    const NO_START: &str =
+        "。．，、：；！？）〉》」』】〕〗〙〛］｝”’·・～–—…‼⁇々／!,.:;?)]}%％‰℃°";
     const NO_END: &str = "（〈《「『【〔〖〘〚［｛“‘(［{／/";
 
     #[test]
