@@ -235,6 +235,11 @@ fn measure(fonts: &FontSet, shaped: &mut Shaped, chars: &[char]) -> (Vec<Metrics
                 mt.space = true;
                 w = 0.0;
             }
+            Class::IdSpace if glyphs.len() == 1 => {
+                // One em, whatever glyph stood in for it.
+                glyphs[0].adv = em;
+                w = em;
+            }
             _ => {}
         }
         mt.w = w;
