@@ -118,6 +118,15 @@ pub fn is_latin_letter(c: char) -> bool {
     c.is_alphabetic() && !is_han(c) && (c as u32) < 0x2E80
 }
 
+/// Characters that draw nothing and need no glyph of their own (default ignorables: soft hyphen,
+/// zero-width space and joiners, bidi controls, word joiner, BOM, variation selectors). The shaper
+/// hides them; a coverage check should not ask a font for them.
+pub fn is_ignorable(c: char) -> bool {
+    matches!(c as u32,
+        0x00AD | 0x034F | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x2064 | 0xFEFF
+        | 0xFE00..=0xFE0F | 0xE0100..=0xE01EF)
+}
+
 /// Classifies `c` given its neighbours (for the apostrophe/quote ambiguity and `——`).
 pub fn classify(c: char, prev: Option<char>, next: Option<char>) -> Class {
     // Fast paths for the bulk of the text.

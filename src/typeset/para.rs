@@ -22,7 +22,7 @@
 use crate::book::model::Kinsoku;
 use crate::diag::Result;
 use crate::typeset::breaks::{self, Brk};
-use crate::typeset::cjk::{self, Class};
+use crate::typeset::cjk::{self, Class, Side};
 use crate::typeset::fonts::{FontId, FontSet};
 use crate::typeset::shape::{self, Cluster, Shaped};
 use std::ops::Range;
@@ -126,17 +126,30 @@ const HAN_GAP_STRETCH: f32 = 0.15;
 const RAGGED_MIDPHRASE: f64 = 1_000.0;
 /// No line holds more clusters than this (a bound on the breaking work, never reached by text).
 const MAX_LINE_CLUSTERS: usize = 4096;
+/// The most blank removed at one place inside a line, in em. Two glyph boxes then overlap by less
+/// than ½ em: text extractors (poppler: pdftotext) start a new line where a glyph begins more
+/// than ½ em inside the previous one, so an exact ½ em would hang on float rounding.
+const MAX_CUT: f32 = 0.4995;
+/// A line may be this much (in em) too long for its squeeze: the rest is taken from the last
+/// glyph's advance, out of sight (it makes up for MAX_CUT being a hair under ½ em).
+const FIT_SLACK: f64 = 0.001;
 /// First-pass tolerance: the largest stretch ratio of a line (r = 2.5: badness 1562).
 const TOLERANCE: f64 = 2.5;
 
 /// Layout metrics of a cluster, in points.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 struct Metrics {
     /// Natural width after fixed compression.
     w: f32,
-    /// Remaining blank on each side (may be squeezed inside a line, trimmed at its edges).
+    /// Remaining blank on each side (trimmed at a line edge).
     bl: f32,
     br: f32,
+    /// How much of it may be squeezed inside a line (less than ½ em, and nothing where the
+    /// neighbouring mark already took its share).
+    sl: f32,
+    sr: f32,
+    /// Which side of the em box the ink sits on.
+    side: Side,
     /// Fixed cuts already applied by adjacent-mark compression.
     cut_l: f32,
     cut_r: f32,
@@ -149,6 +162,27 @@ struct Metrics {
     space: bool,
     st: f32,
     sh: f32,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Metrics {
+            w: 0.0,
+            bl: 0.0,
+            br: 0.0,
+            sl: 0.0,
+            sr: 0.0,
+            side: Side::None,
+            cut_l: 0.0,
+            cut_r: 0.0,
+            lead: 0.0,
+            end: 0.0,
+            final_stop: false,
+            space: false,
+            st: 0.0,
+            sh: 0.0,
+        }
+    }
 }
 
 /// The gap after a cluster (to the next one on the same line).
@@ -209,6 +243,9 @@ fn measure(fonts: &FontSet, shaped: &mut Shaped, chars: &[char]) -> (Vec<Metrics
                     let s = c.size / fonts.units_per_em(c.font);
                     mt.bl = p.blank_left * s;
                     mt.br = p.blank_right * s;
+                    mt.side = p.side;
+                    mt.sl = mt.bl.min(em * MAX_CUT);
+                    mt.sr = mt.br.min(em * MAX_CUT);
                     mt.final_stop = matches!(chars[c.ch as usize], '。' | '？' | '！' | '．');
                 }
             }
@@ -235,6 +272,11 @@ fn measure(fonts: &FontSet, shaped: &mut Shaped, chars: &[char]) -> (Vec<Metrics
                 mt.space = true;
                 w = 0.0;
             }
+            Class::IdSpace if glyphs.len() == 1 => {
+                // One em, whatever glyph stood in for it.
+                glyphs[0].adv = em;
+                w = em;
+            }
             _ => {}
         }
         mt.w = w;
@@ -251,20 +293,40 @@ fn measure(fonts: &FontSet, shaped: &mut Shaped, chars: &[char]) -> (Vec<Metrics
         let pair = !paired && bang(k) && bang(k + 1) && met[k].br > 0.0 && met[k + 1].br > 0.0;
         paired = pair;
         // Adjacent full-width punctuation: 2 em → 1.5 em (§1c.2).
-        if (met[k].br > 0.0 || met[k].bl > 0.0) && (met[k + 1].bl > 0.0 || met[k + 1].br > 0.0) {
-            let (x, y) = cjk::compress_pair(met[k].br, met[k + 1].bl, em);
-            met[k].br -= x;
-            met[k].cut_r += x;
-            met[k].w -= x;
-            met[k + 1].bl -= y;
-            met[k + 1].cut_l += y;
-            met[k + 1].w -= y;
+        // (Not where a ？！ pair already took the blank at this boundary.)
+        if met[k].cut_r == 0.0
+            && (met[k].br > 0.0 || met[k].bl > 0.0)
+            && (met[k + 1].bl > 0.0 || met[k + 1].br > 0.0)
+        {
+            let (mut x, mut y) = cjk::compress_pair(met[k].br, met[k + 1].bl, em);
+            if x + y > 0.0 {
+                // Keep the overlap of the two glyph boxes under ½ em (see MAX_CUT).
+                let margin = em * (0.5 - MAX_CUT);
+                if x >= y {
+                    x = (x - margin).max(0.0);
+                } else {
+                    y = (y - margin).max(0.0);
+                }
+                met[k].br -= x;
+                met[k].cut_r += x;
+                met[k].w -= x;
+                met[k + 1].bl -= y;
+                met[k + 1].cut_l += y;
+                met[k + 1].w -= y;
+                // That boundary is done: no further squeeze on either side of it.
+                met[k].sr = 0.0;
+                met[k + 1].sl = 0.0;
+            }
         }
         if pair {
-            let x = met[k + 1].br;
-            met[k + 1].br = 0.0;
+            let x = met[k + 1].br.min(em * MAX_CUT);
+            met[k + 1].br -= x;
+            met[k + 1].sr = 0.0;
             met[k + 1].cut_r += x;
             met[k + 1].w -= x;
+            if let Some(next) = met.get_mut(k + 2) {
+                next.sl = 0.0;
+            }
         }
         // CJK–Latin glue (¼ em, shrink to ⅛, stretch to ½).
         // Not at a superscript/subscript boundary (a footnote marker hugs its word).
@@ -295,17 +357,23 @@ fn measure(fonts: &FontSet, shaped: &mut Shaped, chars: &[char]) -> (Vec<Metrics
             }
         }
     }
+    // No squeeze against a space or a line break: the mark's box would slide over the space's box
+    // (and beyond it).
+    for k in 0..m {
+        if k > 0 && met[k - 1].space {
+            met[k].sl = 0.0;
+        }
+        if k + 1 < m && met[k + 1].space {
+            met[k].sr = 0.0;
+        }
+    }
     for (mt, c) in met.iter_mut().zip(cl) {
         // Line-edge trims (§1c.3): opening marks lose their blank at line start, stops and
         // closing marks at line end; an ideographic space vanishes at a line end.
-        mt.lead = if mt.bl > 0.0 && mt.br == 0.0 {
-            mt.bl
-        } else {
-            0.0
-        };
+        mt.lead = if mt.side == Side::Right { mt.bl } else { 0.0 };
         mt.end = if c.class == Class::IdSpace {
             mt.w
-        } else if mt.br > 0.0 && mt.bl == 0.0 {
+        } else if mt.side == Side::Left {
             mt.br
         } else {
             0.0
@@ -363,6 +431,8 @@ struct Layout<'a> {
 }
 
 struct LineFit {
+    /// Size of the first cluster (the em for tolerances).
+    em: f64,
     s: usize,
     e: usize,
     nat: f64,
@@ -410,7 +480,7 @@ impl<'a> Layout<'a> {
             let mt = &met[k];
             w += f64::from(mt.w);
             st += f64::from(mt.st);
-            let blank = f64::from(mt.bl + mt.br + mt.sh);
+            let blank = f64::from(mt.sl + mt.sr + mt.sh);
             if mt.final_stop {
                 sb += blank;
             } else {
@@ -447,6 +517,7 @@ impl<'a> Layout<'a> {
         let e = self.last_solid[q];
         if s >= e {
             return LineFit {
+                em: 0.0,
                 s,
                 e: s,
                 nat: 0.0,
@@ -461,8 +532,9 @@ impl<'a> Layout<'a> {
         let nat = self.pw[e] - self.pw[s] + self.gw[e - 1] - self.gw[s] - lead - end;
         let st = self.pst[e] - self.pst[s] + self.gst[e - 1] - self.gst[s];
         // Blank trimmed at the edges can no longer be squeezed.
-        let lead_blank = f64::from(ms.lead.min(ms.bl));
-        let end_blank = f64::from(me.end.min(me.br));
+        // At the line edges there is no neighbour to squeeze against.
+        let lead_blank = f64::from(ms.sl);
+        let end_blank = f64::from(me.sr);
         let mut sha = self.psa[e] - self.psa[s] + self.gsh[e - 1] - self.gsh[s] - lead_blank;
         let mut shb = self.psb[e] - self.psb[s];
         if me.final_stop {
@@ -473,6 +545,7 @@ impl<'a> Layout<'a> {
         sha = sha.max(0.0);
         shb = shb.max(0.0);
         LineFit {
+            em: f64::from(self.clusters[s].size),
             s,
             e,
             nat,
@@ -549,7 +622,7 @@ impl<'a> Layout<'a> {
                 };
                 let f = self.fit(i, q);
                 let min = f.nat - f.sha - f.shb;
-                let d = if min > avail + 1e-6 {
+                let d = if min > avail + FIT_SLACK * f64::from(self.em(i)) {
                     if i + 1 < q || tolerance.is_some() {
                         // Longer lines only get wider (allow for edge trims).
                         if min > avail + 2.0 * f64::from(self.em(i)) {
@@ -614,8 +687,12 @@ impl<'a> Layout<'a> {
             }
             stretch_badness(delta / f.st.max(1e-3))
         } else {
-            let need = -delta;
+            // A hair too long (FIT_SLACK) counts as fitting.
+            let need = (-delta - FIT_SLACK * f.em).max(0.0);
             let sh = f.sha + f.shb;
+            if need <= 0.0 {
+                return 0.0;
+            }
             if sh <= 0.0 {
                 return BAD_MAX;
             }
@@ -701,8 +778,10 @@ impl<'a> Layout<'a> {
             let sq = if mt.final_stop { sq_b } else { sq_a };
             let lead = if k == f.s { mt.lead } else { 0.0 };
             let end = if k + 1 == f.e { mt.end } else { 0.0 };
-            let cut_l = f64::from(mt.cut_l + lead) + sq * f64::from((mt.bl - lead).max(0.0));
-            let cut_r = f64::from(mt.cut_r + end) + sq * f64::from((mt.br - end).max(0.0));
+            let sl = if k == f.s { 0.0 } else { mt.sl };
+            let sr = if k + 1 == f.e { 0.0 } else { mt.sr };
+            let cut_l = f64::from(mt.cut_l + lead) + sq * f64::from(sl);
+            let cut_r = f64::from(mt.cut_r + end) + sq * f64::from(sr);
             let gap = if k + 1 < f.e {
                 let g = &self.gaps[k];
                 f64::from(g.w) + ratio * f64::from(g.st) - sq_a * f64::from(g.sh) + letter
@@ -726,9 +805,19 @@ impl<'a> Layout<'a> {
                         0.0
                     };
                 }
-                if j == 0 {
-                    adv -= cut_l;
-                    dx -= cut_l;
+                if j == 0 && cut_l != 0.0 {
+                    if let Some(prev) = glyphs.last_mut() {
+                        // Inside a line, the blank removed before a mark is taken from the
+                        // previous glyph's advance: the mark keeps its own box and no offset
+                        // (text extraction then sees plain glyph boxes, and the ink is where it
+                        // would be with an offset).
+                        let prev: &mut PlacedGlyph = prev;
+                        prev.advance -= cut_l as f32;
+                        x -= cut_l;
+                    } else {
+                        adv -= cut_l;
+                        dx -= cut_l;
+                    }
                 }
                 if j + 1 == n {
                     adv -= cut_r;
@@ -750,7 +839,8 @@ impl<'a> Layout<'a> {
         }
         // A justified or squeezed line ends exactly at the measure: absorb float rounding.
         let target = f64::from(spec.width);
-        let exact = justify || letter > 0.0 || (delta < 0.0 && -delta <= f.sha + f.shb + 1e-6);
+        let slack = FIT_SLACK * f64::from(self.em(f.s));
+        let exact = justify || letter > 0.0 || (delta < 0.0 && -delta <= f.sha + f.shb + slack);
         if exact && let Some(g) = glyphs.last_mut() {
             let err = target - x;
             if err.abs() < 0.5 {
@@ -847,6 +937,43 @@ mod tests {
         let l = &p.lines[line];
         let g = l.glyphs.iter().find(|g| &p.text[g.text_range.clone()] == c);
         g.map_or(-1.0, |g| g.advance / SIZE)
+    }
+
+    /// Distance in em from the start of the first glyph for `from` to the first glyph for `to`
+    /// after it, on line `line`.
+    fn span(p: &Paragraph, line: usize, from: &str, to: &str) -> f32 {
+        let gl = &p.lines[line].glyphs;
+        let a = gl
+            .iter()
+            .position(|g| &p.text[g.text_range.clone()] == from);
+        let b = a.and_then(|a| gl[a..].iter().find(|g| &p.text[g.text_range.clone()] == to));
+        match (a, b) {
+            (Some(a), Some(b)) => (b.x - gl[a].x) / SIZE,
+            _ => -1.0,
+        }
+    }
+
+    /// Text extraction (poppler) starts a new line where a glyph begins ½ em or more inside the
+    /// previous glyph's box (its font advance): compression must stay under that.
+    fn assert_no_deep_overlap(p: &Paragraph) {
+        let f = fonts();
+        for l in &p.lines {
+            for w in l.glyphs.windows(2) {
+                let face = f.shaper_face(w[0].font);
+                let upem = f.units_per_em(w[0].font);
+                let gid = rustybuzz::ttf_parser::GlyphId(w[0].glyph_id);
+                let adv = face
+                    .glyph_hor_advance(gid)
+                    .map_or(0.0, |a| f32::from(a) / upem * w[0].size);
+                let end = w[0].x + w[0].x_offset + adv;
+                let overlap = end - (w[1].x + w[1].x_offset);
+                assert!(
+                    overlap < 0.4999 * w[0].size,
+                    "{overlap} pt overlap in {:?}",
+                    &p.text[l.text_range.clone()]
+                );
+            }
+        }
     }
 
     fn assert_flush(p: &Paragraph, width: f32) {
@@ -994,8 +1121,10 @@ mod tests {
         // trimmed, then ½ em squeezed out of ， and 《 alike (push-in).
         let p = set("原来，你也玩《原神》！？", 10.0);
         assert_eq!(lines(&p), ["原来，你也玩《原神》！？"]);
+        assert_no_deep_overlap(&p);
         assert!((width_of(&p, 0, "，") - 0.75).abs() < 1e-3);
-        assert!((width_of(&p, 0, "《") - 0.75).abs() < 1e-3);
+        // 《 keeps its own box and starts ¼ em early: 玩 (1 em) and 《 squeezed span 1.75 em.
+        assert!((span(&p, 0, "玩", "原") - 1.75).abs() < 1e-3);
         assert!((p.lines[0].width - 100.0).abs() < 0.01);
         // GB: ？！ and ！？ take one em together; a triple two em.
         let p = set("真的！？好？？？走。", 30.0);
@@ -1006,7 +1135,11 @@ mod tests {
             .filter(|g| &p.text[g.text_range.clone()] == "？")
             .map(|g| g.advance / SIZE)
             .collect();
-        assert_eq!(qs, [0.5, 0.5, 0.5, 1.0]);
+        let want = [0.5, 0.5, 0.5, 1.0];
+        assert!(
+            qs.len() == 4 && qs.iter().zip(want).all(|(a, b)| (a - b).abs() < 1e-3),
+            "{qs:?}"
+        );
         let p = set("原来，你也玩《原神》！？", 30.0);
         assert!((width_of(&p, 0, "》") - 0.5).abs() < 1e-3);
         assert!((width_of(&p, 0, "！") - 0.5).abs() < 1e-3);
@@ -1209,6 +1342,7 @@ mod tests {
         for ems in 5..30 {
             let p = set(text, ems as f32);
             assert_flush(&p, ems as f32 * SIZE);
+            assert_no_deep_overlap(&p);
             assert_eq!(lines(&p).concat().replace(' ', ""), p.text.replace(' ', ""));
             assert!(violations(&p, Kinsoku::Gb).is_empty(), "{:?}", lines(&p));
             // Glyphs of a line are in order and never overlap backwards.
@@ -1437,6 +1571,7 @@ mod tests {
             let text: String = (0..len).map(|_| pool[next(pool.len())]).collect();
             let ems = 2.0 + next(30) as f32;
             let p = set(&text, ems);
+            assert_no_deep_overlap(&p);
             let solid = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
             assert_eq!(
                 solid(&lines(&p).concat()),

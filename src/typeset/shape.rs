@@ -41,12 +41,7 @@ pub(crate) struct Shaped {
     pub glyphs: Vec<Glyph>,
 }
 
-/// Characters that draw nothing and need no glyph of their own.
-pub(crate) fn is_ignorable(c: char) -> bool {
-    matches!(c as u32,
-        0x00AD | 0x034F | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x2064 | 0xFEFF
-        | 0xFE00..=0xFE0F | 0xE0100..=0xE01EF)
-}
+use crate::typeset::cjk::is_ignorable;
 
 fn is_mark(c: char) -> bool {
     matches!(c as u32, 0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F | 0x3099..=0x309A)
@@ -91,6 +86,9 @@ pub(crate) fn shape_paragraph(
             } else {
                 let font = if is_ignorable(c) {
                     Some(run.font)
+                } else if c.is_whitespace() {
+                    // A space no face has is set as U+0020 of the run's face (see below).
+                    Some(fonts.resolve(run.font, c).unwrap_or(run.font))
                 } else {
                     fonts.resolve(run.font, c)
                 };
@@ -168,11 +166,14 @@ pub(crate) fn shape_paragraph(
             continue;
         }
         let face = fonts.face(it.font);
-        for (n, (i, c)) in piece.char_indices().enumerate() {
-            // A space the face lacks (thin space, tab) is shaped as U+0020: its advance is replaced
-            // by the layout's glue anyway, and it must not become .notdef.
-            let space = classes.get(first_char + n) == Some(&Class::Space);
-            let c = if space && !face.has_glyph(c) { ' ' } else { c };
+        for (i, c) in piece.char_indices() {
+            // A space the face lacks (thin space, tab, ideographic space) is shaped as U+0020: its
+            // advance is set by the layout anyway, and it must not become .notdef.
+            let c = if c.is_whitespace() && !face.has_glyph(c) {
+                ' '
+            } else {
+                c
+            };
             buf.add(c, i as u32);
         }
         buf.set_direction(Direction::LeftToRight);
