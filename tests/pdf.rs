@@ -1,0 +1,127 @@
+//! End-to-end checks of the PDF booklet of the sample book. The poppler tools and qpdf are
+//! required (CI installs them): a missing tool fails the test with a message, it does not skip.
+
+use bookpress::typeset::fonts::FontSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+fn sample_pdf() -> &'static (Vec<u8>, PathBuf) {
+    static PDF: OnceLock<(Vec<u8>, PathBuf)> = OnceLock::new();
+    PDF.get_or_init(|| {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let book = bookpress::book::load(&root.join("book")).expect("sample book loads");
+        let fonts = FontSet::load(&book.fonts).expect("fonts load");
+        let bytes = bookpress::pdf::write(&book, &fonts).expect("pdf builds");
+        let dir = root.join("target").join("pdf-test");
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        let path = dir.join("book.pdf");
+        std::fs::write(&path, &bytes).expect("write pdf");
+        (bytes, path)
+    })
+}
+
+fn tool(name: &str, args: &[&str]) -> (bool, String) {
+    let out = Command::new(name).args(args).output().unwrap_or_else(|e| {
+        panic!("`{name}` is required for this test (apt-get install poppler-utils qpdf): {e}")
+    });
+    (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr))
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let book = bookpress::book::load(&root.join("book")).expect("sample book loads");
+    let fonts = FontSet::load(&book.fonts).expect("fonts load");
+    let a = bookpress::pdf::write(&book, &fonts).expect("pdf");
+    let b = bookpress::pdf::write(&book, &fonts).expect("pdf");
+    assert!(a == b, "two builds differ");
+}
+
+#[test]
+fn fonts_embedded_subset_tounicode() {
+    let (_, p) = sample_pdf();
+    let (ok, out) = tool("pdffonts", &[p.to_str().unwrap()]);
+    assert!(ok, "{out}");
+    let rows: Vec<&str> = out.lines().skip(2).collect();
+    assert!(!rows.is_empty(), "no fonts");
+    for r in rows {
+        let f: Vec<&str> = r.split_whitespace().collect();
+        let n = f.len();
+        assert!(n >= 5 && f[n - 5..n - 2] == ["yes", "yes", "yes"], "font not emb/sub/uni: {r}");
+    }
+}
+
+#[test]
+fn qpdf_check_is_clean() {
+    let (_, p) = sample_pdf();
+    let (ok, out) = tool("qpdf", &["--check", p.to_str().unwrap()]);
+    assert!(ok, "qpdf --check failed: {out}");
+}
+
+#[test]
+fn every_body_paragraph_comes_back() {
+    let (_, p) = sample_pdf();
+    let (ok, text) = tool("pdftotext", &[p.to_str().unwrap(), "-"]);
+    assert!(ok);
+    let strip = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let all = strip(&text);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let book = bookpress::book::load(&root.join("book")).expect("book");
+    let (mut n, mut total, mut found, mut missing) = (0, 0, 0, Vec::new());
+    for s in &book.sections {
+        for b in &s.blocks {
+            if let bookpress::book::model::Block::Paragraph { content, .. } = b {
+                let t = strip(&bookpress::book::model::plain_text(content));
+                // Running heads may interrupt a paragraph at a page break: compare by pieces.
+                for piece in t.as_bytes().chunks(48) {
+                    let piece = String::from_utf8_lossy(piece);
+                    let piece = piece.trim_matches('\u{fffd}');
+                    if piece.chars().count() >= 6 {
+                        total += 1;
+                        if all.contains(piece) {
+                            found += 1;
+                        } else {
+                            missing.push(piece.to_string());
+                        }
+                    }
+                }
+                n += 1;
+            }
+        }
+    }
+    assert!(n > 20, "only {n} paragraphs");
+    // Pieces straddling a page break are interrupted by the running head and page number.
+    assert!(found * 100 >= total * 97, "{found}/{total} pieces come back; missing: {missing:?}");
+}
+
+#[test]
+fn no_prohibited_line_starts_or_ends() {
+    let (_, p) = sample_pdf();
+    let (ok, text) = tool("pdftotext", &["-layout", p.to_str().unwrap(), "-"]);
+    assert!(ok);
+    let no_start = "，。、；：？！）》」』”’〕】〗〉］｝·～%‰℃";
+    let no_end = "（《「『“‘〔【〖〈［｛";
+    for l in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let (f, e) = (l.chars().next().unwrap(), l.chars().last().unwrap());
+        assert!(!no_start.contains(f), "line starts with {f}: {l}");
+        assert!(!no_end.contains(e), "line ends with {e}: {l}");
+    }
+}
+
+#[test]
+fn outline_lists_sections_in_order() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let book = bookpress::book::load(&root.join("book")).expect("book");
+    let fonts = FontSet::load(&book.fonts).expect("fonts");
+    let doc = bookpress::typeset::page::layout(&book, &fonts).expect("layout");
+    let titles: Vec<&str> = doc.outline.iter().map(|e| e.title.as_str()).collect();
+    let want: Vec<&str> = book.sections.iter().map(|s| s.title.as_str()).collect();
+    assert_eq!(titles, want);
+    // Each section's destination is on the page whose text starts with its title.
+    for s in &book.sections {
+        let d = doc.destinations.iter().find(|d| d.name == s.id).expect("destination");
+        let strip = |x: &str| x.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+        assert!(strip(&doc.pages[d.page].text()).contains(&strip(&s.title)), "{} not on page {}", s.title, d.page);
+    }
+}
