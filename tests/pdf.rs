@@ -25,7 +25,10 @@ fn tool(name: &str, args: &[&str]) -> (bool, String) {
     let out = Command::new(name).args(args).output().unwrap_or_else(|e| {
         panic!("`{name}` is required for this test (apt-get install poppler-utils qpdf): {e}")
     });
-    (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr))
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
+    )
 }
 
 #[test]
@@ -48,7 +51,10 @@ fn fonts_embedded_subset_tounicode() {
     for r in rows {
         let f: Vec<&str> = r.split_whitespace().collect();
         let n = f.len();
-        assert!(n >= 5 && f[n - 5..n - 2] == ["yes", "yes", "yes"], "font not emb/sub/uni: {r}");
+        assert!(
+            n >= 5 && f[n - 5..n - 2] == ["yes", "yes", "yes"],
+            "font not emb/sub/uni: {r}"
+        );
     }
 }
 
@@ -92,7 +98,10 @@ fn every_body_paragraph_comes_back() {
     }
     assert!(n > 20, "only {n} paragraphs");
     // Pieces straddling a page break are interrupted by the running head and page number.
-    assert!(found * 100 >= total * 97, "{found}/{total} pieces come back; missing: {missing:?}");
+    assert!(
+        found * 100 >= total * 97,
+        "{found}/{total} pieces come back; missing: {missing:?}"
+    );
 }
 
 #[test]
@@ -120,8 +129,17 @@ fn outline_lists_sections_in_order() {
     assert_eq!(titles, want);
     // Each section's destination is on the page whose text starts with its title.
     for s in &book.sections {
-        let d = doc.destinations.iter().find(|d| d.name == s.id).expect("destination");
+        let d = doc
+            .destinations
+            .iter()
+            .find(|d| d.name == s.id)
+            .expect("destination");
         let strip = |x: &str| x.chars().filter(|c| !c.is_whitespace()).collect::<String>();
-        assert!(strip(&doc.pages[d.page].text()).contains(&strip(&s.title)), "{} not on page {}", s.title, d.page);
+        assert!(
+            strip(&doc.pages[d.page].text()).contains(&strip(&s.title)),
+            "{} not on page {}",
+            s.title,
+            d.page
+        );
     }
 }

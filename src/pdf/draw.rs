@@ -324,13 +324,17 @@ fn draw_run(s: &mut Surface, g: &GlyphRun, font: Font) {
         opacity: NormalizedF32::ONE,
         rule: FillRule::NonZero,
     }));
+    // Running heads and page numbers are drawn as outlines: they are artifacts, and as text
+    // they would land in the middle of a paragraph that runs across a page break when the
+    // text is copied or extracted.
+    let outlined = g.node.is_none() && g.artifact != ArtifactKind::Layout;
     s.draw_glyphs(
         Point::from_xy(g.x, g.y),
         &glyphs,
         font,
         &g.text,
         size,
-        false,
+        outlined,
     );
 }
 
