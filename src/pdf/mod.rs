@@ -30,6 +30,10 @@ pub fn write(book: &Book, fonts: &FontSet) -> Result<Vec<u8>> {
 pub fn render(book: &Book, fonts: &FontSet, doc: &Document) -> Result<Vec<u8>> {
     let settings = SerializeSettings {
         enable_tagging: true,
+        configuration: krilla::configure::ConfigurationBuilder::new()
+            .with_accessibility_validator(krilla::configure::Accessibility::UA1)
+            .finish()
+            .map_err(|e| Diagnostic::error(format!("{e:?}")))?,
         ..SerializeSettings::default()
     };
     let mut pdf = KDocument::new_with(settings);
@@ -78,7 +82,7 @@ pub fn render(book: &Book, fonts: &FontSet, doc: &Document) -> Result<Vec<u8>> {
             links
         };
         for l in links {
-            if let Some(a) = annotation(&l, &dests) {
+            if let Some(a) = annotation(&l, &dests, &doc.structure) {
                 let id = kp.add_tagged_annotation(a);
                 if let Some(n) = l.node {
                     tagger.push(n, id);
@@ -124,16 +128,25 @@ pub fn render(book: &Book, fonts: &FontSet, doc: &Document) -> Result<Vec<u8>> {
         .map_err(|e| Diagnostic::error(format!("the PDF writer failed: {e:?}")).into())
 }
 
-fn annotation(l: &LinkItem, dests: &HashMap<&str, NamedDestination>) -> Option<Annotation> {
+fn annotation(
+    l: &LinkItem,
+    dests: &HashMap<&str, NamedDestination>,
+    structure: &[page::StructNode],
+) -> Option<Annotation> {
     let rect = Rect::from_xywh(l.x, l.y, l.width.max(0.1), l.height.max(0.1))?;
     let target = match &l.target {
         LinkTarget::Named(n) => Target::Destination(dests.get(n.as_str())?.clone().into()),
         LinkTarget::Uri(u) => Target::Action(Action::Link(LinkAction::new(u.clone()))),
     };
-    let alt = match &l.target {
+    // PDF/UA wants every link annotation described: the link's text, else where it goes.
+    let text = l
+        .node
+        .and_then(|n| structure.get(n))
+        .and_then(|n| n.alt.clone());
+    let alt = text.or_else(|| match &l.target {
         LinkTarget::Uri(u) => Some(u.clone()),
-        LinkTarget::Named(_) => None,
-    };
+        LinkTarget::Named(n) => Some(format!("#{n}")),
+    });
     Some(Annotation::new_link(LinkAnnotation::new(rect, target), alt))
 }
 
