@@ -143,3 +143,39 @@ fn outline_lists_sections_in_order() {
         );
     }
 }
+
+#[test]
+fn justified_lines_end_at_the_right_margin() {
+    let (_, p) = sample_pdf();
+    let (ok, xml) = tool("pdftotext", &["-bbox-layout", p.to_str().unwrap(), "-"]);
+    assert!(ok);
+    let (mut flush, mut ragged) = (0, Vec::new());
+    for page in xml.split("<page ").skip(1) {
+        let xs: Vec<f32> = page
+            .split("<line xMin=\"")
+            .skip(1)
+            .filter_map(|l| l.split("xMax=\"").nth(1)?.split('"').next()?.parse().ok())
+            .collect();
+        if xs.len() < 5 {
+            continue;
+        }
+        // The right margin is the most common line end on the page.
+        let right = xs
+            .iter()
+            .copied()
+            .max_by_key(|&v| xs.iter().filter(|&&x| (x - v).abs() < 0.1).count())
+            .unwrap_or(0.0);
+        for &x in &xs {
+            if (x - right).abs() < 0.1 {
+                flush += 1;
+            } else if right - 8.0 < x && x < right - 0.1 {
+                ragged.push((right, x));
+            }
+        }
+    }
+    assert!(flush > 100, "only {flush} flush lines");
+    assert!(
+        ragged.len() <= 2,
+        "lines stopping short of the right margin: {ragged:?}"
+    );
+}
