@@ -5,4 +5,5 @@
 
 pub mod book;
 pub mod diag;
+pub mod epub;
 pub mod typeset;
