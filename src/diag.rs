@@ -37,7 +37,10 @@ impl Diagnostic {
     }
 
     pub fn warning(message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(message) }
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(message)
+        }
     }
 
     pub fn in_file(mut self, file: impl AsRef<Path>) -> Self {
@@ -64,7 +67,9 @@ impl Diagnostic {
                 Severity::Error => "error",
                 Severity::Warning => "warning",
             },
-            self.file.as_ref().map_or("null".into(), |f| json_str(&f.display().to_string())),
+            self.file
+                .as_ref()
+                .map_or("null".into(), |f| json_str(&f.display().to_string())),
             self.line,
             self.column,
             json_str(&self.message),
@@ -131,7 +136,9 @@ impl Error {
 
 impl From<Diagnostic> for Error {
     fn from(d: Diagnostic) -> Self {
-        Error { diagnostics: vec![d] }
+        Error {
+            diagnostics: vec![d],
+        }
     }
 }
 

@@ -4,6 +4,9 @@
 //! the [`book::model::Book`]; the EPUB writer and the PDF layout each take only that model.
 
 pub mod book;
+pub mod check;
 pub mod diag;
 pub mod epub;
+pub mod lint;
+pub mod output;
 pub mod typeset;

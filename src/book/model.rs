@@ -73,14 +73,35 @@ pub struct Section {
 #[derive(Debug, Clone)]
 pub enum Block {
     /// Levels 1-6 as written; the section title is not among them.
-    Heading { level: u8, id: String, content: Vec<Inline>, span: Span },
-    Paragraph { content: Vec<Inline>, span: Span },
+    Heading {
+        level: u8,
+        id: String,
+        content: Vec<Inline>,
+        span: Span,
+    },
+    Paragraph {
+        content: Vec<Inline>,
+        span: Span,
+    },
     Figure(Figure),
-    List { ordered: bool, start: u64, items: Vec<Vec<Block>>, span: Span },
-    Quote { blocks: Vec<Block>, span: Span },
-    Code { text: String, span: Span },
+    List {
+        ordered: bool,
+        start: u64,
+        items: Vec<Vec<Block>>,
+        span: Span,
+    },
+    Quote {
+        blocks: Vec<Block>,
+        span: Span,
+    },
+    Code {
+        text: String,
+        span: Span,
+    },
     Table(Table),
-    Rule { span: Span },
+    Rule {
+        span: Span,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,13 +132,22 @@ pub enum Inline {
     Code(String),
     /// `href` is either external (`https:`, `mailto:`) or an in-book target already resolved
     /// to `#<section id>` / `#<heading id>`.
-    Link { href: String, content: Vec<Inline> },
+    Link {
+        href: String,
+        content: Vec<Inline>,
+    },
     /// Reference to footnote `number` (1-based within its section).
-    FootnoteRef { number: u32, id: String },
+    FootnoteRef {
+        number: u32,
+        id: String,
+    },
     /// A hard line break.
     LineBreak,
     /// A picture inside running text (rare); shown at text height.
-    Image { image: Image, alt: String },
+    Image {
+        image: Image,
+        alt: String,
+    },
 }
 
 #[derive(Debug, Clone)]

@@ -75,6 +75,10 @@ pub struct PlacedGlyph {
 }
 
 /// Shapes, breaks and justifies one paragraph.
-pub fn set_paragraph(_fonts: &FontSet, _runs: &[StyledRun], _spec: &ParagraphSpec) -> Result<Paragraph> {
+pub fn set_paragraph(
+    _fonts: &FontSet,
+    _runs: &[StyledRun],
+    _spec: &ParagraphSpec,
+) -> Result<Paragraph> {
     Err(Diagnostic::error("paragraph setting not implemented yet").into())
 }

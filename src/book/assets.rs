@@ -1,0 +1,289 @@
+//! Files a section refers to: paths confined to the book folder, pictures read and probed once.
+
+use crate::book::model::{Image, ImageFormat};
+use crate::diag::Diagnostic;
+use std::collections::HashMap;
+use std::io::Cursor;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+/// Pictures larger than this many pixels are refused before decoding (decompression bombs).
+pub const MAX_PIXELS: u64 = 100_000_000;
+/// Picture files larger than this are refused before reading.
+pub const MAX_IMAGE_BYTES: u64 = 200 * 1024 * 1024;
+
+/// Resolves `target` (as written in Markdown or book.toml, relative to `base_dir` inside the book)
+/// to a path inside `root`. Refuses URLs, absolute paths, `..` that leaves the folder and
+/// symlinks that point out of it. Returns (absolute path, path relative to root with `/`).
+pub fn confine(
+    root: &Path,
+    base_dir: &Path,
+    target: &str,
+) -> Result<(PathBuf, String), Diagnostic> {
+    let refuse = |why: &str| {
+        Diagnostic::error(format!("`{target}` {why}")).hint(
+            "pictures and links must point at files inside the book folder, by a relative path",
+        )
+    };
+    if target.is_empty() {
+        return Err(refuse("is an empty path"));
+    }
+    if target.contains("://") || target.starts_with("data:") {
+        return Err(refuse("is a URL; bookpress never downloads"));
+    }
+    let decoded = percent_decode(target);
+    let p = Path::new(&decoded);
+    if p.is_absolute() || decoded.starts_with('/') || decoded.starts_with('\\') {
+        return Err(refuse("is an absolute path"));
+    }
+    // Resolve lexically first: `..` may not climb above the book folder at any point.
+    let mut rel = base_dir.to_path_buf();
+    for c in p.components() {
+        match c {
+            Component::Normal(x) => rel.push(x),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !rel.pop() {
+                    return Err(refuse("leaves the book folder"));
+                }
+            }
+            Component::RootDir | Component::Prefix(_) => return Err(refuse("is an absolute path")),
+        }
+    }
+    let abs = root.join(&rel);
+    // Then physically: a symlink anywhere on the way may not lead outside.
+    if let Ok(real) = abs.canonicalize()
+        && !real.starts_with(root)
+    {
+        return Err(refuse("is a link that leads out of the book folder"));
+    }
+    let rel_str = rel
+        .components()
+        .filter_map(|c| c.as_os_str().to_str())
+        .collect::<Vec<_>>()
+        .join("/");
+    Ok((abs, rel_str))
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
+        {
+            out.push(h * 16 + l);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
+fn hex(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// Reads each picture once, however often it is used.
+#[derive(Default)]
+pub struct ImageCache {
+    images: HashMap<String, Image>,
+}
+
+impl ImageCache {
+    pub fn load(&mut self, abs: &Path, rel: &str) -> Result<Image, Diagnostic> {
+        if let Some(img) = self.images.get(rel) {
+            return Ok(img.clone());
+        }
+        let img = read_image(abs, rel)?;
+        self.images.insert(rel.to_string(), img.clone());
+        Ok(img)
+    }
+}
+
+fn read_image(abs: &Path, rel: &str) -> Result<Image, Diagnostic> {
+    let meta = std::fs::metadata(abs).map_err(|e| {
+        Diagnostic::error(format!("picture `{rel}` cannot be read: {}", io_reason(&e)))
+            .hint("check the path; it is relative to the Markdown file")
+    })?;
+    if !meta.is_file() {
+        return Err(Diagnostic::error(format!("picture `{rel}` is not a file")));
+    }
+    if meta.len() > MAX_IMAGE_BYTES {
+        return Err(Diagnostic::error(format!(
+            "picture `{rel}` is {} MB, too large",
+            meta.len() >> 20
+        ))
+        .hint("scale it down to under 200 MB"));
+    }
+    let data = std::fs::read(abs).map_err(|e| {
+        Diagnostic::error(format!("picture `{rel}` cannot be read: {}", io_reason(&e)))
+    })?;
+    probe(data, rel)
+}
+
+/// Identifies the format and size from the header only, without decoding the pixels.
+pub fn probe(data: Vec<u8>, rel: &str) -> Result<Image, Diagnostic> {
+    use image::ImageDecoder;
+    let bad = |why: String| {
+        Diagnostic::error(format!("picture `{rel}` {why}"))
+            .hint("use a JPEG, PNG, GIF or WebP file; re-export it from an image editor")
+    };
+    // The size comes from the header alone, so a decompression bomb is refused before any decoding.
+    let size = imagesize::blob_size(&data)
+        .map_err(|_| bad("is not a picture file bookpress knows".into()))?;
+    let (width, height) = (size.width as u64, size.height as u64);
+    if width == 0 || height == 0 {
+        return Err(bad("has no pixels".into()));
+    }
+    if width * height > MAX_PIXELS {
+        return Err(Diagnostic::error(format!(
+            "picture `{rel}` is {width}×{height} pixels, over the limit of {} megapixels",
+            MAX_PIXELS / 1_000_000
+        ))
+        .hint("scale it down; 3000 pixels on the long edge is plenty for print"));
+    }
+    let reader = image::ImageReader::new(Cursor::new(data.as_slice()))
+        .with_guessed_format()
+        .map_err(|e| bad(format!("cannot be read: {e}")))?;
+    let format = match reader.format() {
+        Some(image::ImageFormat::Jpeg) => ImageFormat::Jpeg,
+        Some(image::ImageFormat::Png) => ImageFormat::Png,
+        Some(image::ImageFormat::Gif) => ImageFormat::Gif,
+        Some(image::ImageFormat::WebP) => ImageFormat::Webp,
+        Some(f) => return Err(bad(format!("is a {f:?} file, which books cannot carry"))),
+        None => return Err(bad("is not a picture file bookpress knows".into())),
+    };
+    let mut decoder = reader
+        .into_decoder()
+        .map_err(|e| bad(format!("is damaged: {e}")))?;
+    let (width, height) = decoder.dimensions();
+    let orientation = decoder.orientation().map(orientation_number).unwrap_or(1);
+    drop(decoder);
+    Ok(Image {
+        path: rel.to_string(),
+        format,
+        width,
+        height,
+        orientation,
+        data: Arc::new(data),
+    })
+}
+
+fn orientation_number(o: image::metadata::Orientation) -> u8 {
+    use image::metadata::Orientation::*;
+    match o {
+        NoTransforms => 1,
+        FlipHorizontal => 2,
+        Rotate180 => 3,
+        FlipVertical => 4,
+        Rotate90FlipH => 5,
+        Rotate90 => 6,
+        Rotate270FlipH => 7,
+        Rotate270 => 8,
+    }
+}
+
+pub fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn root() -> tempfile::TempDir {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::create_dir(d.path().join("images")).unwrap();
+        std::fs::write(d.path().join("images/a.png"), b"x").unwrap();
+        d
+    }
+
+    #[test]
+    fn inside_paths_resolve() {
+        let d = root();
+        let r = d.path().canonicalize().unwrap();
+        let (abs, rel) = confine(&r, Path::new(""), "images/./a.png").unwrap();
+        assert_eq!(rel, "images/a.png");
+        assert_eq!(abs, r.join("images/a.png"));
+        let (_, rel) = confine(&r, Path::new("images"), "../images/a.png").unwrap();
+        assert_eq!(rel, "images/a.png");
+    }
+
+    #[test]
+    fn escapes_are_refused() {
+        let d = root();
+        let r = d.path().canonicalize().unwrap();
+        for bad in [
+            "../x.png",
+            "images/../../x.png",
+            "/etc/passwd",
+            "https://x.org/a.png",
+            "%2e%2e/x.png",
+        ] {
+            let e = confine(&r, Path::new(""), bad).unwrap_err();
+            assert!(
+                e.message.starts_with(&format!("`{bad}`")),
+                "{bad}: {}",
+                e.message
+            );
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlink_out_is_refused() {
+        let d = root();
+        let r = d.path().canonicalize().unwrap();
+        std::os::unix::fs::symlink("/etc", r.join("images/etc")).unwrap();
+        let e = confine(&r, Path::new(""), "images/etc/hostname").unwrap_err();
+        assert!(
+            e.message.contains("leads out of the book folder"),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
+    fn probe_reads_header_only_and_limits_size() {
+        // A PNG header claiming 30000×30000 pixels, with no pixel data at all.
+        let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+        png.extend_from_slice(&30000u32.to_be_bytes());
+        png.extend_from_slice(&30000u32.to_be_bytes());
+        png.extend_from_slice(&[8, 6, 0, 0, 0]);
+        let crc = crc32(&png[12..]);
+        png.extend_from_slice(&crc.to_be_bytes());
+        let e = probe(png, "big.png").unwrap_err();
+        assert!(e.message.contains("30000×30000"), "{}", e.message);
+        let e = probe(b"hello, not a picture".to_vec(), "t.png").unwrap_err();
+        assert!(e.message.contains("not a picture"), "{}", e.message);
+    }
+
+    fn crc32(data: &[u8]) -> u32 {
+        let mut c = 0xFFFF_FFFFu32;
+        for &b in data {
+            c ^= u32::from(b);
+            for _ in 0..8 {
+                c = if c & 1 != 0 {
+                    0xEDB8_8320 ^ (c >> 1)
+                } else {
+                    c >> 1
+                };
+            }
+        }
+        !c
+    }
+}

@@ -1,0 +1,333 @@
+//! `book.toml` → typed settings. Unknown keys are errors that name the key and its line.
+
+use crate::book::model::{FontFile, FontSettings, Kinsoku, PdfSettings};
+use crate::diag::{Diagnostic, Result};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    pub book: BookTable,
+    #[serde(default)]
+    pub pdf: PdfTable,
+    #[serde(default)]
+    pub fonts: FontsTable,
+    #[serde(default)]
+    pub epub: EpubTable,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BookTable {
+    pub title: String,
+    pub series: Option<String>,
+    #[serde(default)]
+    pub editors: Vec<String>,
+    #[serde(default)]
+    pub authors: Vec<String>,
+    pub language: Option<String>,
+    pub identifier: Option<String>,
+    pub cover: Option<String>,
+    pub sections: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PdfTable {
+    /// `A5` (default), `A4`, `B5`, or `WxH` in millimetres (`148x210`, `148×210mm`).
+    pub page: Option<String>,
+    /// Margins in millimetres.
+    pub margin_top: Option<f32>,
+    pub margin_bottom: Option<f32>,
+    pub margin_inner: Option<f32>,
+    pub margin_outer: Option<f32>,
+    pub font_size: Option<f32>,
+    pub line_height: Option<f32>,
+    /// `none`, `basic`, `gb` (default) or `strict`.
+    pub kinsoku: Option<String>,
+    /// `saddle` to also write the imposed print file, `none` (default) not to.
+    pub impose: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FontsTable {
+    pub body: Option<FontRef>,
+    pub heading: Option<FontRef>,
+    #[serde(default)]
+    pub fallback: Vec<FontRef>,
+}
+
+/// `"file.otf"` or `{ path = "file.ttc", index = 2 }`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum FontRef {
+    Path(String),
+    Face {
+        path: String,
+        #[serde(default)]
+        index: u32,
+    },
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EpubTable {
+    #[serde(default)]
+    pub embed_font: bool,
+}
+
+const MM: f32 = 72.0 / 25.4;
+
+/// Where the bundled fonts live: `$BOOKPRESS_FONT_DIR`, else the `fonts/` folder of the checkout
+/// this binary was built from.
+pub fn bundled_font_dir() -> PathBuf {
+    match std::env::var_os("BOOKPRESS_FONT_DIR") {
+        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
+        _ => Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts"),
+    }
+}
+
+pub const BUNDLED_BODY: &str = "NotoSerifCJKsc-Regular.otf";
+pub const BUNDLED_HEADING: &str = "NotoSansCJKsc-Bold.otf";
+
+/// Parses `book.toml` text. `file` is how the user names it, for messages.
+pub fn parse(text: &str, file: &Path) -> Result<Manifest> {
+    toml::from_str::<Manifest>(text).map_err(|e| {
+        let (line, col) = e.span().map_or((0, 0), |s| line_col(text, s.start));
+        Diagnostic::error(format!("invalid book.toml: {}", e.message()))
+            .in_file(file)
+            .at(line, col)
+            .hint(
+                "book.toml needs a [book] table with `title` and `sections`; optional keys: series, \
+                 editors, authors, language, identifier, cover; tables [pdf], [fonts], [epub]",
+            )
+            .into()
+    })
+}
+
+/// 1-based line and column of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (u32, u32) {
+    let offset = offset.min(text.len());
+    let before = &text[..floor_char_boundary(text, offset)];
+    let line = before.matches('\n').count() as u32 + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
+    (line, col)
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+impl PdfTable {
+    pub fn settings(&self, file: &Path) -> Result<PdfSettings> {
+        let err = |m: String, hint: &str| Diagnostic::error(m).in_file(file).hint(hint.to_string());
+        let (w, h) = match self.page.as_deref() {
+            None => (148.0, 210.0),
+            Some(p) => page_size_mm(p).ok_or_else(|| {
+                err(
+                    format!("unknown page size `{p}`"),
+                    "use A5, A4, B5, or width×height in millimetres such as `148x210`",
+                )
+            })?,
+        };
+        let font_size = self.font_size.unwrap_or(10.5);
+        if !(5.0..=72.0).contains(&font_size) {
+            return Err(err(
+                format!("font_size {font_size} is out of range"),
+                "use 5 to 72 (points)",
+            )
+            .into());
+        }
+        let line_height = self.line_height.unwrap_or(1.7);
+        if !(1.0..=4.0).contains(&line_height) {
+            return Err(err(
+                format!("line_height {line_height} is out of range"),
+                "use 1.0 to 4.0 (times the font size)",
+            )
+            .into());
+        }
+        let margin = |v: Option<f32>, default: f32| v.unwrap_or(default);
+        let top = margin(self.margin_top, 20.0);
+        let bottom = margin(self.margin_bottom, 22.0);
+        let inner = margin(self.margin_inner, 20.0);
+        let mut outer = margin(self.margin_outer, 20.0);
+        for m in [top, bottom, inner, outer] {
+            if !(0.0..=100.0).contains(&m) {
+                return Err(err(
+                    format!("margin {m} mm is out of range"),
+                    "margins are millimetres, 0 to 100",
+                )
+                .into());
+            }
+        }
+        // Make the measure a whole number of body characters, so pure-Han lines need no stretch:
+        // the remainder goes to the outer margin.
+        let measure = w * MM - (inner + outer) * MM;
+        let chars = (measure / font_size).floor();
+        if chars < 8.0 || h * MM - (top + bottom) * MM < 10.0 * font_size * line_height {
+            return Err(err(
+                "the margins leave too little room for text".into(),
+                "reduce the margins or the font size",
+            )
+            .into());
+        }
+        outer += (measure - chars * font_size) / MM;
+        let kinsoku = match self.kinsoku.as_deref().unwrap_or("gb") {
+            "none" => Kinsoku::None,
+            "basic" => Kinsoku::Basic,
+            "gb" => Kinsoku::Gb,
+            "strict" => Kinsoku::Strict,
+            other => {
+                return Err(err(
+                    format!("unknown kinsoku level `{other}`"),
+                    "use none, basic, gb or strict",
+                )
+                .into());
+            }
+        };
+        let impose = match self.impose.as_deref().unwrap_or("none") {
+            "none" => false,
+            "saddle" => true,
+            other => {
+                return Err(err(
+                    format!("unknown impose mode `{other}`"),
+                    "use saddle or none",
+                )
+                .into());
+            }
+        };
+        Ok(PdfSettings {
+            page_width: w * MM,
+            page_height: h * MM,
+            margin_top: top * MM,
+            margin_bottom: bottom * MM,
+            margin_inner: inner * MM,
+            margin_outer: outer * MM,
+            font_size,
+            line_height,
+            kinsoku,
+            impose,
+        })
+    }
+}
+
+/// Page size in millimetres: a name or `WxH`.
+pub fn page_size_mm(spec: &str) -> Option<(f32, f32)> {
+    match spec.trim().to_ascii_uppercase().as_str() {
+        "A5" => return Some((148.0, 210.0)),
+        "A4" => return Some((210.0, 297.0)),
+        "A3" => return Some((297.0, 420.0)),
+        "B5" => return Some((176.0, 250.0)),
+        "B4" => return Some((250.0, 353.0)),
+        _ => {}
+    }
+    let s = spec.trim().trim_end_matches("mm").trim();
+    let (a, b) = s.split_once(['x', 'X', '×', '*'])?;
+    let w: f32 = a.trim().parse().ok()?;
+    let h: f32 = b.trim().parse().ok()?;
+    ((50.0..=1000.0).contains(&w) && (50.0..=1000.0).contains(&h)).then_some((w, h))
+}
+
+impl FontsTable {
+    /// Resolves font paths: relative ones against the book folder, defaults to the bundled fonts.
+    pub fn settings(&self, root: &Path) -> FontSettings {
+        let resolve = |r: &FontRef| {
+            let (p, index) = match r {
+                FontRef::Path(p) => (p, 0),
+                FontRef::Face { path, index } => (path, *index),
+            };
+            FontFile {
+                path: root.join(p),
+                index,
+            }
+        };
+        let bundled = bundled_font_dir();
+        FontSettings {
+            body: self.body.as_ref().map_or_else(
+                || FontFile {
+                    path: bundled.join(BUNDLED_BODY),
+                    index: 0,
+                },
+                resolve,
+            ),
+            heading: self.heading.as_ref().map_or_else(
+                || FontFile {
+                    path: bundled.join(BUNDLED_HEADING),
+                    index: 0,
+                },
+                resolve,
+            ),
+            fallback: self.fallback.iter().map(resolve).collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_key_names_key_and_line() {
+        let text = "[book]\ntitle = \"x\"\nsections = []\nautor = \"y\"\n";
+        let e = parse(text, Path::new("book.toml")).unwrap_err();
+        let d = e.first();
+        assert!(d.message.contains("unknown field `autor`"), "{}", d.message);
+        assert_eq!((d.line, d.column), (4, 1));
+    }
+
+    #[test]
+    fn syntax_error_has_line_and_column() {
+        let e = parse("[book]\ntitle = \"x\nsections=[]\n", Path::new("book.toml")).unwrap_err();
+        assert_eq!(e.first().line, 2);
+    }
+
+    #[test]
+    fn page_sizes() {
+        assert_eq!(page_size_mm("a5"), Some((148.0, 210.0)));
+        assert_eq!(page_size_mm("B5"), Some((176.0, 250.0)));
+        assert_eq!(page_size_mm("150×200mm"), Some((150.0, 200.0)));
+        assert_eq!(page_size_mm("150x20"), None);
+        assert_eq!(page_size_mm("letter"), None);
+    }
+
+    #[test]
+    fn measure_is_whole_characters() {
+        let s = PdfTable::default()
+            .settings(Path::new("book.toml"))
+            .unwrap();
+        let measure = s.page_width - s.margin_inner - s.margin_outer;
+        let chars = measure / s.font_size;
+        assert!((chars - chars.round()).abs() < 1e-3, "{chars}");
+        assert_eq!(s.kinsoku, Kinsoku::Gb);
+    }
+
+    #[test]
+    fn font_refs_resolve_against_book_folder() {
+        let m = parse(
+            "[book]\ntitle='t'\nsections=[]\n[fonts]\nbody = { path = 'f/a.ttc', index = 2 }\nfallback = ['b.otf']\n",
+            Path::new("book.toml"),
+        )
+        .unwrap();
+        let s = m.fonts.settings(Path::new("/b"));
+        assert_eq!(
+            s.body,
+            FontFile {
+                path: PathBuf::from("/b/f/a.ttc"),
+                index: 2
+            }
+        );
+        assert_eq!(
+            s.fallback[0],
+            FontFile {
+                path: PathBuf::from("/b/b.otf"),
+                index: 0
+            }
+        );
+        assert!(s.heading.path.ends_with(BUNDLED_HEADING));
+    }
+}

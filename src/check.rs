@@ -1,0 +1,352 @@
+//! Checks over the loaded book that need more than the Markdown: characters no font can draw.
+
+use crate::book::model::{Block, Book, Inline, Section};
+use crate::diag::Diagnostic;
+use crate::typeset::fonts::FontSet;
+use std::collections::BTreeSet;
+use std::path::Path;
+
+/// One error per distinct character that neither the face chosen for it nor any fallback can
+/// draw, with the first place it occurs (file, line, column) and the fonts searched.
+pub fn uncovered_characters(book: &Book, fonts: &FontSet) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut seen = BTreeSet::new();
+    let searched = font_list(book);
+    let mut report = |c: char, file: &Path, source: Option<&str>, seen: &mut BTreeSet<char>| {
+        if !seen.insert(c) {
+            return;
+        }
+        let (line, col) = source.and_then(|s| position_of(s, c)).unwrap_or((0, 0));
+        out.push(
+            Diagnostic::error(format!(
+                "no font can draw {} (U+{:04X})",
+                printable(c),
+                c as u32
+            ))
+            .in_file(file)
+            .at(line, col)
+            .hint(format!(
+                "fonts searched: {searched}; add a font that has it as a fallback in book.toml \
+                     ([fonts] fallback = [\"...\"]), or replace the character"
+            )),
+        );
+    };
+    let meta = &book.meta;
+    let toml = book.root.join("book.toml");
+    let toml_text = std::fs::read_to_string(&toml).ok();
+    let meta_text = [meta.title.as_str(), meta.series.as_deref().unwrap_or("")]
+        .into_iter()
+        .chain(meta.editors.iter().map(String::as_str))
+        .chain(meta.authors.iter().map(String::as_str));
+    for t in meta_text {
+        for c in t.chars().filter(|c| needs_glyph(*c)) {
+            if !fonts.covers(fonts.heading(), c) && !fonts.covers(fonts.body(), c) {
+                report(c, Path::new("book.toml"), toml_text.as_deref(), &mut seen);
+            }
+        }
+    }
+    for s in &book.sections {
+        let source = std::fs::read_to_string(book.root.join(&s.source)).ok();
+        let mut missing = Vec::new();
+        section_text(s, &mut |text, face| {
+            for c in text.chars().filter(|c| needs_glyph(*c)) {
+                let face = if face == Face::Heading {
+                    fonts.heading()
+                } else {
+                    fonts.body()
+                };
+                if !fonts.covers(face, c) {
+                    missing.push(c);
+                }
+            }
+        });
+        for c in missing {
+            report(c, &s.source, source.as_deref(), &mut seen);
+        }
+    }
+    out
+}
+
+fn font_list(book: &Book) -> String {
+    let f = &book.fonts;
+    std::iter::once(&f.body)
+        .chain(std::iter::once(&f.heading))
+        .chain(&f.fallback)
+        .map(|f| {
+            f.path.file_name().map_or_else(
+                || f.path.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn needs_glyph(c: char) -> bool {
+    !c.is_whitespace()
+        && !c.is_control()
+        && !matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')
+}
+
+fn printable(c: char) -> String {
+    format!("`{c}`")
+}
+
+/// 1-based line and column (in characters) of the first `c` in `text`.
+fn position_of(text: &str, c: char) -> Option<(u32, u32)> {
+    let off = text.find(c)?;
+    Some(crate::book::manifest::line_col(text, off))
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Face {
+    Body,
+    Heading,
+}
+
+/// Calls `f` with every piece of text of a section and the face it is set in.
+fn section_text(s: &Section, f: &mut dyn FnMut(&str, Face)) {
+    f(&s.title, Face::Heading);
+    for t in [&s.author, &s.kicker].into_iter().flatten() {
+        f(t, Face::Body);
+    }
+    blocks_text(&s.blocks, f);
+    for n in &s.footnotes {
+        blocks_text(&n.blocks, f);
+    }
+}
+
+fn blocks_text(blocks: &[Block], f: &mut dyn FnMut(&str, Face)) {
+    for b in blocks {
+        match b {
+            Block::Heading { content, .. } => inlines_text(content, Face::Heading, f),
+            Block::Paragraph { content, .. } => inlines_text(content, Face::Body, f),
+            Block::Figure(fig) => {
+                inlines_text(&fig.caption, Face::Body, f);
+                if let Some(c) = &fig.credit {
+                    f(c, Face::Body);
+                }
+            }
+            Block::List { items, .. } => items.iter().for_each(|i| blocks_text(i, f)),
+            Block::Quote { blocks, .. } => blocks_text(blocks, f),
+            Block::Code { text, .. } => f(text, Face::Body),
+            Block::Table(t) => {
+                t.head
+                    .iter()
+                    .for_each(|c| inlines_text(c, Face::Heading, f));
+                t.rows
+                    .iter()
+                    .flatten()
+                    .for_each(|c| inlines_text(c, Face::Body, f));
+            }
+            Block::Rule { .. } => {}
+        }
+    }
+}
+
+fn inlines_text(inlines: &[Inline], face: Face, f: &mut dyn FnMut(&str, Face)) {
+    for i in inlines {
+        match i {
+            Inline::Text(t) | Inline::Code(t) => f(t, face),
+            Inline::Emph(c) | Inline::Strike(c) => inlines_text(c, face, f),
+            Inline::Strong(c) => inlines_text(c, Face::Heading, f),
+            Inline::Link { content, .. } => inlines_text(content, face, f),
+            Inline::FootnoteRef { .. } | Inline::LineBreak | Inline::Image { .. } => {}
+        }
+    }
+}
+
+/// Lints over the model: heading levels, duplicate ids, pictures too small or too large.
+pub fn lint_model(book: &Book) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let text_width = book.pdf.page_width - book.pdf.margin_inner - book.pdf.margin_outer;
+    let mut ids = std::collections::HashMap::new();
+    for s in &book.sections {
+        let mut level = 1u8;
+        walk_blocks(&s.blocks, &mut |b| match b {
+            Block::Heading {
+                level: l, id, span, ..
+            } => {
+                if *l > level + 1 {
+                    out.push(
+                        Diagnostic::warning(format!(
+                            "heading level {l} follows level {level}: a level is skipped"
+                        ))
+                        .in_file(&span.file)
+                        .at(span.line, 1)
+                        .hint(format!(
+                            "use {} here; the section title is level 1",
+                            "#".repeat(usize::from(level) + 1)
+                        )),
+                    );
+                }
+                level = *l;
+                if let Some(first) = ids.insert(id.clone(), span.clone()) {
+                    out.push(
+                        Diagnostic::error(format!("the id `{id}` is used twice"))
+                            .in_file(&span.file)
+                            .at(span.line, 1)
+                            .hint(format!(
+                                "it is first used at {}:{}; give each heading its own {{#id}}",
+                                first.file.display(),
+                                first.line
+                            )),
+                    );
+                }
+            }
+            Block::Figure(f) => {
+                let (w, h) = f.image.display_size();
+                let megapixels = f64::from(w) * f64::from(h) / 1e6;
+                if megapixels > 20.0 {
+                    out.push(
+                        Diagnostic::warning(format!("picture `{}` has {megapixels:.0} megapixels", f.image.path))
+                            .in_file(&f.span.file)
+                            .at(f.span.line, 1)
+                            .hint("over 20 MP only makes the files bigger; 3000 pixels on the long edge is plenty"),
+                    );
+                }
+                // Placed at the text width unless that would need more than its pixels at 150 dpi.
+                let natural = w as f32 / 150.0 * 72.0;
+                if natural < text_width * 0.5 {
+                    out.push(
+                        Diagnostic::warning(format!(
+                            "picture `{}` is {w} pixels wide: at 150 dpi it fills only {:.0} of the {:.0} mm text width",
+                            f.image.path,
+                            natural / 72.0 * 25.4,
+                            text_width / 72.0 * 25.4
+                        ))
+                        .in_file(&f.span.file)
+                        .at(f.span.line, 1)
+                        .hint(format!("for print use at least {} pixels across", (text_width / 72.0 * 150.0).ceil())),
+                    );
+                }
+            }
+            _ => {}
+        });
+    }
+    out
+}
+
+fn walk_blocks(blocks: &[Block], f: &mut dyn FnMut(&Block)) {
+    for b in blocks {
+        f(b);
+        match b {
+            Block::List { items, .. } => items.iter().for_each(|i| walk_blocks(i, f)),
+            Block::Quote { blocks, .. } => walk_blocks(blocks, f),
+            _ => {}
+        }
+    }
+}
+
+/// What `bookpress check` found, and what `--fix` changed.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub findings: Vec<Diagnostic>,
+    /// Files rewritten by `--fix`, with the number of characters replaced.
+    pub fixed: Vec<(std::path::PathBuf, usize)>,
+}
+
+impl Report {
+    pub fn has_errors(&self) -> bool {
+        self.findings
+            .iter()
+            .any(|d| d.severity == crate::diag::Severity::Error)
+    }
+}
+
+/// Runs every check over the book in `dir` without writing outputs. With `fix`, rewrites
+/// half-width punctuation in Chinese text in place (atomically, only those characters).
+/// `Err` means the check could not run at all (no book.toml).
+pub fn check_book(dir: &Path, fix: bool) -> crate::diag::Result<Report> {
+    let toml = dir.join("book.toml");
+    if !toml.is_file() {
+        return Err(Diagnostic::error("no book.toml here")
+            .in_file(&toml)
+            .hint("give the folder that holds book.toml, e.g. `bookpress check book`")
+            .into());
+    }
+    let mut report = Report::default();
+    if fix {
+        fix_punctuation(dir, &mut report)?;
+    }
+    let (book, warnings) = match crate::book::load_with_warnings(dir) {
+        Ok(r) => r,
+        Err(e) => {
+            report.findings.extend(e.diagnostics);
+            return Ok(report);
+        }
+    };
+    report.findings.extend(warnings);
+    for s in &book.sections {
+        if let Ok(text) = std::fs::read_to_string(book.root.join(&s.source)) {
+            let text = text
+                .strip_prefix('\u{FEFF}')
+                .unwrap_or(&text)
+                .replace("\r\n", "\n");
+            report.findings.extend(
+                crate::lint::half_width_punctuation(&text, &s.source)
+                    .into_iter()
+                    .map(|(d, _)| d),
+            );
+        }
+    }
+    report.findings.extend(lint_model(&book));
+    match FontSet::load(&book.fonts) {
+        Ok(fonts) => report.findings.extend(uncovered_characters(&book, &fonts)),
+        Err(e) => report.findings.extend(e.diagnostics),
+    }
+    Ok(report)
+}
+
+/// Rewrites the section files listed in book.toml; a file is replaced only as a whole.
+fn fix_punctuation(dir: &Path, report: &mut Report) -> crate::diag::Result<()> {
+    let text = std::fs::read_to_string(dir.join("book.toml")).unwrap_or_default();
+    let Ok(manifest) = crate::book::manifest::parse(&text, Path::new("book.toml")) else {
+        return Ok(());
+    };
+    let root = dir
+        .canonicalize()
+        .map_err(|e| Diagnostic::error(e.to_string()).in_file(dir))?;
+    for s in &manifest.book.sections {
+        let Ok((abs, rel)) = crate::book::assets::confine(&root, Path::new(""), s) else {
+            continue;
+        };
+        let Ok(bytes) = std::fs::read(&abs) else {
+            continue;
+        };
+        let Ok(original) = String::from_utf8(bytes) else {
+            continue;
+        };
+        // Fix on the text as the file has it (BOM and CRLF kept): offsets must match the file.
+        let edits: Vec<_> = crate::lint::half_width_punctuation(&original, Path::new(&rel))
+            .into_iter()
+            .map(|(_, e)| e)
+            .collect();
+        if edits.is_empty() {
+            continue;
+        }
+        let fixed = crate::lint::apply(&original, &edits);
+        crate::output::Staged::write(&abs, fixed.as_bytes())?.commit()?;
+        report.fixed.push((rel.into(), edits.len()));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn position_counts_characters_not_bytes() {
+        assert_eq!(position_of("第一行\n中文😀后", '😀'), Some((2, 3)));
+        assert_eq!(position_of("abc", 'x'), None);
+    }
+
+    #[test]
+    fn invisible_characters_need_no_glyph() {
+        assert!(!needs_glyph(' '));
+        assert!(!needs_glyph('\u{3000}'));
+        assert!(!needs_glyph('\u{200B}'));
+        assert!(needs_glyph('中'));
+    }
+}
