@@ -352,8 +352,13 @@ fn package_files(
             return Ok(h.clone());
         }
         let p = images::prepare(img)?;
-        let n = items.len() + 1;
-        let href = format!("images/img-{n}.{}", p.format.extension());
+        // The cover (generated or the user's) is not counted: pictures are img-1, img-2, ...
+        let n = items.iter().filter(|i| i.id != "cover-image").count() + 1;
+        let href = if cover {
+            format!("images/cover.{}", p.format.extension())
+        } else {
+            format!("images/img-{n}.{}", p.format.extension())
+        };
         items.push(Item {
             id: if cover {
                 "cover-image".into()
