@@ -347,6 +347,7 @@ mod tests {
         assert!(!needs_glyph(' '));
         assert!(!needs_glyph('\u{3000}'));
         assert!(!needs_glyph('\u{200B}'));
+        assert!(!needs_glyph('\u{FE0F}'));
         assert!(needs_glyph('中'));
     }
 }

@@ -1,0 +1,215 @@
+//! Line-break opportunities: UAX #14 (crate `unicode-linebreak`) with the zh tailoring of
+//! cjk-layout.md §1a.3 and the prohibition levels of §1a.
+
+use crate::book::model::Kinsoku;
+use crate::typeset::cjk::{self, Class};
+use unicode_linebreak::{BreakOpportunity, linebreaks};
+
+/// What may happen before a character.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Brk {
+    /// No break here.
+    No,
+    /// A line may end here.
+    Allowed,
+    /// A line must end here (after a newline).
+    Mandatory,
+}
+
+/// For each character of `text` (in order), whether a line may break *before* it. The first
+/// entry is always `No`; the end of the text is always a mandatory break and not listed.
+/// `classes[i]` is the class of the i-th character (see [`classes`]).
+pub fn opportunities(text: &str, chars: &[char], classes: &[Class], level: Kinsoku) -> Vec<Brk> {
+    let n = chars.len();
+    let mut out = vec![Brk::No; n];
+    // UAX #14, mapped from byte offsets to char indices.
+    let mut ci = 0usize;
+    let mut byte = 0usize;
+    for (off, kind) in linebreaks(text) {
+        while ci < n && byte < off {
+            byte += chars[ci].len_utf8();
+            ci += 1;
+        }
+        if ci < n && byte == off && ci > 0 {
+            out[ci] = match kind {
+                BreakOpportunity::Mandatory => Brk::Mandatory,
+                BreakOpportunity::Allowed => Brk::Allowed,
+            };
+        }
+    }
+    // The last non-space character before each position (for `OP SP*` style rules).
+    let mut last_solid: Option<usize> = None;
+    for i in 1..n {
+        if !matches!(classes[i - 1], Class::Space) {
+            last_solid = Some(i - 1);
+        }
+        if out[i] == Brk::Mandatory {
+            continue;
+        }
+        out[i] = tailor(out[i], i, chars, classes, last_solid, level);
+    }
+    out
+}
+
+fn tailor(
+    uax: Brk,
+    i: usize,
+    chars: &[char],
+    classes: &[Class],
+    last_solid: Option<usize>,
+    level: Kinsoku,
+) -> Brk {
+    let (a, b) = (chars[i - 1], chars[i]);
+    let (ca, cb) = (classes[i - 1], classes[i]);
+    let next = chars.get(i + 1).copied();
+    // Unbreakable sequences, at every level: ——, ……, ⋯⋯, digits + 万/亿.
+    if (a == '\u{2014}' && b == '\u{2014}') || (a == '\u{2E3A}' && b == '\u{2E3A}') {
+        return Brk::No;
+    }
+    if cjk::ELLIPSIS.contains(&a) && cjk::ELLIPSIS.contains(&b) {
+        return Brk::No;
+    }
+    if (a.is_ascii_digit() || ('０'..='９').contains(&a)) && matches!(b, '万' | '亿' | '萬' | '億')
+    {
+        return Brk::No;
+    }
+    if level == Kinsoku::None {
+        return uax;
+    }
+    let solid = last_solid.map(|k| (chars[k], classes[k]));
+    if cjk::no_start(b, cb, level) && cb != Class::Space {
+        return Brk::No;
+    }
+    // A single em dash is a connector: no break before it. The first dash of —— is allowed
+    // (not at the strict level, handled by `no_start` for `Class::Dash`).
+    if b == '\u{2014}' && next != Some('\u{2014}') {
+        return Brk::No;
+    }
+    if let Some((sc, scl)) = solid
+        && cjk::no_end(sc, scl, level)
+    {
+        return Brk::No;
+    }
+    if cjk::no_end(a, ca, level) {
+        return Brk::No;
+    }
+    // No break between a closing and a following opening mark (xeCJK AllowBreakBetweenPuncts).
+    if matches!(ca, Class::Close) && matches!(cb, Class::Open) {
+        return Brk::No;
+    }
+    // Curly quotes in CJK text act as brackets: a break before “ and after ” is allowed where
+    // UAX #14 (QU) forbade it, unless the other side is a letter of the same Latin word.
+    let cjk_quote_before = matches!(b, '\u{201C}' | '\u{2018}') && cb == Class::Open;
+    let cjk_quote_after = matches!(a, '\u{201D}' | '\u{2019}') && ca == Class::Close;
+    if uax == Brk::No && (cjk_quote_before || cjk_quote_after) {
+        let other = if cjk_quote_before { ca } else { cb };
+        if !matches!(other, Class::Space) {
+            return Brk::Allowed;
+        }
+    }
+    uax
+}
+
+/// Classes of each character in context.
+pub fn classes(chars: &[char]) -> Vec<Class> {
+    (0..chars.len())
+        .map(|i| {
+            let prev = i.checked_sub(1).map(|k| chars[k]);
+            cjk::classify(chars[i], prev, chars.get(i + 1).copied())
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The text with `|` at each allowed break.
+    fn marked(text: &str, level: Kinsoku) -> String {
+        let chars: Vec<char> = text.chars().collect();
+        let cls = classes(&chars);
+        let b = opportunities(text, &chars, &cls, level);
+        let mut s = String::new();
+        for (i, c) in chars.iter().enumerate() {
+            if b[i] != Brk::No {
+                s.push('|');
+            }
+            s.push(*c);
+        }
+        s
+    }
+
+    #[test]
+    fn han_breaks_everywhere_but_not_before_stops() {
+        assert_eq!(marked("测试文本，测", Kinsoku::Gb), "测|试|文|本，|测");
+    }
+
+    #[test]
+    fn curly_quotes_open_and_close_in_cjk_text() {
+        // typst#1009: “ may start a line, never end one; ” never starts one.
+        assert_eq!(marked("测试文本，“测”", Kinsoku::Gb), "测|试|文|本，|“测”");
+        assert_eq!(marked("他说“好”了", Kinsoku::Gb), "他|说|“好”|了");
+    }
+
+    #[test]
+    fn closing_bracket_after_digit_keeps_the_comma() {
+        // typst#3082.
+        let m = marked("念姐遠米巴急（abc0），松黃貫誰。", Kinsoku::Gb);
+        assert!(m.contains("|（abc0），|松"), "{m}");
+    }
+
+    #[test]
+    fn middle_dot_never_starts_a_line() {
+        // typst#6774.
+        let m = marked("克里斯蒂娜·罗塞蒂", Kinsoku::Gb);
+        assert_eq!(m, "克|里|斯|蒂|娜·|罗|塞|蒂");
+    }
+
+    #[test]
+    fn two_em_dash_stays_whole_and_may_start_a_line_except_strict() {
+        assert_eq!(marked("样？——别", Kinsoku::Gb), "样？|——|别");
+        assert_eq!(marked("样？——别", Kinsoku::Strict), "样？——|别");
+        // A single em dash: no break before.
+        assert_eq!(marked("北京—上海", Kinsoku::Gb), "北|京—|上|海");
+    }
+
+    #[test]
+    fn ellipsis_never_split_never_starts() {
+        assert_eq!(marked("好……走", Kinsoku::Basic), "好……|走");
+    }
+
+    #[test]
+    fn numbers_stay_whole_with_wan_and_yi() {
+        assert_eq!(marked("约156.84万吨", Kinsoku::Gb), "约|156.84万|吨");
+        assert_eq!(
+            marked("每年的消费量约4,000吨", Kinsoku::Gb),
+            "每|年|的|消|费|量|约|4,000|吨"
+        );
+    }
+
+    #[test]
+    fn wave_dash_and_fullwidth_solidus() {
+        assert_eq!(marked("一～二", Kinsoku::Gb), "一～|二");
+        assert_eq!(marked("甲／乙", Kinsoku::Basic), "甲／乙");
+        assert_eq!(marked("甲/乙", Kinsoku::Gb), "甲/乙");
+    }
+
+    #[test]
+    fn closing_then_opening_marks_stay_together() {
+        assert_eq!(marked("》《", Kinsoku::Gb), "》《");
+        assert_eq!(marked("”“", Kinsoku::Gb), "”“");
+    }
+
+    #[test]
+    fn no_prohibition_at_level_none() {
+        assert!(marked("好（坏）", Kinsoku::None).contains('|'));
+        assert_eq!(marked("好（坏）", Kinsoku::Basic), "好|（坏）");
+    }
+
+    #[test]
+    fn newline_is_mandatory() {
+        let chars: Vec<char> = "甲\n乙".chars().collect();
+        let b = opportunities("甲\n乙", &chars, &classes(&chars), Kinsoku::Gb);
+        assert_eq!(b[2], Brk::Mandatory);
+    }
+}

@@ -1,0 +1,331 @@
+//! Character classes of cjk-layout.md §1a.1 and punctuation geometry of §1c, as small pure
+//! functions.
+
+use crate::book::model::Kinsoku;
+
+/// Our class of a character (cjk-layout.md §1a.1, Appendix A).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Class {
+    /// Han ideographs, kana, hangul, full-width letters and digits: one em, stretchable gaps.
+    Han,
+    /// Opening brackets and quotes (line-end prohibited).
+    Open,
+    /// Closing brackets and quotes (line-start prohibited).
+    Close,
+    /// Pause and stop marks 点号 (line-start prohibited).
+    Stop,
+    /// Interpuncts 间隔号.
+    MidDot,
+    /// Connectors 连接号 (–, ～, 〜, ‐) and a single em dash.
+    Connector,
+    /// Solidi 分隔号.
+    Solidus,
+    /// Dash 破折号: U+2E3A, or U+2014 that is part of `——`.
+    Dash,
+    /// Ellipsis 省略号.
+    Ellipsis,
+    /// Currency signs before numbers.
+    Prefix,
+    /// Unit signs after numbers.
+    Postfix,
+    /// Iteration marks 々 〻.
+    Iter,
+    /// Ideographic space U+3000.
+    IdSpace,
+    /// Spaces between words (discarded at line edges).
+    Space,
+    /// A forced line break (U+000A, U+2028).
+    Newline,
+    /// Latin (and other alphabetic) letters.
+    Latin,
+    /// Arabic digits.
+    Digit,
+    /// Anything else (symbols, ASCII punctuation in Latin text).
+    Other,
+}
+
+/// Where the ink of a full-width punctuation glyph sits in its em box (cjk-layout.md §1c.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// Ink on the left, blank on the right (zh-Hans stops, closing marks).
+    Left,
+    /// Ink on the right, blank on the left (opening marks).
+    Right,
+    /// Ink centred, blank on both sides (interpuncts).
+    Centre,
+    /// Full ink or not a full-width mark: nothing to trim.
+    None,
+}
+
+pub const OPEN: &[char] = &[
+    '\u{FF08}', '\u{3008}', '\u{300A}', '\u{300C}', '\u{300E}', '\u{3010}', '\u{3014}', '\u{3016}',
+    '\u{3018}', '\u{301A}', '\u{FF3B}', '\u{FF5B}', '\u{FF5F}', '\u{FF62}', '\u{301D}', '(', '[',
+    '{', '\u{201C}', '\u{2018}', '\u{00AB}',
+];
+pub const CLOSE: &[char] = &[
+    '\u{FF09}', '\u{3009}', '\u{300B}', '\u{300D}', '\u{300F}', '\u{3011}', '\u{3015}', '\u{3017}',
+    '\u{3019}', '\u{301B}', '\u{FF3D}', '\u{FF5D}', '\u{FF60}', '\u{FF63}', '\u{301E}', '\u{301F}',
+    ')', ']', '}', '\u{201D}', '\u{2019}', '\u{00BB}',
+];
+pub const STOP: &[char] = &[
+    '\u{3002}', '\u{FF0E}', '\u{FF0C}', '\u{3001}', '\u{FF61}', '\u{FF64}', '\u{FF1A}', '\u{FF1B}',
+    '\u{203C}', '\u{2047}', '\u{2048}', '\u{2049}', '\u{FF01}', '\u{FF1F}', '!', ',', '.', ':',
+    ';', '?',
+];
+pub const MIDDOT: &[char] = &['\u{00B7}', '\u{30FB}', '\u{2027}', '\u{FF65}'];
+pub const CONNECTOR: &[char] = &['\u{2013}', '\u{FF5E}', '\u{301C}', '\u{2010}'];
+pub const SOLIDUS: &[char] = &['/', '\u{FF0F}'];
+pub const ELLIPSIS: &[char] = &['\u{2026}', '\u{22EF}', '\u{2025}'];
+pub const PREFIX: &[char] = &[
+    '\u{FFE5}', '\u{00A5}', '\u{FFE1}', '\u{00A3}', '\u{20AC}', '$', '\u{FF04}',
+];
+pub const POSTFIX: &[char] = &[
+    '%', '\u{FF05}', '\u{2030}', '\u{2103}', '\u{00B0}', '\u{2032}', '\u{2033}',
+];
+pub const ITER: &[char] = &['\u{3005}', '\u{303B}'];
+/// Small kana and the prolonged sound mark: line-start prohibited at the strict level only.
+pub const SMALL_KANA: &[char] = &[
+    'ぁ', 'ぃ', 'ぅ', 'ぇ', 'ぉ', 'っ', 'ゃ', 'ゅ', 'ょ', 'ゎ', 'ゕ', 'ゖ', 'ァ', 'ィ', 'ゥ', 'ェ',
+    'ォ', 'ッ', 'ャ', 'ュ', 'ョ', 'ヮ', 'ヵ', 'ヶ', 'ー',
+];
+
+/// Full-width punctuation whose half-width metrics the font set probes at load time.
+pub const PROBED_PUNCT: &[char] = &[
+    '\u{FF08}', '\u{3008}', '\u{300A}', '\u{300C}', '\u{300E}', '\u{3010}', '\u{3014}', '\u{3016}',
+    '\u{3018}', '\u{301A}', '\u{FF3B}', '\u{FF5B}', '\u{FF5F}', '\u{FF62}', '\u{301D}', '\u{201C}',
+    '\u{2018}', '\u{FF09}', '\u{3009}', '\u{300B}', '\u{300D}', '\u{300F}', '\u{3011}', '\u{3015}',
+    '\u{3017}', '\u{3019}', '\u{301B}', '\u{FF3D}', '\u{FF5D}', '\u{FF60}', '\u{FF63}', '\u{301E}',
+    '\u{301F}', '\u{201D}', '\u{2019}', '\u{3002}', '\u{FF0E}', '\u{FF0C}', '\u{3001}', '\u{FF1A}',
+    '\u{FF1B}', '\u{FF01}', '\u{FF1F}', '\u{30FB}', '\u{301D}', '\u{301E}', '\u{301F}',
+];
+
+/// Han ideographs, kana, hangul, CJK symbols and full-width forms that behave like ideographs.
+pub fn is_han(c: char) -> bool {
+    matches!(c as u32,
+        0x2E80..=0x2FDF   // radicals
+        | 0x3005..=0x3007 // 々 〆 〇
+        | 0x3021..=0x3029 | 0x3038..=0x303C
+        | 0x3040..=0x30FF // kana
+        | 0x3100..=0x312F | 0x31A0..=0x31BF | 0x31F0..=0x31FF
+        | 0x3200..=0x33FF // enclosed, compatibility
+        | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF
+        | 0xAC00..=0xD7AF // hangul
+        | 0xFF10..=0xFF19 | 0xFF21..=0xFF3A | 0xFF41..=0xFF5A // full-width digits, letters
+        | 0x20000..=0x3FFFF)
+}
+
+pub fn is_latin_letter(c: char) -> bool {
+    c.is_alphabetic() && !is_han(c) && (c as u32) < 0x2E80
+}
+
+/// Classifies `c` given its neighbours (for the apostrophe/quote ambiguity and `——`).
+pub fn classify(c: char, prev: Option<char>, next: Option<char>) -> Class {
+    // Fast paths for the bulk of the text.
+    if matches!(c as u32, 0x4E00..=0x9FFF) {
+        return Class::Han;
+    }
+    if c.is_ascii_alphabetic() {
+        return Class::Latin;
+    }
+    let latin_both = prev.is_some_and(is_latin_letter) && next.is_some_and(is_latin_letter);
+    match c {
+        // A quote between two Latin letters is an apostrophe (Children’s).
+        '\u{2019}' | '\u{2018}' | '\'' if latin_both => Class::Latin,
+        '\u{2014}' => {
+            if prev == Some('\u{2014}') || next == Some('\u{2014}') {
+                Class::Dash
+            } else {
+                Class::Connector
+            }
+        }
+        '\u{2E3A}' | '\u{2E3B}' => Class::Dash,
+        '\n' | '\u{2028}' | '\u{2029}' | '\u{000B}' | '\u{000C}' | '\r' => Class::Newline,
+        '\u{3000}' => Class::IdSpace,
+        c if OPEN.contains(&c) => Class::Open,
+        c if CLOSE.contains(&c) => Class::Close,
+        c if STOP.contains(&c) => Class::Stop,
+        c if MIDDOT.contains(&c) => Class::MidDot,
+        c if CONNECTOR.contains(&c) => Class::Connector,
+        c if SOLIDUS.contains(&c) => Class::Solidus,
+        c if ELLIPSIS.contains(&c) => Class::Ellipsis,
+        c if PREFIX.contains(&c) => Class::Prefix,
+        c if POSTFIX.contains(&c) => Class::Postfix,
+        c if ITER.contains(&c) => Class::Iter,
+        c if c.is_ascii_digit() => Class::Digit,
+        ' ' | '\t' | '\u{00A0}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' => Class::Space,
+        c if is_han(c) => Class::Han,
+        c if is_latin_letter(c) => Class::Latin,
+        _ => Class::Other,
+    }
+}
+
+/// Full-width CJK punctuation (brackets, quotes, stops, interpuncts): the marks that carry blank
+/// space which compression may remove.
+pub fn is_cjk_punct(class: Class) -> bool {
+    matches!(
+        class,
+        Class::Open | Class::Close | Class::Stop | Class::MidDot
+    )
+}
+
+/// Text that gets the ¼-em CJK–Latin glue on its CJK side.
+pub fn is_cjk_glue_side(class: Class) -> bool {
+    matches!(class, Class::Han | Class::Iter)
+}
+
+/// Text that gets the ¼-em CJK–Latin glue on its Latin side.
+pub fn is_latin_glue_side(class: Class) -> bool {
+    matches!(class, Class::Latin | Class::Digit)
+}
+
+/// Shaped in the Latin script rather than Hani.
+pub fn shapes_as_latin(c: char, class: Class) -> bool {
+    match class {
+        Class::Latin | Class::Digit | Class::Space => true,
+        Class::Other
+        | Class::Prefix
+        | Class::Postfix
+        | Class::Stop
+        | Class::Open
+        | Class::Close => (c as u32) < 0x2000 && c != '\u{00B7}',
+        Class::Solidus => c == '/',
+        _ => false,
+    }
+}
+
+/// Must not start a line at this prohibition level (cjk-layout.md §1a).
+pub fn no_start(c: char, class: Class, level: Kinsoku) -> bool {
+    if level == Kinsoku::None {
+        return false;
+    }
+    match class {
+        Class::Close | Class::Stop | Class::MidDot | Class::Connector | Class::Ellipsis => true,
+        // Unit signs (% ‰ ℃ °) belong to what precedes them (LibreOffice zh_CN, xeCJK).
+        Class::Iter | Class::IdSpace | Class::Postfix => true,
+        Class::Solidus => c == '\u{FF0F}' || c == '/',
+        Class::Dash => level == Kinsoku::Strict,
+        _ => level == Kinsoku::Strict && SMALL_KANA.contains(&c),
+    }
+}
+
+/// Must not end a line at this prohibition level.
+pub fn no_end(c: char, class: Class, level: Kinsoku) -> bool {
+    match (class, level) {
+        (_, Kinsoku::None) => false,
+        (Class::Open, _) => true,
+        (Class::Solidus, Kinsoku::Gb | Kinsoku::Strict) => true,
+        (Class::Solidus, Kinsoku::Basic) => c == '\u{FF0F}',
+        _ => false,
+    }
+}
+
+/// Chromium's rule (`han_kerning.cc` `CharTypeFromBounds`): ink in the left half → blank right;
+/// ink in the right half → blank left; narrow centred ink → blank both sides.
+pub fn side_from_ink(ink_left: f32, ink_right: f32, advance: f32) -> Side {
+    let half = advance / 2.0;
+    if ink_right <= half {
+        Side::Left
+    } else if ink_left >= half {
+        Side::Right
+    } else if ink_right - ink_left <= half && ink_left >= advance / 4.0 {
+        Side::Centre
+    } else {
+        Side::None
+    }
+}
+
+/// Typst's static sets (GB style), for glyphs without ink to measure.
+pub fn static_side(c: char) -> Side {
+    match c {
+        '，' | '。' | '．' | '、' | '：' | '；' | '？' | '！' | '》' | '）' | '』' | '」'
+        | '】' | '〗' | '〕' | '〉' | '］' | '｝' | '”' | '’' => Side::Left,
+        '《' | '（' | '『' | '「' | '【' | '〖' | '〔' | '〈' | '［' | '｛' | '“' | '‘' => {
+            Side::Right
+        }
+        '\u{30FB}' | '\u{00B7}' => Side::Centre,
+        _ => Side::None,
+    }
+}
+
+/// The blank (left, right) a full-width glyph of `advance` has for its side: ½ em on the open side,
+/// ¼ em each side when centred.
+pub fn blanks_for_side(side: Side, advance: f32) -> (f32, f32) {
+    match side {
+        Side::Left => (0.0, advance / 2.0),
+        Side::Right => (advance / 2.0, 0.0),
+        Side::Centre => (advance / 4.0, advance / 4.0),
+        Side::None => (0.0, 0.0),
+    }
+}
+
+/// Adjacent punctuation (§1c.2): when the blank between two marks adds up to ½ em or more, remove
+/// ½ em, first from the right of the first mark, then from the left of the second. Returns the
+/// amounts removed from (first's right, second's left).
+pub fn compress_pair(right_of_first: f32, left_of_second: f32, em: f32) -> (f32, f32) {
+    let half = em / 2.0;
+    if right_of_first + left_of_second + 1e-3 < half {
+        return (0.0, 0.0);
+    }
+    let a = right_of_first.min(half);
+    let b = (half - a).min(left_of_second);
+    (a, b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn curly_quotes_are_brackets_but_an_apostrophe_is_a_letter() {
+        assert_eq!(classify('“', Some('测'), Some('测')), Class::Open);
+        assert_eq!(classify('”', Some('测'), Some('。')), Class::Close);
+        assert_eq!(classify('’', Some('n'), Some('s')), Class::Latin);
+    }
+
+    #[test]
+    fn em_dash_single_is_connector_double_is_dash() {
+        assert_eq!(classify('—', Some('样'), Some('别')), Class::Connector);
+        assert_eq!(classify('—', Some('？'), Some('—')), Class::Dash);
+        assert_eq!(classify('—', Some('—'), Some('别')), Class::Dash);
+    }
+
+    #[test]
+    fn prohibition_levels() {
+        let c = |ch| classify(ch, None, None);
+        assert!(no_start('，', c('，'), Kinsoku::Basic));
+        assert!(no_start('·', c('·'), Kinsoku::Basic));
+        assert!(no_start('～', c('～'), Kinsoku::Basic));
+        assert!(no_start('%', c('%'), Kinsoku::Basic));
+        assert!(no_start('℃', c('℃'), Kinsoku::Basic));
+        assert!(!no_start('，', c('，'), Kinsoku::None));
+        assert!(no_end('（', c('（'), Kinsoku::Basic));
+        assert!(no_end('“', c('“'), Kinsoku::Basic));
+        assert!(!no_end('/', c('/'), Kinsoku::Basic));
+        assert!(no_end('/', c('/'), Kinsoku::Gb));
+        assert!(!no_start('—', Class::Dash, Kinsoku::Gb));
+        assert!(no_start('—', Class::Dash, Kinsoku::Strict));
+        assert!(no_start('ッ', c('ッ'), Kinsoku::Strict));
+        assert!(!no_start('ッ', c('ッ'), Kinsoku::Gb));
+    }
+
+    #[test]
+    fn side_from_ink_follows_chromium() {
+        // Noto Serif CJK SC: 。 ink 42–323, “ ink 571–924 (adv 1000).
+        assert_eq!(side_from_ink(42.0, 323.0, 1000.0), Side::Left);
+        assert_eq!(side_from_ink(571.0, 924.0, 1000.0), Side::Right);
+        assert_eq!(side_from_ink(400.0, 600.0, 1000.0), Side::Centre);
+        assert_eq!(side_from_ink(60.0, 940.0, 1000.0), Side::None);
+    }
+
+    #[test]
+    fn adjacent_marks_lose_half_an_em() {
+        // 》！ : 》 has ½ em blank on the right.
+        assert_eq!(compress_pair(500.0, 0.0, 1000.0), (500.0, 0.0));
+        // ，「 : ½ + ½ blank → remove ½ from the comma.
+        assert_eq!(compress_pair(500.0, 500.0, 1000.0), (500.0, 0.0));
+        // ·（centred ¼) followed by （: ¼ + ½ → ¼ + ¼.
+        assert_eq!(compress_pair(250.0, 500.0, 1000.0), (250.0, 250.0));
+        // Not enough blank: nothing.
+        assert_eq!(compress_pair(0.0, 250.0, 1000.0), (0.0, 0.0));
+    }
+}

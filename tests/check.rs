@@ -1,0 +1,118 @@
+//! `bookpress check` as a library call: the sample is clean, the raw seed is not, and --fix
+//! makes it clean by replacing only the half-width punctuation.
+
+use bookpress::check::check_book;
+use bookpress::diag::Severity;
+use std::path::Path;
+
+fn copy_sample_into(dir: &Path) {
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("book");
+    std::fs::create_dir_all(dir.join("images")).unwrap();
+    for e in std::fs::read_dir(&sample)
+        .unwrap()
+        .chain(std::fs::read_dir(sample.join("images")).unwrap())
+    {
+        let p = e.unwrap().path();
+        if p.is_file() {
+            let rel = p.strip_prefix(&sample).unwrap();
+            std::fs::copy(&p, dir.join(rel)).unwrap();
+        }
+    }
+}
+
+#[test]
+fn sample_book_is_clean() {
+    let r = check_book(&Path::new(env!("CARGO_MANIFEST_DIR")).join("book"), false).unwrap();
+    assert!(r.findings.is_empty(), "{:#?}", r.findings);
+}
+
+/// The seed as scraped (ASCII punctuation in Chinese text), pasted into one section.
+const RAW: &str = "# 编者按\n\n6月3日,全市党史学习教育经验交流会举行,总结前段工作,交流学习教育经验,巩固学习教育成效,会上,相关县市区和市直部门(高职院校)作了发言。\n\n开展党史学习教育,株洲各县市区有哪些好经验值得总结?哪些好做法值得学习推广?\n\n即:面对面与村(社区)党组织书记谈心谈话,解决率达99.69%。\n";
+
+#[test]
+fn raw_seed_reports_half_width_punctuation_and_fix_cleans_it() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(
+        d.path().join("book.toml"),
+        "[book]\ntitle = \"测试\"\nsections = [\"a.md\"]\n",
+    )
+    .unwrap();
+    std::fs::write(d.path().join("a.md"), RAW).unwrap();
+    let r = check_book(d.path(), false).unwrap();
+    let lines: Vec<(u32, u32)> = r.findings.iter().map(|f| (f.line, f.column)).collect();
+    assert!(
+        r.findings
+            .iter()
+            .all(|f| f.severity == Severity::Warning && f.message.starts_with("half-width"))
+    );
+    // Line 3: six commas and a pair of parentheses; line 5: one comma, two question marks;
+    // line 7: a colon, a pair of parentheses, a comma.
+    assert_eq!(
+        lines.iter().filter(|(l, _)| *l == 3).count(),
+        8,
+        "{lines:?}"
+    );
+    assert_eq!(
+        lines.iter().filter(|(l, _)| *l == 5).count(),
+        3,
+        "{lines:?}"
+    );
+    assert_eq!(
+        lines.iter().filter(|(l, _)| *l == 7).count(),
+        4,
+        "{lines:?}"
+    );
+    assert_eq!(lines[0], (3, 5));
+
+    let r = check_book(d.path(), true).unwrap();
+    assert_eq!(r.fixed.len(), 1);
+    assert_eq!(r.fixed[0].1, 15);
+    assert!(r.findings.is_empty(), "{:#?}", r.findings);
+    let fixed = std::fs::read_to_string(d.path().join("a.md")).unwrap();
+    let expected = RAW
+        .replace(',', "，")
+        .replace('(', "（")
+        .replace(')', "）")
+        .replace('?', "？")
+        .replace(':', "：");
+    assert_eq!(fixed, expected);
+    // Nothing but the fixed file is left in the folder (no backup, no temporary file).
+    let mut names: Vec<_> = std::fs::read_dir(d.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["a.md", "book.toml"]);
+}
+
+#[test]
+fn copied_sample_with_a_character_no_font_has_is_an_error_with_place() {
+    let d = tempfile::tempdir().unwrap();
+    copy_sample_into(d.path());
+    let p = d.path().join("02-hetang.md");
+    let text = std::fs::read_to_string(&p)
+        .unwrap()
+        .replacen("纵观近年来", "纵观𪚥近年来", 1);
+    std::fs::write(&p, text).unwrap();
+    let r = check_book(d.path(), false).unwrap();
+    let e = r
+        .findings
+        .iter()
+        .find(|f| f.severity == Severity::Error)
+        .expect("an error");
+    assert!(e.message.contains("U+2A6A5"), "{e}");
+    assert_eq!(e.file.as_deref(), Some(Path::new("02-hetang.md")));
+    assert!(e.line > 1 && e.column == 3, "{e}");
+    assert!(
+        e.hint
+            .as_deref()
+            .unwrap()
+            .contains("NotoSerifCJKsc-Regular.otf")
+    );
+}
+
+#[test]
+fn no_book_toml_cannot_run() {
+    let d = tempfile::tempdir().unwrap();
+    assert!(check_book(d.path(), false).is_err());
+}
