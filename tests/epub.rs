@@ -668,3 +668,64 @@ fn fixture_with_own_cover_uses_it() {
     assert!(lm.contains(&"bodymatter".to_string()));
     assert!(!lm.contains(&"preface".to_string()));
 }
+
+#[test]
+fn sample_book_with_embedded_body_font() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("book");
+    let book = load(&dir);
+    let (hfont, hindex) = heading_font();
+    let (body, bindex) = match std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fonts/NotoSerifCJKsc-Regular.otf"
+    )) {
+        Ok(d) => (d, 0),
+        Err(_) => (
+            std::fs::read("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc").unwrap(),
+            2,
+        ),
+    };
+    let bytes =
+        bookpress::epub::write_with(&book, (&hfont, hindex), Some((&body, bindex))).unwrap();
+    if let Ok(out) = std::env::var("BOOKPRESS_KEEP_EPUB") {
+        std::fs::write(Path::new(&out).join("sample-font.epub"), &bytes).unwrap();
+    }
+    let p = Parsed::new(&bytes);
+    check_common(&p, "zh-CN");
+    let (href, _, _) = p
+        .manifest
+        .values()
+        .find(|(_, mt, _)| mt == "font/otf")
+        .expect("font in manifest");
+    let css = p
+        .manifest
+        .values()
+        .find(|(_, mt, _)| mt == "text/css")
+        .unwrap()
+        .0
+        .clone();
+    let css = p.epub.file(&format!("{}{css}", p.base)).to_string();
+    assert!(css.contains(&format!("url(\"{href}\")")), "{css}");
+    assert!(p.epub.has("META-INF/com.apple.ibooks.display-options.xml"));
+
+    // Every character of the body text has a glyph in the embedded subset, and it is small.
+    let font = p
+        .epub
+        .entries
+        .iter()
+        .find(|(n, _, _)| *n == format!("{}{href}", p.base))
+        .unwrap()
+        .2
+        .clone();
+    assert!(font.len() < 2_000_000, "{} bytes", font.len());
+    let face = rustybuzz::ttf_parser::Face::parse(&font, 0).unwrap();
+    let sec = p.doc_text("section-02");
+    let doc = parse(&sec);
+    for para in doc.descendants().filter(|n| n.has_tag_name((XHTML, "p"))) {
+        for c in text_of(para).chars() {
+            assert!(face.glyph_index(c).is_some(), "no glyph for {c:?}");
+        }
+    }
+    let again =
+        bookpress::epub::write_with(&book, (&hfont, hindex), Some((&body, bindex))).unwrap();
+    assert!(again == bytes, "second build differs");
+}

@@ -5,6 +5,7 @@
 //! identifier, contributor roles, `lang` on its nav document, or zip timestamps.
 
 mod cover;
+mod font;
 mod images;
 mod xhtml;
 mod xml;
@@ -458,13 +459,26 @@ fn package_files(
         });
     }
     items.extend(image_items);
-    if let (Some((data, _index)), Some(href)) = (embed_font, &font_href) {
+    if let (Some((data, index)), Some(href)) = (embed_font, &font_href) {
+        // Every character any document shows (markup characters are ASCII, kept anyway).
+        let mut chars: std::collections::BTreeSet<char> = (' '..='~').collect();
+        for it in items
+            .iter()
+            .filter(|i| i.media_type == "application/xhtml+xml")
+        {
+            chars.extend(
+                String::from_utf8_lossy(&it.data)
+                    .chars()
+                    .filter(|c| !c.is_control()),
+            );
+        }
+        let data = font::subset(data, index, &chars)?;
         items.push(Item {
             id: "font-body".into(),
             href: href.clone(),
             media_type: "font/otf",
             properties: None,
-            data: data.to_vec(),
+            data,
         });
     }
 
