@@ -749,6 +749,32 @@ pub(crate) mod tests {
         assert_eq!(paths, ["images/fig1.png", "images/fig2.png"]);
     }
 
+    /// The declarations of the first rule whose selector list is exactly `selector`.
+    fn rule<'a>(css: &'a str, selector: &str) -> &'a str {
+        let start = css
+            .find(&format!("\n{selector} {{"))
+            .unwrap_or_else(|| panic!("no rule {selector}"));
+        let body = &css[start..];
+        &body[body.find('{').unwrap() + 1..body.find('}').unwrap()]
+    }
+
+    #[test]
+    fn stylesheet_sets_chinese_text_rules() {
+        let p = rule(STYLE, "p");
+        assert!(p.contains("text-indent: 2em;") && p.contains("text-align: justify;"));
+        assert!(rule(STYLE, "html").contains("line-height: 1.7;"));
+        let em = rule(STYLE, "em");
+        assert!(
+            em.contains("font-style: normal;")
+                && em.contains("text-emphasis-style: filled circle;")
+        );
+        let body = rule(STYLE, "body");
+        let family = body.lines().find(|l| l.contains("font-family")).unwrap();
+        assert!(family.trim_end().ends_with(", serif;"), "{family}");
+        assert!(rule(STYLE, "figcaption").contains("text-align: center;"));
+        assert!(!STYLE.contains("font-style: italic") && !STYLE.contains("text-size-adjust"));
+    }
+
     #[test]
     fn embedded_font_is_declared() {
         let css = stylesheet(Some("fonts/body.otf"));
