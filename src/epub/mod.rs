@@ -1,0 +1,785 @@
+//! The EPUB 3 writer: the whole package (container, OPF, nav, NCX, XHTML, CSS, pictures) built
+//! from the [`Book`] model and zipped reproducibly.
+//!
+//! Written directly with the `zip` crate rather than epub-builder, which cannot set the
+//! identifier, contributor roles, `lang` on its nav document, or zip timestamps.
+
+mod cover;
+mod font;
+mod images;
+mod xhtml;
+mod xml;
+
+use std::collections::HashMap;
+use std::io::{Cursor, Write};
+
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, DateTime, ZipWriter};
+
+use crate::book::model::{Block, Book, Image, Inline, Role, plain_text};
+use crate::diag::{Diagnostic, Result};
+
+/// The stylesheet every content document links to.
+pub const STYLE: &str = include_str!("style.css");
+
+/// The whole EPUB file. `cover_font` is the heading font (file bytes, face index), used to draw
+/// the cover when the book has no cover picture of its own.
+pub fn write(book: &Book, cover_font: (&[u8], u32)) -> Result<Vec<u8>> {
+    write_with(book, cover_font, None)
+}
+
+/// Like [`write`], and when `embed_font` is given, embed that font (the body font, as a
+/// single-face OpenType file) and use it first in the body's font-family list.
+pub fn write_with(
+    book: &Book,
+    cover_font: (&[u8], u32),
+    embed_font: Option<(&[u8], u32)>,
+) -> Result<Vec<u8>> {
+    let files = package_files(book, cover_font, embed_font)?;
+    zip_package(&files, book.meta.modified_unix)
+}
+
+/// One file of the publication, below `OEBPS/`.
+struct Item {
+    id: String,
+    href: String,
+    media_type: &'static str,
+    properties: Option<&'static str>,
+    data: Vec<u8>,
+}
+
+/// A table of contents entry.
+struct TocEntry {
+    label: String,
+    href: String,
+    children: Vec<TocEntry>,
+}
+
+fn lang_of(book: &Book) -> &str {
+    let l = book.meta.language.trim();
+    if l.is_empty() { "zh-CN" } else { l }
+}
+
+/// Every picture the book shows, in reading order, each once (by path).
+fn all_images(book: &Book) -> Vec<&Image> {
+    fn inlines<'a>(list: &'a [Inline], out: &mut Vec<&'a Image>) {
+        for i in list {
+            match i {
+                Inline::Image { image, .. } => out.push(image),
+                Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) => inlines(c, out),
+                Inline::Link { content, .. } => inlines(content, out),
+                _ => {}
+            }
+        }
+    }
+    fn blocks<'a>(list: &'a [Block], out: &mut Vec<&'a Image>) {
+        for b in list {
+            match b {
+                Block::Heading { content, .. } | Block::Paragraph { content, .. } => {
+                    inlines(content, out)
+                }
+                Block::Figure(f) => {
+                    out.push(&f.image);
+                    inlines(&f.caption, out);
+                }
+                Block::List { items, .. } => items.iter().for_each(|i| blocks(i, out)),
+                Block::Quote { blocks: bs, .. } => blocks(bs, out),
+                Block::Table(t) => {
+                    t.head.iter().for_each(|c| inlines(c, out));
+                    t.rows.iter().flatten().for_each(|c| inlines(c, out));
+                }
+                Block::Code { .. } | Block::Rule { .. } => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for s in &book.sections {
+        blocks(&s.blocks, &mut out);
+        for f in &s.footnotes {
+            blocks(&f.blocks, &mut out);
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|i| seen.insert(i.path.clone()));
+    out
+}
+
+/// Record where every id a link can point at lives: `model id -> file#xml-id`.
+fn collect_targets(book: &Book, files: &[String]) -> HashMap<String, String> {
+    fn blocks(list: &[Block], file: &str, map: &mut HashMap<String, String>) {
+        for b in list {
+            match b {
+                Block::Heading { id, .. } => {
+                    map.entry(id.clone())
+                        .or_insert_with(|| format!("{file}#{}", xml::id(id)));
+                }
+                Block::Figure(f) => {
+                    map.entry(f.id.clone())
+                        .or_insert_with(|| format!("{file}#{}", xml::id(&f.id)));
+                }
+                Block::List { items, .. } => items.iter().for_each(|i| blocks(i, file, map)),
+                Block::Quote { blocks: bs, .. } => blocks(bs, file, map),
+                _ => {}
+            }
+        }
+    }
+    let mut map = HashMap::new();
+    for (s, file) in book.sections.iter().zip(files) {
+        map.entry(s.id.clone())
+            .or_insert_with(|| format!("{file}#{}", xml::id(&s.id)));
+        blocks(&s.blocks, file, &mut map);
+        for f in &s.footnotes {
+            map.entry(f.id.clone())
+                .or_insert_with(|| format!("{file}#{}", xml::id(&f.id)));
+        }
+    }
+    map
+}
+
+/// The table of contents: each section, with its top-level (`h2`) headings below it.
+fn toc(book: &Book, files: &[String]) -> Vec<TocEntry> {
+    book.sections
+        .iter()
+        .zip(files)
+        .map(|(s, file)| {
+            let min = xhtml::section_heading_shift(s);
+            let children = s
+                .blocks
+                .iter()
+                .filter_map(|b| match b {
+                    Block::Heading {
+                        level, id, content, ..
+                    } if xhtml::heading_tag_level(*level, min) == 2 => Some(TocEntry {
+                        label: plain_text(content),
+                        href: format!("{file}#{}", xml::id(id)),
+                        children: vec![],
+                    }),
+                    _ => None,
+                })
+                .collect();
+            TocEntry {
+                label: s.title.clone(),
+                href: file.clone(),
+                children,
+            }
+        })
+        .collect()
+}
+
+fn nav_list(entries: &[TocEntry], out: &mut String) {
+    out.push_str("<ol>\n");
+    for e in entries {
+        out.push_str(&format!(
+            "<li><a href=\"{}\">{}</a>",
+            xml::attr(&e.href),
+            xml::text(&e.label)
+        ));
+        if !e.children.is_empty() {
+            out.push('\n');
+            nav_list(&e.children, out);
+        }
+        out.push_str("</li>\n");
+    }
+    out.push_str("</ol>\n");
+}
+
+fn nav_document(book: &Book, entries: &[TocEntry], landmarks: &[(&str, String, &str)]) -> String {
+    let mut body = String::from("<nav epub:type=\"toc\" id=\"toc\">\n<h1>目录</h1>\n");
+    nav_list(entries, &mut body);
+    body.push_str("</nav>\n<nav epub:type=\"landmarks\" id=\"landmarks\" hidden=\"hidden\">\n<h2>导览</h2>\n<ol>\n");
+    for (kind, href, label) in landmarks {
+        body.push_str(&format!(
+            "<li><a epub:type=\"{kind}\" href=\"{}\">{}</a></li>\n",
+            xml::attr(href),
+            xml::text(label)
+        ));
+    }
+    body.push_str("</ol>\n</nav>\n");
+    xhtml::document(lang_of(book), "目录", " epub:type=\"frontmatter\"", &body)
+}
+
+fn ncx_points(entries: &[TocEntry], order: &mut u32, out: &mut String) {
+    for e in entries {
+        *order += 1;
+        out.push_str(&format!(
+            "<navPoint id=\"np-{o}\" playOrder=\"{o}\"><navLabel><text>{}</text></navLabel><content src=\"{}\"/>\n",
+            xml::text(&e.label),
+            xml::attr(&e.href),
+            o = *order
+        ));
+        ncx_points(&e.children, order, out);
+        out.push_str("</navPoint>\n");
+    }
+}
+
+fn ncx_document(book: &Book, entries: &[TocEntry]) -> String {
+    let depth = if entries.iter().any(|e| !e.children.is_empty()) {
+        2
+    } else {
+        1
+    };
+    let mut points = String::new();
+    ncx_points(entries, &mut 0, &mut points);
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+<ncx xmlns=\"http://www.daisy.org/z3986/2005/ncx/\" version=\"2005-1\" xml:lang=\"{lang}\">\n<head>\n\
+<meta name=\"dtb:uid\" content=\"{uid}\"/>\n<meta name=\"dtb:depth\" content=\"{depth}\"/>\n\
+<meta name=\"dtb:totalPageCount\" content=\"0\"/>\n<meta name=\"dtb:maxPageNumber\" content=\"0\"/>\n</head>\n\
+<docTitle><text>{title}</text></docTitle>\n<navMap>\n{points}</navMap>\n</ncx>\n",
+        lang = xml::attr(lang_of(book)),
+        uid = xml::attr(&book.meta.identifier),
+        title = xml::text(&book.meta.title),
+    )
+}
+
+fn opf_document(book: &Book, items: &[Item], spine: &[&str], font_embedded: bool) -> String {
+    let m = &book.meta;
+    let lang = lang_of(book);
+    let mut md = String::new();
+    md.push_str(&format!(
+        "<dc:identifier id=\"bookid\">{}</dc:identifier>\n",
+        xml::text(&m.identifier)
+    ));
+    md.push_str(&format!(
+        "<dc:title id=\"title\">{}</dc:title>\n",
+        xml::text(&m.title)
+    ));
+    md.push_str(&format!("<dc:language>{}</dc:language>\n", xml::text(lang)));
+    for (i, a) in m.authors.iter().enumerate() {
+        md.push_str(&format!(
+            "<dc:creator id=\"aut-{n}\">{}</dc:creator>\n<meta refines=\"#aut-{n}\" property=\"role\" scheme=\"marc:relators\">aut</meta>\n",
+            xml::text(a),
+            n = i + 1
+        ));
+    }
+    for (i, e) in m.editors.iter().enumerate() {
+        md.push_str(&format!(
+            "<dc:contributor id=\"edt-{n}\">{}</dc:contributor>\n<meta refines=\"#edt-{n}\" property=\"role\" scheme=\"marc:relators\">edt</meta>\n",
+            xml::text(e),
+            n = i + 1
+        ));
+    }
+    if let Some(s) = m.series.as_deref().filter(|s| !s.trim().is_empty()) {
+        md.push_str(&format!(
+            "<meta property=\"belongs-to-collection\" id=\"series\">{}</meta>\n<meta refines=\"#series\" property=\"collection-type\">series</meta>\n",
+            xml::text(s)
+        ));
+    }
+    md.push_str(&format!(
+        "<meta property=\"dcterms:modified\">{}</meta>\n",
+        xml::Utc::from_unix(m.modified_unix).iso8601()
+    ));
+    if font_embedded {
+        md.push_str("<meta property=\"ibooks:specified-fonts\">true</meta>\n");
+    }
+    md.push_str("<meta name=\"cover\" content=\"cover-image\"/>\n");
+
+    let mut manifest = String::new();
+    for it in items {
+        manifest.push_str(&format!(
+            "<item id=\"{}\" href=\"{}\" media-type=\"{}\"{}/>\n",
+            it.id,
+            xml::attr(&it.href),
+            it.media_type,
+            it.properties
+                .map(|p| format!(" properties=\"{p}\""))
+                .unwrap_or_default()
+        ));
+    }
+    let mut itemrefs = String::new();
+    for id in spine {
+        itemrefs.push_str(&format!("<itemref idref=\"{id}\"/>\n"));
+    }
+    let prefix = if font_embedded {
+        " prefix=\"ibooks: http://vocabulary.itunes.apple.com/rdf/ibooks/vocabulary-extensions-1.0/\""
+    } else {
+        ""
+    };
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+<package xmlns=\"http://www.idpf.org/2007/opf\" version=\"3.0\" unique-identifier=\"bookid\" xml:lang=\"{}\"{prefix}>\n\
+<metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n{md}</metadata>\n\
+<manifest>\n{manifest}</manifest>\n<spine toc=\"ncx\">\n{itemrefs}</spine>\n</package>\n",
+        xml::attr(lang)
+    )
+}
+
+const CONTAINER: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+<container version=\"1.0\" xmlns=\"urn:oasis:names:tc:opendocument:xmlns:container\">\n\
+<rootfiles>\n<rootfile full-path=\"OEBPS/content.opf\" media-type=\"application/oebps-package+xml\"/>\n</rootfiles>\n\
+</container>\n";
+
+const IBOOKS_OPTIONS: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+<display_options>\n<platform name=\"*\">\n<option name=\"specified-fonts\">true</option>\n</platform>\n</display_options>\n";
+
+/// Font family name the embedded body font is declared under.
+const EMBED_FAMILY: &str = "bookpress-body";
+
+fn stylesheet(embedded: Option<&str>) -> String {
+    match embedded {
+        None => STYLE.to_string(),
+        Some(href) => {
+            let face = format!(
+                "@font-face {{\n  font-family: \"{EMBED_FAMILY}\";\n  src: url(\"{href}\") format(\"opentype\");\n}}\n"
+            );
+            let body = STYLE.replacen(
+                "font-family: \"Noto Serif CJK SC\"",
+                &format!("font-family: \"{EMBED_FAMILY}\", \"Noto Serif CJK SC\""),
+                1,
+            );
+            face + &body
+        }
+    }
+}
+
+/// All files of the publication below `OEBPS/`, in manifest order, plus the spine and whether
+/// the Apple display-options file is wanted.
+fn package_files(
+    book: &Book,
+    cover_font: (&[u8], u32),
+    embed_font: Option<(&[u8], u32)>,
+) -> Result<Vec<(String, Vec<u8>)>> {
+    let lang = lang_of(book);
+    let section_files: Vec<String> = (1..=book.sections.len())
+        .map(|n| format!("section-{n:02}.xhtml"))
+        .collect();
+    let targets = collect_targets(book, &section_files);
+
+    // Pictures, prepared once each.
+    let mut image_items: Vec<Item> = Vec::new();
+    let mut image_hrefs: HashMap<String, String> = HashMap::new();
+    let mut add_image = |img: &Image, cover: bool, items: &mut Vec<Item>| -> Result<String> {
+        if let Some(h) = image_hrefs.get(&img.path) {
+            return Ok(h.clone());
+        }
+        let p = images::prepare(img)?;
+        // The cover (generated or the user's) is not counted: pictures are img-1, img-2, ...
+        let n = items.iter().filter(|i| i.id != "cover-image").count() + 1;
+        let href = if cover {
+            format!("images/cover.{}", p.format.extension())
+        } else {
+            format!("images/img-{n}.{}", p.format.extension())
+        };
+        items.push(Item {
+            id: if cover {
+                "cover-image".into()
+            } else {
+                format!("img-{n}")
+            },
+            href: href.clone(),
+            media_type: p.format.media_type(),
+            properties: cover.then_some("cover-image"),
+            data: p.data,
+        });
+        image_hrefs.insert(img.path.clone(), href.clone());
+        Ok(href)
+    };
+    let cover_href = match &book.meta.cover {
+        Some(img) => add_image(img, true, &mut image_items)?,
+        None => {
+            let svg = cover::svg(book, cover_font.0, cover_font.1)?;
+            image_items.push(Item {
+                id: "cover-image".into(),
+                href: "images/cover.svg".into(),
+                media_type: "image/svg+xml",
+                properties: Some("cover-image"),
+                data: svg.into_bytes(),
+            });
+            "images/cover.svg".to_string()
+        }
+    };
+    for img in all_images(book) {
+        add_image(img, false, &mut image_items)?;
+    }
+
+    let font_href = embed_font.map(|_| "fonts/body.otf".to_string());
+    let entries = toc(book, &section_files);
+    let mut landmarks: Vec<(&str, String, &str)> = vec![
+        ("cover", "cover.xhtml".into(), "封面"),
+        ("titlepage", "title.xhtml".into(), "书名页"),
+        ("toc", "nav.xhtml#toc".into(), "目录"),
+    ];
+    if let Some(i) = book.sections.iter().position(|s| s.role == Role::Preface) {
+        landmarks.push(("preface", section_files[i].clone(), "编者按"));
+    }
+    if let Some(i) = book.sections.iter().position(|s| s.role == Role::Body) {
+        landmarks.push(("bodymatter", section_files[i].clone(), "正文"));
+    }
+
+    let mut items = vec![
+        Item {
+            id: "nav".into(),
+            href: "nav.xhtml".into(),
+            media_type: "application/xhtml+xml",
+            properties: Some("nav"),
+            data: nav_document(book, &entries, &landmarks).into_bytes(),
+        },
+        Item {
+            id: "ncx".into(),
+            href: "toc.ncx".into(),
+            media_type: "application/x-dtbncx+xml",
+            properties: None,
+            data: ncx_document(book, &entries).into_bytes(),
+        },
+        Item {
+            id: "css".into(),
+            href: "style.css".into(),
+            media_type: "text/css",
+            properties: None,
+            data: stylesheet(font_href.as_deref()).into_bytes(),
+        },
+        Item {
+            id: "cover".into(),
+            href: "cover.xhtml".into(),
+            media_type: "application/xhtml+xml",
+            properties: None,
+            data: xhtml::cover_page(book, &cover_href).into_bytes(),
+        },
+        Item {
+            id: "titlepage".into(),
+            href: "title.xhtml".into(),
+            media_type: "application/xhtml+xml",
+            properties: None,
+            data: xhtml::title_page(book).into_bytes(),
+        },
+    ];
+    for (sec, file) in book.sections.iter().zip(&section_files) {
+        let ctx = xhtml::Ctx {
+            targets: &targets,
+            images: &image_hrefs,
+            lang,
+            file,
+        };
+        items.push(Item {
+            id: file.trim_end_matches(".xhtml").to_string(),
+            href: file.clone(),
+            media_type: "application/xhtml+xml",
+            properties: None,
+            data: xhtml::section(sec, &ctx).into_bytes(),
+        });
+    }
+    items.extend(image_items);
+    if let (Some((data, index)), Some(href)) = (embed_font, &font_href) {
+        // Every character any document shows (markup characters are ASCII, kept anyway).
+        let mut chars: std::collections::BTreeSet<char> = (' '..='~').collect();
+        for it in items
+            .iter()
+            .filter(|i| i.media_type == "application/xhtml+xml")
+        {
+            chars.extend(
+                String::from_utf8_lossy(&it.data)
+                    .chars()
+                    .filter(|c| !c.is_control()),
+            );
+        }
+        let data = font::subset(data, index, &chars)?;
+        items.push(Item {
+            id: "font-body".into(),
+            href: href.clone(),
+            media_type: "font/otf",
+            properties: None,
+            data,
+        });
+    }
+
+    let mut spine: Vec<&str> = vec!["cover", "titlepage", "nav"];
+    for f in &section_files {
+        spine.push(f.trim_end_matches(".xhtml"));
+    }
+    let opf = opf_document(book, &items, &spine, embed_font.is_some());
+
+    let mut files = vec![(
+        "META-INF/container.xml".to_string(),
+        CONTAINER.as_bytes().to_vec(),
+    )];
+    if embed_font.is_some() {
+        files.push((
+            "META-INF/com.apple.ibooks.display-options.xml".into(),
+            IBOOKS_OPTIONS.as_bytes().to_vec(),
+        ));
+    }
+    files.push(("OEBPS/content.opf".into(), opf.into_bytes()));
+    for it in items {
+        files.push((format!("OEBPS/{}", it.href), it.data));
+    }
+    Ok(files)
+}
+
+/// Zip timestamp for every entry: the book's modification time, or 1980-01-01 when it does not
+/// fit the DOS date range.
+fn zip_time(unix: i64) -> DateTime {
+    let t = xml::Utc::from_unix(unix);
+    u16::try_from(t.year)
+        .ok()
+        .and_then(|y| {
+            DateTime::from_date_and_time(y, t.month, t.day, t.hour, t.minute, t.second).ok()
+        })
+        .unwrap_or_default()
+}
+
+fn zip_package(files: &[(String, Vec<u8>)], modified_unix: i64) -> Result<Vec<u8>> {
+    let err = |e: &dyn std::fmt::Display| {
+        Diagnostic::error(format!("cannot write the EPUB archive: {e}"))
+    };
+    let time = zip_time(modified_unix);
+    let base = SimpleFileOptions::default()
+        .last_modified_time(time)
+        .unix_permissions(0o644)
+        .system(zip::System::Unix);
+    let stored = base.compression_method(CompressionMethod::Stored);
+    let deflated = base
+        .compression_method(CompressionMethod::Deflated)
+        .compression_level(Some(6));
+    let mut zw = ZipWriter::new(Cursor::new(Vec::new()));
+    zw.start_file("mimetype", stored).map_err(|e| err(&e))?;
+    zw.write_all(b"application/epub+zip").map_err(|e| err(&e))?;
+    for (path, data) in files {
+        zw.start_file(path.as_str(), deflated)
+            .map_err(|e| err(&e))?;
+        zw.write_all(data).map_err(|e| err(&e))?;
+    }
+    let cursor = zw.finish().map_err(|e| err(&e))?;
+    Ok(cursor.into_inner())
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::book::model::*;
+    use std::path::PathBuf;
+    use std::sync::Arc;
+
+    fn png(w: u32, h: u32) -> Vec<u8> {
+        let pic = image::DynamicImage::ImageRgb8(image::RgbImage::from_pixel(
+            w,
+            h,
+            image::Rgb([200, 200, 200]),
+        ));
+        let mut out = Vec::new();
+        pic.write_to(&mut Cursor::new(&mut out), image::ImageFormat::Png)
+            .unwrap();
+        out
+    }
+
+    fn para(s: &str) -> Block {
+        Block::Paragraph {
+            content: vec![Inline::Text(s.into())],
+            span: Span::default(),
+        }
+    }
+
+    /// A small book like the sample: preface plus two speeches with one figure each.
+    pub(crate) fn sample_book() -> Book {
+        let img = |n: u32| Image {
+            path: format!("images/fig{n}.png"),
+            format: ImageFormat::Png,
+            width: 40,
+            height: 30,
+            orientation: 1,
+            data: Arc::new(png(40, 30)),
+        };
+        let section = |i: usize, title: &str, role: Role, blocks: Vec<Block>| Section {
+            id: format!("sec-{i}"),
+            source: PathBuf::from(format!("0{i}.md")),
+            title: title.into(),
+            author: (role == Role::Body).then(|| "文毅".to_string()),
+            kicker: (role == Role::Body).then(|| "荷塘区".to_string()),
+            role,
+            blocks,
+            footnotes: vec![],
+            span: Span::default(),
+        };
+        let figure = |n: u32| {
+            Block::Figure(Figure {
+                number: n,
+                id: format!("fig-{n}"),
+                caption: vec![Inline::Text(format!("说明{n}"))],
+                credit: Some("受访者供图".into()),
+                image: img(n),
+                span: Span::default(),
+            })
+        };
+        Book {
+            root: PathBuf::from("/tmp/book"),
+            meta: Metadata {
+                title: "交流经验 巩固提升党史学习教育成果（上）".into(),
+                series: Some("学党史 悟思想 办实事 开新局".into()),
+                editors: vec!["叶新强".into(), "邵家虎".into()],
+                authors: vec![],
+                language: "zh-CN".into(),
+                identifier: "urn:bookpress:test".into(),
+                modified_unix: 1_700_000_000,
+                name: "book".into(),
+                cover: None,
+            },
+            sections: vec![
+                section(1, "编者按", Role::Preface, vec![para("编者按正文。")]),
+                section(
+                    2,
+                    "形式多样学党史",
+                    Role::Body,
+                    vec![para("第一篇。"), figure(1)],
+                ),
+                section(
+                    3,
+                    "做好“五个加法”",
+                    Role::Body,
+                    vec![
+                        Block::Heading {
+                            level: 2,
+                            id: "h-1".into(),
+                            content: vec![Inline::Text("一、加法".into())],
+                            span: Span::default(),
+                        },
+                        para("第二篇 & <更多>。"),
+                        figure(2),
+                    ],
+                ),
+            ],
+            pdf: PdfSettings {
+                page_width: 419.5,
+                page_height: 595.3,
+                margin_top: 50.0,
+                margin_bottom: 50.0,
+                margin_inner: 50.0,
+                margin_outer: 40.0,
+                font_size: 10.5,
+                line_height: 1.7,
+                kinsoku: Kinsoku::Basic,
+                impose: false,
+            },
+            fonts: FontSettings {
+                body: FontFile {
+                    path: PathBuf::from("/x"),
+                    index: 0,
+                },
+                heading: FontFile {
+                    path: PathBuf::from("/x"),
+                    index: 0,
+                },
+                fallback: vec![],
+            },
+            epub: EpubSettings::default(),
+        }
+    }
+
+    #[test]
+    fn zip_time_follows_modified_or_falls_back() {
+        let t = zip_time(1_700_000_000);
+        assert_eq!(
+            (t.year(), t.month(), t.day(), t.hour(), t.minute()),
+            (2023, 11, 14, 22, 13)
+        );
+        assert_eq!(zip_time(0), DateTime::default());
+    }
+
+    #[test]
+    fn opf_has_metadata_and_valid_ids() {
+        let book = sample_book();
+        let files = section_names(&book);
+        let entries = toc(&book, &files);
+        assert_eq!(entries.len(), 3);
+        assert_eq!(entries[2].children.len(), 1);
+        assert_eq!(entries[2].children[0].href, "section-03.xhtml#h-1");
+        let opf = opf_document(&book, &[], &["cover"], false);
+        let doc = roxmltree::Document::parse(&opf).unwrap();
+        let dc = "http://purl.org/dc/elements/1.1/";
+        let contributors: Vec<_> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name((dc, "contributor")))
+            .collect();
+        assert_eq!(contributors.len(), 2);
+        for c in &contributors {
+            let id = c.attribute("id").unwrap();
+            assert!(xml::is_valid_id(id));
+            let role = doc
+                .descendants()
+                .find(|n| {
+                    n.attribute("refines") == Some(&format!("#{id}"))
+                        && n.attribute("property") == Some("role")
+                })
+                .unwrap();
+            assert_eq!(role.text(), Some("edt"));
+            assert_eq!(role.attribute("scheme"), Some("marc:relators"));
+        }
+        let modified = doc
+            .descendants()
+            .find(|n| n.attribute("property") == Some("dcterms:modified"))
+            .unwrap();
+        assert_eq!(modified.text(), Some("2023-11-14T22:13:20Z"));
+        let series = doc
+            .descendants()
+            .find(|n| n.attribute("property") == Some("belongs-to-collection"))
+            .unwrap();
+        assert_eq!(series.text(), Some("学党史 悟思想 办实事 开新局"));
+        // Every id in the package document is unique.
+        let ids: Vec<_> = doc
+            .descendants()
+            .filter_map(|n| n.attribute("id"))
+            .collect();
+        let unique: std::collections::HashSet<_> = ids.iter().collect();
+        assert_eq!(ids.len(), unique.len());
+    }
+
+    fn section_names(book: &Book) -> Vec<String> {
+        (1..=book.sections.len())
+            .map(|n| format!("section-{n:02}.xhtml"))
+            .collect()
+    }
+
+    #[test]
+    fn two_builds_are_identical_and_mimetype_leads() {
+        let (font, index) = cover::tests::heading_font();
+        let book = sample_book();
+        let a = write(&book, (&font, index)).unwrap();
+        let b = write(&book, (&font, index)).unwrap();
+        assert_eq!(a, b);
+        assert_eq!(&a[30..38], b"mimetype");
+        // Stored: compression method 0 at offset 8 of the local header.
+        assert_eq!(&a[8..10], &[0, 0]);
+        assert_eq!(&a[38..58], b"application/epub+zip");
+    }
+
+    #[test]
+    fn images_are_listed_once_each() {
+        let mut book = sample_book();
+        let again = book.sections[1].blocks[1].clone();
+        book.sections[2].blocks.push(again);
+        let paths: Vec<_> = all_images(&book).iter().map(|i| i.path.clone()).collect();
+        assert_eq!(paths, ["images/fig1.png", "images/fig2.png"]);
+    }
+
+    /// The declarations of the first rule whose selector list is exactly `selector`.
+    fn rule<'a>(css: &'a str, selector: &str) -> &'a str {
+        let start = css
+            .find(&format!("\n{selector} {{"))
+            .unwrap_or_else(|| panic!("no rule {selector}"));
+        let body = &css[start..];
+        &body[body.find('{').unwrap() + 1..body.find('}').unwrap()]
+    }
+
+    #[test]
+    fn stylesheet_sets_chinese_text_rules() {
+        let p = rule(STYLE, "p");
+        assert!(p.contains("text-indent: 2em;") && p.contains("text-align: justify;"));
+        assert!(rule(STYLE, "html").contains("line-height: 1.7;"));
+        let em = rule(STYLE, "em");
+        assert!(
+            em.contains("font-style: normal;")
+                && em.contains("text-emphasis-style: filled circle;")
+        );
+        let body = rule(STYLE, "body");
+        let family = body.lines().find(|l| l.contains("font-family")).unwrap();
+        assert!(family.trim_end().ends_with(", serif;"), "{family}");
+        assert!(rule(STYLE, "figcaption").contains("text-align: center;"));
+        assert!(!STYLE.contains("font-style: italic") && !STYLE.contains("text-size-adjust"));
+    }
+
+    #[test]
+    fn embedded_font_is_declared() {
+        let css = stylesheet(Some("fonts/body.otf"));
+        assert!(css.starts_with("@font-face"));
+        assert!(css.contains("font-family: \"bookpress-body\", \"Noto Serif CJK SC\""));
+        assert!(!STYLE.contains("bookpress-body"));
+    }
+}

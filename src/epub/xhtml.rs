@@ -1,0 +1,755 @@
+//! XHTML content documents: one per section, plus the cover and title pages.
+
+use std::collections::HashMap;
+
+use super::xml;
+use crate::book::model::{
+    Align, Block, Book, Figure, Footnote, Inline, Role, Section, Table, plain_text,
+};
+
+/// What rendering needs to know about the rest of the book.
+pub struct Ctx<'a> {
+    /// Model id (section, heading, figure, footnote) -> `file.xhtml#xml-id`.
+    pub targets: &'a HashMap<String, String>,
+    /// Image path in the book folder -> href inside the EPUB (relative to the OPF).
+    pub images: &'a HashMap<String, String>,
+    pub lang: &'a str,
+    /// The file being written, e.g. `section-01.xhtml`.
+    pub file: &'a str,
+}
+
+impl Ctx<'_> {
+    /// The href for an in-book `#id` link from the current file, if the target exists.
+    fn resolve(&self, href: &str) -> Option<String> {
+        let id = href.strip_prefix('#')?;
+        let target = self.targets.get(id)?;
+        match target.split_once('#') {
+            Some((file, frag)) if file == self.file => Some(format!("#{frag}")),
+            _ => Some(target.clone()),
+        }
+    }
+
+    fn image(&self, path: &str) -> &str {
+        self.images.get(path).map_or("", String::as_str)
+    }
+}
+
+/// A whole XHTML document around `body`.
+pub fn document(lang: &str, title: &str, body_attrs: &str, body: &str) -> String {
+    let lang = xml::attr(lang);
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE html>\n\
+<html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\" lang=\"{lang}\" xml:lang=\"{lang}\">\n\
+<head>\n<meta charset=\"utf-8\"/>\n<title>{}</title>\n\
+<link rel=\"stylesheet\" type=\"text/css\" href=\"style.css\"/>\n</head>\n\
+<body{body_attrs}>\n{body}</body>\n</html>\n",
+        xml::text(title)
+    )
+}
+
+/// The lowest heading level written in `blocks` (6 if none).
+fn min_heading_level(blocks: &[Block]) -> u8 {
+    let mut min = 6;
+    for b in blocks {
+        match b {
+            Block::Heading { level, .. } => min = min.min(*level),
+            Block::Quote { blocks, .. } => min = min.min(min_heading_level(blocks)),
+            Block::List { items, .. } => {
+                for i in items {
+                    min = min.min(min_heading_level(i));
+                }
+            }
+            _ => {}
+        }
+    }
+    min
+}
+
+/// The `h` level a Markdown heading becomes: the section title is `h1`, so the highest heading
+/// level used in the body becomes `h2` and the others follow, up to `h6`.
+pub fn heading_tag_level(level: u8, min_level: u8) -> u8 {
+    let shift = 2u8.saturating_sub(min_level.max(1));
+    (level.max(1) + shift).clamp(2, 6)
+}
+
+pub fn section_heading_shift(section: &Section) -> u8 {
+    min_heading_level(&section.blocks)
+}
+
+/// One section as a content document.
+pub fn section(sec: &Section, ctx: &Ctx) -> String {
+    let mut w = Writer {
+        ctx,
+        out: String::new(),
+        noterefs: HashMap::new(),
+        min_level: min_heading_level(&sec.blocks),
+    };
+    let sid = xml::id(&sec.id);
+    let kind = match sec.role {
+        Role::Preface => "preface",
+        Role::Body => "chapter",
+    };
+    w.out.push_str(&format!(
+        "<section id=\"{sid}\" class=\"{kind}\" epub:type=\"{kind}\">\n<header>\n"
+    ));
+    if let Some(k) = sec.kicker.as_deref().filter(|k| !k.trim().is_empty()) {
+        w.out
+            .push_str(&format!("<p class=\"kicker\">{}</p>\n", xml::text(k)));
+    }
+    w.out.push_str(&format!(
+        "<h1 class=\"title\">{}</h1>\n",
+        xml::text(&sec.title)
+    ));
+    if let Some(a) = sec.author.as_deref().filter(|a| !a.trim().is_empty()) {
+        w.out
+            .push_str(&format!("<p class=\"byline\">{}</p>\n", xml::text(a)));
+    }
+    w.out.push_str("</header>\n");
+    w.blocks(&sec.blocks);
+    if !sec.footnotes.is_empty() {
+        w.out.push_str(
+            "<section class=\"footnotes\" epub:type=\"footnotes\">\n<hr class=\"fn-rule\"/>\n",
+        );
+        for f in &sec.footnotes {
+            w.footnote(f);
+        }
+        w.out.push_str("</section>\n");
+    }
+    w.out.push_str("</section>\n");
+    let body_type = match sec.role {
+        Role::Preface => "frontmatter",
+        Role::Body => "bodymatter",
+    };
+    document(
+        ctx.lang,
+        &sec.title,
+        &format!(" epub:type=\"{body_type}\""),
+        &w.out,
+    )
+}
+
+struct Writer<'a> {
+    ctx: &'a Ctx<'a>,
+    out: String,
+    /// Footnote id -> how many references to it were written so far.
+    noterefs: HashMap<String, u32>,
+    min_level: u8,
+}
+
+fn align_class(a: Align) -> &'static str {
+    match a {
+        Align::None => "",
+        Align::Left => " class=\"al-l\"",
+        Align::Center => " class=\"al-c\"",
+        Align::Right => " class=\"al-r\"",
+    }
+}
+
+/// Id of the `n`-th (1-based) reference to footnote `fid`.
+fn noteref_id(fid: &str, n: u32) -> String {
+    if n <= 1 {
+        format!("{fid}-ref")
+    } else {
+        format!("{fid}-ref-{n}")
+    }
+}
+
+/// The start of a figure, up to the number in its caption; the caller writes the caption, the
+/// credit and the closing tags.
+fn figure_open(f: &Figure, src: &str) -> String {
+    let caption = plain_text(&f.caption);
+    let alt = if caption.trim().is_empty() {
+        format!("图{}", f.number)
+    } else {
+        caption
+    };
+    format!(
+        "<figure id=\"{}\" class=\"figure\">\n<img src=\"{}\" alt=\"{}\"/>\n<figcaption><span class=\"fignum\">图{}</span>",
+        xml::id(&f.id),
+        xml::attr(src),
+        xml::attr(&alt),
+        f.number
+    )
+}
+
+impl Writer<'_> {
+    fn blocks(&mut self, blocks: &[Block]) {
+        for b in blocks {
+            self.block(b);
+        }
+    }
+
+    fn block(&mut self, b: &Block) {
+        match b {
+            Block::Heading {
+                level, id, content, ..
+            } => {
+                let h = heading_tag_level(*level, self.min_level);
+                self.out.push_str(&format!("<h{h} id=\"{}\">", xml::id(id)));
+                self.inlines(content);
+                self.out.push_str(&format!("</h{h}>\n"));
+            }
+            Block::Paragraph { content, .. } => {
+                self.out.push_str("<p>");
+                self.inlines(content);
+                self.out.push_str("</p>\n");
+            }
+            Block::Figure(f) => self.figure(f),
+            Block::List {
+                ordered,
+                start,
+                items,
+                ..
+            } => {
+                let tag = if *ordered { "ol" } else { "ul" };
+                if *ordered && *start != 1 {
+                    self.out.push_str(&format!("<ol start=\"{start}\">\n"));
+                } else {
+                    self.out.push_str(&format!("<{tag}>\n"));
+                }
+                for item in items {
+                    self.out.push_str("<li>");
+                    match item.as_slice() {
+                        [Block::Paragraph { content, .. }] => self.inlines(content),
+                        blocks => {
+                            self.out.push('\n');
+                            self.blocks(blocks);
+                        }
+                    }
+                    self.out.push_str("</li>\n");
+                }
+                self.out.push_str(&format!("</{tag}>\n"));
+            }
+            Block::Quote { blocks, .. } => {
+                self.out.push_str("<blockquote>\n");
+                self.blocks(blocks);
+                self.out.push_str("</blockquote>\n");
+            }
+            Block::Code { text, .. } => {
+                self.out
+                    .push_str(&format!("<pre><code>{}</code></pre>\n", xml::text(text)));
+            }
+            Block::Table(t) => self.table(t),
+            Block::Rule { .. } => self.out.push_str("<hr/>\n"),
+        }
+    }
+
+    fn figure(&mut self, f: &Figure) {
+        let src = self.ctx.image(&f.image.path).to_string();
+        self.out.push_str(&figure_open(f, &src));
+        if !f.caption.is_empty() {
+            self.out.push('\u{3000}');
+            self.inlines(&f.caption);
+        }
+        if let Some(c) = f.credit.as_deref().filter(|c| !c.trim().is_empty()) {
+            self.out.push_str(&format!(
+                "\u{3000}<span class=\"credit\">{}</span>",
+                xml::text(c)
+            ));
+        }
+        self.out.push_str("</figcaption>\n</figure>\n");
+    }
+
+    fn table(&mut self, t: &Table) {
+        let align = |i: usize| align_class(t.align.get(i).copied().unwrap_or(Align::None));
+        self.out.push_str("<table>\n");
+        if !t.head.is_empty() {
+            self.out.push_str("<thead>\n<tr>");
+            for (i, cell) in t.head.iter().enumerate() {
+                self.out.push_str(&format!("<th{}>", align(i)));
+                self.inlines(cell);
+                self.out.push_str("</th>");
+            }
+            self.out.push_str("</tr>\n</thead>\n");
+        }
+        if !t.rows.is_empty() {
+            self.out.push_str("<tbody>\n");
+            for row in &t.rows {
+                self.out.push_str("<tr>");
+                for (i, cell) in row.iter().enumerate() {
+                    self.out.push_str(&format!("<td{}>", align(i)));
+                    self.inlines(cell);
+                    self.out.push_str("</td>");
+                }
+                self.out.push_str("</tr>\n");
+            }
+            self.out.push_str("</tbody>\n");
+        }
+        self.out.push_str("</table>\n");
+    }
+
+    fn footnote(&mut self, f: &Footnote) {
+        let fid = xml::id(&f.id);
+        self.out.push_str(&format!(
+            "<aside id=\"{fid}\" class=\"footnote\" epub:type=\"footnote\">\n"
+        ));
+        let mark = if self.noterefs.contains_key(&f.id) {
+            format!(
+                "<a class=\"fn-back\" href=\"#{}\">{}</a>\u{3000}",
+                noteref_id(&fid, 1),
+                f.number
+            )
+        } else {
+            format!("<span class=\"fn-back\">{}</span>\u{3000}", f.number)
+        };
+        match f.blocks.split_first() {
+            Some((Block::Paragraph { content, .. }, rest)) => {
+                self.out.push_str(&format!("<p>{mark}"));
+                self.inlines(content);
+                self.out.push_str("</p>\n");
+                self.blocks(rest);
+            }
+            _ => {
+                self.out.push_str(&format!("<p>{mark}</p>\n"));
+                self.blocks(&f.blocks);
+            }
+        }
+        self.out.push_str("</aside>\n");
+    }
+
+    fn inlines(&mut self, inlines: &[Inline]) {
+        for i in inlines {
+            self.inline(i);
+        }
+    }
+
+    fn wrap(&mut self, tag: &str, content: &[Inline]) {
+        self.out.push_str(&format!("<{tag}>"));
+        self.inlines(content);
+        self.out.push_str(&format!("</{tag}>"));
+    }
+
+    fn inline(&mut self, i: &Inline) {
+        match i {
+            Inline::Text(t) => self.out.push_str(&tag_latin(t, self.ctx.lang)),
+            Inline::Emph(c) => self.wrap("em", c),
+            Inline::Strong(c) => self.wrap("strong", c),
+            Inline::Strike(c) => self.wrap("s", c),
+            Inline::Code(t) => self.out.push_str(&format!("<code>{}</code>", xml::text(t))),
+            Inline::Link { href, content } => {
+                let target = if href.starts_with('#') {
+                    self.ctx.resolve(href)
+                } else {
+                    Some(xml::url(href))
+                };
+                match target {
+                    Some(t) => {
+                        self.out
+                            .push_str(&format!("<a href=\"{}\">", xml::attr(&t)));
+                        self.inlines(content);
+                        self.out.push_str("</a>");
+                    }
+                    // A target that is not in the book: keep the words, drop the dead link.
+                    None => self.wrap("span", content),
+                }
+            }
+            Inline::FootnoteRef { number, id } => {
+                let fid = xml::id(id);
+                if self.ctx.targets.contains_key(id) {
+                    let n = self.noterefs.entry(id.clone()).or_insert(0);
+                    *n += 1;
+                    let rid = noteref_id(&fid, *n);
+                    self.out.push_str(&format!(
+                        "<sup><a id=\"{rid}\" class=\"noteref\" epub:type=\"noteref\" href=\"#{fid}\">{number}</a></sup>"
+                    ));
+                } else {
+                    self.out.push_str(&format!("<sup>{number}</sup>"));
+                }
+            }
+            Inline::LineBreak => self.out.push_str("<br/>"),
+            Inline::Image { image, alt } => {
+                let src = self.ctx.image(&image.path).to_string();
+                self.out.push_str(&format!(
+                    "<img class=\"inline\" src=\"{}\" alt=\"{}\"/>",
+                    xml::attr(&src),
+                    xml::attr(alt)
+                ));
+            }
+        }
+    }
+}
+
+/// Byte ranges of Latin passages in `s`: runs starting with an ASCII letter, of ASCII letters and
+/// digits joined by spaces, `'`, `-`, `.`, `,`, `&` when another letter follows, holding at
+/// least two letters. Digits alone (`2021年`) are not Latin passages.
+fn latin_runs(s: &str) -> Vec<(usize, usize)> {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_alphabetic() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut end = i;
+        let mut j = i;
+        loop {
+            while j < b.len() && b[j].is_ascii_alphanumeric() {
+                j += 1;
+            }
+            end = end.max(j);
+            let mut k = j;
+            while k < b.len() && matches!(b[k], b' ' | b'\'' | b'-' | b'.' | b',' | b'&') {
+                k += 1;
+            }
+            if k > j && k < b.len() && b[k].is_ascii_alphabetic() {
+                j = k;
+            } else {
+                break;
+            }
+        }
+        if b[start..end]
+            .iter()
+            .filter(|c| c.is_ascii_alphabetic())
+            .count()
+            >= 2
+        {
+            out.push((start, end));
+        }
+        i = end.max(start + 1);
+    }
+    out
+}
+
+/// Escaped text, with Latin passages in a document of another language marked
+/// `lang="en"` so readers pick a Latin font and hyphenation for them.
+fn tag_latin(s: &str, doc_lang: &str) -> String {
+    if doc_lang.to_ascii_lowercase().starts_with("en") {
+        return xml::text(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    let mut at = 0;
+    for (a, b) in latin_runs(s) {
+        out.push_str(&xml::text(&s[at..a]));
+        out.push_str(&format!(
+            "<span lang=\"en\" xml:lang=\"en\">{}</span>",
+            xml::text(&s[a..b])
+        ));
+        at = b;
+    }
+    out.push_str(&xml::text(&s[at..]));
+    out
+}
+
+/// The cover page: the cover picture, full page.
+pub fn cover_page(book: &Book, src: &str) -> String {
+    let body = format!(
+        "<section class=\"cover\" epub:type=\"cover\">\n<img src=\"{}\" alt=\"{}\"/>\n</section>\n",
+        xml::attr(src),
+        xml::attr(&format!("封面：{}", book.meta.title))
+    );
+    document(
+        &book.meta.language,
+        &book.meta.title,
+        " class=\"cover\" epub:type=\"cover\"",
+        &body,
+    )
+}
+
+/// The title page: series, title, editors and authors.
+pub fn title_page(book: &Book) -> String {
+    let m = &book.meta;
+    let mut body = String::from("<section class=\"titlepage\" epub:type=\"titlepage\">\n");
+    if let Some(s) = m.series.as_deref().filter(|s| !s.trim().is_empty()) {
+        body.push_str(&format!("<p class=\"tp-series\">{}</p>\n", xml::text(s)));
+    }
+    body.push_str(&format!(
+        "<h1 class=\"tp-title\">{}</h1>\n",
+        xml::text(&m.title)
+    ));
+    if !m.authors.is_empty() {
+        body.push_str(&format!(
+            "<p class=\"tp-people\">{}\u{3000}著</p>\n",
+            xml::text(&m.authors.join("\u{3000}"))
+        ));
+    }
+    if !m.editors.is_empty() {
+        body.push_str(&format!(
+            "<p class=\"tp-people\">{}\u{3000}编</p>\n",
+            xml::text(&m.editors.join("\u{3000}"))
+        ));
+    }
+    body.push_str("</section>\n");
+    document(&m.language, &m.title, " epub:type=\"frontmatter\"", &body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::book::model::{Image, ImageFormat, Span};
+    use std::sync::Arc;
+
+    fn fig(n: u32, caption: &str, credit: Option<&str>) -> Figure {
+        Figure {
+            number: n,
+            id: format!("fig-{n}"),
+            caption: vec![Inline::Text(caption.into())],
+            credit: credit.map(String::from),
+            image: Image {
+                path: "images/a.png".into(),
+                format: ImageFormat::Png,
+                width: 10,
+                height: 10,
+                orientation: 1,
+                data: Arc::new(Vec::new()),
+            },
+            span: Span::default(),
+        }
+    }
+
+    fn render(blocks: Vec<Block>, footnotes: Vec<Footnote>, targets: &[(&str, &str)]) -> String {
+        let targets: HashMap<String, String> = targets
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect();
+        let images = HashMap::from([("images/a.png".to_string(), "images/img-1.png".to_string())]);
+        let ctx = Ctx {
+            targets: &targets,
+            images: &images,
+            lang: "zh-CN",
+            file: "section-01.xhtml",
+        };
+        let sec = Section {
+            id: "sec-1".into(),
+            source: "01.md".into(),
+            title: "标题 <1> & 2".into(),
+            author: Some("文毅".into()),
+            kicker: Some("荷塘区".into()),
+            role: Role::Body,
+            blocks,
+            footnotes,
+            span: Span::default(),
+        };
+        section(&sec, &ctx)
+    }
+
+    fn parse(doc: &str) -> roxmltree::Document<'_> {
+        roxmltree::Document::parse_with_options(
+            doc,
+            roxmltree::ParsingOptions {
+                allow_dtd: true,
+                ..Default::default()
+            },
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn latin_passages_are_tagged_english() {
+        assert_eq!(tag_latin("党史2021年", "zh-CN"), "党史2021年");
+        assert_eq!(tag_latin("A股", "zh-CN"), "A股");
+        assert_eq!(
+            tag_latin("引用 Hello, world & O'Brien. 之后", "zh-CN"),
+            "引用 <span lang=\"en\" xml:lang=\"en\">Hello, world &amp; O'Brien</span>. 之后"
+        );
+        assert_eq!(
+            tag_latin("GDP增长5G", "zh-CN"),
+            "<span lang=\"en\" xml:lang=\"en\">GDP</span>增长5G"
+        );
+        assert_eq!(tag_latin("plain <b>", "en-US"), "plain &lt;b&gt;");
+        assert_eq!(tag_latin("x<y>z", "zh-CN"), "x&lt;y&gt;z");
+    }
+
+    #[test]
+    fn figure_markup_numbers_caption_and_credit() {
+        let html = render(
+            vec![Block::Figure(fig(
+                3,
+                "坚持走群众路线 <x>",
+                Some("受访者供图"),
+            ))],
+            vec![],
+            &[],
+        );
+        let doc = parse(&html);
+        let figure = doc
+            .descendants()
+            .find(|n| n.has_tag_name("figure"))
+            .unwrap();
+        assert_eq!(figure.attribute("id"), Some("fig-3"));
+        let img = figure.children().find(|n| n.has_tag_name("img")).unwrap();
+        assert_eq!(img.attribute("src"), Some("images/img-1.png"));
+        assert_eq!(img.attribute("alt"), Some("坚持走群众路线 <x>"));
+        let cap = figure
+            .children()
+            .find(|n| n.has_tag_name("figcaption"))
+            .unwrap();
+        let text: String = cap
+            .descendants()
+            .filter(|n| n.is_text())
+            .map(|n| n.text().unwrap())
+            .collect();
+        assert_eq!(text, "图3\u{3000}坚持走群众路线 <x>\u{3000}受访者供图");
+        let credit = cap
+            .children()
+            .find(|n| n.attribute("class") == Some("credit"))
+            .unwrap();
+        assert_eq!(credit.text(), Some("受访者供图"));
+    }
+
+    #[test]
+    fn section_has_lang_header_and_escaped_title() {
+        let html = render(
+            vec![Block::Paragraph {
+                content: vec![Inline::Text("正文".into())],
+                span: Span::default(),
+            }],
+            vec![],
+            &[],
+        );
+        let doc = parse(&html);
+        let root = doc.root_element();
+        assert_eq!(root.attribute("lang"), Some("zh-CN"));
+        assert_eq!(
+            root.attribute(("http://www.w3.org/XML/1998/namespace", "lang")),
+            Some("zh-CN")
+        );
+        let h1 = doc.descendants().find(|n| n.has_tag_name("h1")).unwrap();
+        assert_eq!(h1.text(), Some("标题 <1> & 2"));
+        let header = h1.parent().unwrap();
+        let kinds: Vec<_> = header
+            .children()
+            .filter(|n| n.is_element())
+            .map(|n| n.tag_name().name().to_string())
+            .collect();
+        assert_eq!(kinds, ["p", "h1", "p"]);
+        assert_eq!(header.first_element_child().unwrap().text(), Some("荷塘区"));
+        assert_eq!(header.last_element_child().unwrap().text(), Some("文毅"));
+    }
+
+    #[test]
+    fn headings_shift_below_the_title() {
+        assert_eq!(heading_tag_level(2, 2), 2);
+        assert_eq!(heading_tag_level(3, 2), 3);
+        assert_eq!(heading_tag_level(1, 1), 2);
+        assert_eq!(heading_tag_level(2, 1), 3);
+        assert_eq!(heading_tag_level(6, 1), 6);
+        let html = render(
+            vec![Block::Heading {
+                level: 2,
+                id: "1-x".into(),
+                content: vec![Inline::Text("一、注重理念新".into())],
+                span: Span::default(),
+            }],
+            vec![],
+            &[],
+        );
+        assert!(
+            html.contains("<h2 id=\"id-1-x\">一、注重理念新</h2>"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn footnotes_link_both_ways() {
+        let p = Block::Paragraph {
+            content: vec![
+                Inline::Text("正文".into()),
+                Inline::FootnoteRef {
+                    number: 1,
+                    id: "sec-1-fn-1".into(),
+                },
+            ],
+            span: Span::default(),
+        };
+        let note = Footnote {
+            id: "sec-1-fn-1".into(),
+            number: 1,
+            blocks: vec![Block::Paragraph {
+                content: vec![Inline::Text("注释".into())],
+                span: Span::default(),
+            }],
+        };
+        let html = render(
+            vec![p.clone(), p],
+            vec![note],
+            &[("sec-1-fn-1", "section-01.xhtml#sec-1-fn-1")],
+        );
+        let doc = parse(&html);
+        let ops = "http://www.idpf.org/2007/ops";
+        let refs: Vec<_> = doc
+            .descendants()
+            .filter(|n| n.attribute((ops, "type")) == Some("noteref"))
+            .collect();
+        assert_eq!(refs.len(), 2);
+        assert_eq!(refs[0].attribute("id"), Some("sec-1-fn-1-ref"));
+        assert_eq!(refs[1].attribute("id"), Some("sec-1-fn-1-ref-2"));
+        assert_eq!(refs[0].attribute("href"), Some("#sec-1-fn-1"));
+        let aside = doc.descendants().find(|n| n.has_tag_name("aside")).unwrap();
+        assert_eq!(aside.attribute((ops, "type")), Some("footnote"));
+        assert_eq!(aside.attribute("id"), Some("sec-1-fn-1"));
+        let back = aside.descendants().find(|n| n.has_tag_name("a")).unwrap();
+        assert_eq!(back.attribute("href"), Some("#sec-1-fn-1-ref"));
+    }
+
+    #[test]
+    fn links_resolve_across_files_and_dead_ones_drop() {
+        let p = Block::Paragraph {
+            content: vec![
+                Inline::Link {
+                    href: "#sec-2".into(),
+                    content: vec![Inline::Text("下一篇".into())],
+                },
+                Inline::Link {
+                    href: "#nowhere".into(),
+                    content: vec![Inline::Text("无".into())],
+                },
+                Inline::Link {
+                    href: "https://example.org/a b".into(),
+                    content: vec![Inline::Text("网".into())],
+                },
+            ],
+            span: Span::default(),
+        };
+        let html = render(vec![p], vec![], &[("sec-2", "section-02.xhtml#sec-2")]);
+        assert!(
+            html.contains("<a href=\"section-02.xhtml#sec-2\">下一篇</a>"),
+            "{html}"
+        );
+        assert!(html.contains("<span>无</span>"), "{html}");
+        assert!(
+            html.contains("<a href=\"https://example.org/a%20b\">网</a>"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn tables_lists_quotes_code() {
+        let t = |s: &str| vec![Inline::Text(s.into())];
+        let blocks = vec![
+            Block::Table(Table {
+                align: vec![Align::Center, Align::None],
+                head: vec![t("甲"), t("乙")],
+                rows: vec![vec![t("1"), t("2")]],
+                span: Span::default(),
+            }),
+            Block::List {
+                ordered: true,
+                start: 3,
+                items: vec![vec![Block::Paragraph {
+                    content: t("三"),
+                    span: Span::default(),
+                }]],
+                span: Span::default(),
+            },
+            Block::Quote {
+                blocks: vec![Block::Paragraph {
+                    content: t("引"),
+                    span: Span::default(),
+                }],
+                span: Span::default(),
+            },
+            Block::Code {
+                text: "a < b".into(),
+                span: Span::default(),
+            },
+        ];
+        let html = render(blocks, vec![], &[]);
+        parse(&html);
+        assert!(html.contains("<th class=\"al-c\">甲</th><th>乙</th>"));
+        assert!(html.contains("<ol start=\"3\">\n<li>三</li>"));
+        assert!(html.contains("<blockquote>\n<p>引</p>"));
+        assert!(html.contains("<pre><code>a &lt; b</code></pre>"));
+    }
+}
