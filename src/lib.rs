@@ -6,6 +6,7 @@
 pub mod book;
 pub mod check;
 pub mod diag;
+pub mod impose;
 pub mod lint;
 pub mod output;
 pub mod typeset;
