@@ -126,6 +126,11 @@ fn saddle_orders_read_back() {
         );
         let path = dir.path().join(format!("b{n}-print.pdf"));
         std::fs::write(&path, &out).expect("write");
+        if let Some(keep) = std::env::var_os("IMPOSE_KEEP_DIR") {
+            // For looking at the output: IMPOSE_KEEP_DIR=/tmp/x cargo test --test impose
+            let _ = std::fs::write(Path::new(&keep).join(format!("b{n}-print.pdf")), &out);
+            let _ = std::fs::write(Path::new(&keep).join(format!("b{n}.pdf")), &src);
+        }
         let expect = expected_saddle(n);
         let got = read_back(&path, expect.len());
         eprintln!("N={n}: {got:?}");
