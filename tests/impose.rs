@@ -181,3 +181,32 @@ fn cut_stack_reads_back() {
     std::fs::write(&path, &out).expect("write");
     assert_eq!(read_back(&path, 2), vec![[1, 5, 6, 2], [3, 7, 8, 4]]);
 }
+
+#[test]
+fn marks_creep_and_a3_keep_the_order() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let src = booklet(8);
+    let opts = ImposeOptions {
+        marks: true,
+        creep_mm: 2.0,
+        ..ImposeOptions::default()
+    };
+    let out = impose(&src, &opts).expect("imposes");
+    let path = dir.path().join("marks.pdf");
+    std::fs::write(&path, &out).expect("write");
+    if let Some(keep) = std::env::var_os("IMPOSE_KEEP_DIR") {
+        let _ = std::fs::write(Path::new(&keep).join("b8-marks-print.pdf"), &out);
+    }
+    assert_eq!(read_back(&path, 2), expected_saddle(8));
+    let a3 = ImposeOptions {
+        sheet: bookpress::impose::SheetSize::A3,
+        ..ImposeOptions::default()
+    };
+    let path = dir.path().join("a3.pdf");
+    std::fs::write(&path, impose(&src, &a3).expect("imposes")).expect("write");
+    assert!(
+        info(&path).contains("1190.55 x 841.89 pts (A3)"),
+        "{}",
+        info(&path)
+    );
+}
