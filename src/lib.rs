@@ -7,6 +7,7 @@ pub mod book;
 pub mod check;
 pub mod diag;
 pub mod epub;
+pub mod impose;
 pub mod lint;
 pub mod output;
 pub mod pdf;

@@ -1,0 +1,294 @@
+//! Imposition: turn a finished booklet PDF into a print file (two pages per sheet side).
+//!
+//! Each booklet page is placed once as a form XObject (krilla's `pdf` feature, via hayro-write)
+//! and drawn on its half of the sheet, so fonts and images are shared, never rasterised.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use krilla::Document;
+use krilla::geom::{PathBuilder, Size, Transform};
+use krilla::page::PageSettings;
+use krilla::paint::Stroke;
+use krilla::pdf::{Pdf, PdfDocument};
+
+use crate::diag::{Diagnostic, Result};
+
+const PT_PER_MM: f32 = 72.0 / 25.4;
+
+/// The sheet the pages are printed on (landscape), with two pages side by side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SheetSize {
+    /// A4 landscape sheet, two A5 pages.
+    #[default]
+    A4,
+    /// A3 landscape sheet, two A4 pages.
+    A3,
+    /// B4 landscape sheet, two B5 pages.
+    B4,
+}
+
+impl SheetSize {
+    /// Landscape width and height in millimetres.
+    pub fn size_mm(self) -> (f32, f32) {
+        match self {
+            SheetSize::A4 => (297.0, 210.0),
+            SheetSize::A3 => (420.0, 297.0),
+            SheetSize::B4 => (353.0, 250.0),
+        }
+    }
+}
+
+/// How the pages are ordered on the sheets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    /// Saddle stitch: print duplex, fold the stack in half, staple on the fold.
+    #[default]
+    Saddle,
+    /// 2-up cut stack: cut the stack in half, put the left stack on the right stack.
+    CutStack,
+}
+
+/// Imposition settings.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ImposeOptions {
+    pub sheet: SheetSize,
+    pub mode: Mode,
+    /// Draw fold and crop marks.
+    pub marks: bool,
+    /// Creep (shingling) in mm: the innermost sheet's pages move this far toward the spine.
+    pub creep_mm: f32,
+}
+
+/// One printed sheet: 0-based booklet page indices, `None` for a blank.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sheet {
+    pub front: (Option<usize>, Option<usize>),
+    pub back: (Option<usize>, Option<usize>),
+}
+
+fn slot(page_1based: usize, n_pages: usize) -> Option<usize> {
+    (page_1based >= 1 && page_1based <= n_pages).then(|| page_1based - 1)
+}
+
+fn padded(n_pages: usize) -> usize {
+    n_pages.div_ceil(4).max(1) * 4
+}
+
+/// Saddle-stitch order. Pages are padded with blanks at the end to a multiple of 4 (N);
+/// sheet k (1-based) front = (N−2k+2, 2k−1), back = (2k, N−2k+1).
+pub fn saddle_order(n_pages: usize) -> Vec<Sheet> {
+    let n = padded(n_pages);
+    (1..=n / 4)
+        .map(|k| Sheet {
+            front: (slot(n - 2 * k + 2, n_pages), slot(2 * k - 1, n_pages)),
+            back: (slot(2 * k, n_pages), slot(n - 2 * k + 1, n_pages)),
+        })
+        .collect()
+}
+
+/// 2-up cut-stack order for duplex printing flipped on the short edge: the left halves carry
+/// pages 1…2M (front 2s−1, back 2s), the right halves 2M+1…4M. Cut the stack in half, put the
+/// left stack on top of the right one.
+pub fn cut_stack_order(n_pages: usize) -> Vec<Sheet> {
+    let m = padded(n_pages) / 4;
+    (1..=m)
+        .map(|s| Sheet {
+            // Flip on the short edge: the front's left half backs onto the back's right half.
+            front: (slot(2 * s - 1, n_pages), slot(2 * m + 2 * s - 1, n_pages)),
+            back: (slot(2 * m + 2 * s, n_pages), slot(2 * s, n_pages)),
+        })
+        .collect()
+}
+
+fn err(message: impl Into<String>) -> crate::diag::Error {
+    Diagnostic::error(message).into()
+}
+
+/// Impose a finished PDF: returns the print file's bytes (deterministic).
+pub fn impose(pdf: &[u8], opts: &ImposeOptions) -> Result<Vec<u8>> {
+    let data: Arc<Vec<u8>> = Arc::new(pdf.to_vec());
+    let parsed =
+        Pdf::new(data).map_err(|e| err(format!("cannot read the PDF to impose: {e:?}")))?;
+    let dims: Vec<(f32, f32)> = parsed
+        .pages()
+        .iter()
+        .map(|p| p.render_dimensions())
+        .collect();
+    if dims.is_empty() {
+        return Err(err("the PDF to impose has no pages"));
+    }
+    let source = PdfDocument::new(Arc::new(parsed));
+    let sheets = match opts.mode {
+        Mode::Saddle => saddle_order(dims.len()),
+        Mode::CutStack => cut_stack_order(dims.len()),
+    };
+    let (w_mm, h_mm) = opts.sheet.size_mm();
+    let (sw, sh) = (w_mm * PT_PER_MM, h_mm * PT_PER_MM);
+    let size = Size::from_wh(sw, sh).ok_or_else(|| err("invalid sheet size"))?;
+    let creep = if opts.creep_mm.is_finite() {
+        opts.creep_mm.max(0.0) * PT_PER_MM
+    } else {
+        0.0
+    };
+    let mut doc = Document::new();
+    let last = sheets.len().saturating_sub(1);
+    for (i, sheet) in sheets.iter().enumerate() {
+        // Outer sheet 0, innermost the full creep (saddle only: cut stacks are not folded).
+        let shift = if opts.mode == Mode::Saddle && last > 0 {
+            creep * i as f32 / last as f32
+        } else {
+            0.0
+        };
+        for (left, right) in [sheet.front, sheet.back] {
+            let mut page = doc.start_page_with(PageSettings::new(size));
+            let mut surface = page.surface();
+            for (half, idx) in [(0usize, left), (1usize, right)] {
+                let Some(idx) = idx else { continue };
+                let Some(&(pw, ph)) = dims.get(idx) else {
+                    continue;
+                };
+                let rect = place(half, pw, ph, sw, sh, shift);
+                let Some(psize) = Size::from_wh(rect.2, rect.3) else {
+                    continue;
+                };
+                surface.push_transform(&Transform::from_translate(rect.0, rect.1));
+                surface.draw_pdf_page(&source, psize, idx);
+                surface.pop();
+                if opts.marks {
+                    crop_marks(&mut surface, rect);
+                }
+            }
+            if opts.marks && opts.mode == Mode::Saddle {
+                fold_marks(&mut surface, sw, sh);
+            }
+            surface.finish();
+            page.finish();
+        }
+    }
+    doc.finish()
+        .map_err(|e| err(format!("cannot write the print file: {e:?}")))
+}
+
+/// Where a page of `pw`×`ph` goes on the given half: scaled to fit keeping its aspect ratio,
+/// centred, then moved `shift` points toward the spine. Returns (x, y, w, h), y down.
+fn place(half: usize, pw: f32, ph: f32, sw: f32, sh: f32, shift: f32) -> (f32, f32, f32, f32) {
+    let hw = sw / 2.0;
+    let scale = (hw / pw).min(sh / ph);
+    let (w, h) = (pw * scale, ph * scale);
+    let x0 = if half == 0 { 0.0 } else { hw };
+    let toward_spine = if half == 0 { shift } else { -shift };
+    (x0 + (hw - w) / 2.0 + toward_spine, (sh - h) / 2.0, w, h)
+}
+
+fn line(surface: &mut krilla::surface::Surface<'_>, x0: f32, y0: f32, x1: f32, y1: f32) {
+    let mut pb = PathBuilder::new();
+    pb.move_to(x0, y0);
+    pb.line_to(x1, y1);
+    if let Some(path) = pb.finish() {
+        surface.set_fill(None);
+        surface.set_stroke(Some(Stroke {
+            width: 0.25,
+            ..Stroke::default()
+        }));
+        surface.draw_path(&path);
+    }
+}
+
+/// Short hairlines at the page's corners, 2 mm off the trim and 4 mm long, where the sheet
+/// has room; at the sheet edge they run inward from the edge.
+fn crop_marks(surface: &mut krilla::surface::Surface<'_>, (x, y, w, h): (f32, f32, f32, f32)) {
+    let len = 4.0 * PT_PER_MM;
+    let gap = 2.0 * PT_PER_MM;
+    for (cx, dx) in [(x, -1.0f32), (x + w, 1.0)] {
+        for (cy, dy) in [(y, -1.0f32), (y + h, 1.0)] {
+            line(surface, cx + dx * gap, cy, cx + dx * (gap + len), cy);
+            line(surface, cx, cy + dy * gap, cx, cy + dy * (gap + len));
+        }
+    }
+}
+
+/// Fold marks: short lines at the sheet's centre, top and bottom edges.
+fn fold_marks(surface: &mut krilla::surface::Surface<'_>, sw: f32, sh: f32) {
+    let len = 5.0 * PT_PER_MM;
+    line(surface, sw / 2.0, 0.0, sw / 2.0, len);
+    line(surface, sw / 2.0, sh - len, sw / 2.0, sh);
+}
+
+/// Impose the PDF at `input` and write the print file to `output`.
+pub fn impose_file(input: &Path, output: &Path, opts: &ImposeOptions) -> Result<()> {
+    let bytes = std::fs::read(input).map_err(|e| {
+        crate::diag::Error::from(Diagnostic::error(format!("cannot read: {e}")).in_file(input))
+    })?;
+    let out = impose(&bytes, opts)?;
+    std::fs::write(output, out).map_err(|e| {
+        crate::diag::Error::from(Diagnostic::error(format!("cannot write: {e}")).in_file(output))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one_based(sheets: &[Sheet]) -> Vec<[usize; 4]> {
+        let f = |p: Option<usize>| p.map_or(0, |i| i + 1);
+        sheets
+            .iter()
+            .map(|s| [f(s.front.0), f(s.front.1), f(s.back.0), f(s.back.1)])
+            .collect()
+    }
+
+    #[test]
+    fn saddle_eight() {
+        assert_eq!(
+            one_based(&saddle_order(8)),
+            vec![[8, 1, 2, 7], [6, 3, 4, 5]]
+        );
+    }
+
+    #[test]
+    fn saddle_pads_at_end() {
+        // 5 pages → 8: pages 6, 7, 8 blank (0 here).
+        assert_eq!(
+            one_based(&saddle_order(5)),
+            vec![[0, 1, 2, 0], [0, 3, 4, 5]]
+        );
+        assert_eq!(one_based(&saddle_order(1)), vec![[0, 1, 0, 0]]);
+    }
+
+    #[test]
+    fn cut_stack_every_page_once() {
+        for n in 1..20 {
+            let mut seen: Vec<usize> = cut_stack_order(n)
+                .iter()
+                .flat_map(|s| [s.front.0, s.front.1, s.back.0, s.back.1])
+                .flatten()
+                .collect();
+            seen.sort();
+            assert_eq!(seen, (0..n).collect::<Vec<_>>());
+        }
+        assert_eq!(
+            one_based(&cut_stack_order(8)),
+            vec![[1, 5, 6, 2], [3, 7, 8, 4]]
+        );
+    }
+
+    #[test]
+    fn place_fits_and_creeps() {
+        let (sw, sh) = (297.0 * PT_PER_MM, 210.0 * PT_PER_MM);
+        // An A4 portrait page on an A4 sheet's half is scaled down and centred.
+        let (x, y, w, h) = place(1, 595.0, 842.0, sw, sh, 0.0);
+        assert!((h - sh).abs() < 0.01 && w < sw / 2.0);
+        assert!((x - (sw / 2.0 + (sw / 2.0 - w) / 2.0)).abs() < 0.01 && y.abs() < 0.01);
+        let (xl, ..) = place(0, 420.0, 595.0, sw, sh, 3.0);
+        let (xr, ..) = place(1, 420.0, 595.0, sw, sh, 3.0);
+        let (xl0, ..) = place(0, 420.0, 595.0, sw, sh, 0.0);
+        let (xr0, ..) = place(1, 420.0, 595.0, sw, sh, 0.0);
+        assert!((xl - xl0 - 3.0).abs() < 1e-3 && (xr0 - xr - 3.0).abs() < 1e-3);
+    }
+
+    #[test]
+    fn garbage_is_an_error() {
+        assert!(impose(b"not a pdf", &ImposeOptions::default()).is_err());
+    }
+}
