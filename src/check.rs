@@ -83,9 +83,8 @@ fn font_list(book: &Book) -> String {
 }
 
 fn needs_glyph(c: char) -> bool {
-    !c.is_whitespace()
-        && !c.is_control()
-        && !matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')
+    // The same rule the typesetter uses, so the check and the layout never disagree.
+    !c.is_whitespace() && !c.is_control() && !crate::typeset::cjk::is_ignorable(c)
 }
 
 fn printable(c: char) -> String {
@@ -277,25 +276,42 @@ pub fn check_book(dir: &Path, fix: bool) -> crate::diag::Result<Report> {
         }
     };
     report.findings.extend(warnings);
+    match FontSet::load(&book.fonts) {
+        Ok(fonts) => report.findings.extend(check_loaded(&book, &fonts)),
+        Err(e) => {
+            report.findings.extend(source_lints(&book));
+            report.findings.extend(e.diagnostics);
+        }
+    }
+    Ok(report)
+}
+
+/// Every check on a loaded book, the ones `bookpress build` runs before writing: errors stop
+/// the build, warnings are printed.
+pub fn check_loaded(book: &Book, fonts: &FontSet) -> Vec<Diagnostic> {
+    let mut out = source_lints(book);
+    out.extend(uncovered_characters(book, fonts));
+    out
+}
+
+/// Punctuation in the section sources and the lints over the model.
+fn source_lints(book: &Book) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
     for s in &book.sections {
         if let Ok(text) = std::fs::read_to_string(book.root.join(&s.source)) {
             let text = text
                 .strip_prefix('\u{FEFF}')
                 .unwrap_or(&text)
                 .replace("\r\n", "\n");
-            report.findings.extend(
+            out.extend(
                 crate::lint::half_width_punctuation(&text, &s.source)
                     .into_iter()
                     .map(|(d, _)| d),
             );
         }
     }
-    report.findings.extend(lint_model(&book));
-    match FontSet::load(&book.fonts) {
-        Ok(fonts) => report.findings.extend(uncovered_characters(&book, &fonts)),
-        Err(e) => report.findings.extend(e.diagnostics),
-    }
-    Ok(report)
+    out.extend(lint_model(book));
+    out
 }
 
 /// Rewrites the section files listed in book.toml; a file is replaced only as a whole.

@@ -101,6 +101,11 @@ pub fn cut_stack_order(n_pages: usize) -> Vec<Sheet> {
         .collect()
 }
 
+/// Sheet sides (pages of the print file) for a booklet of `n_pages`: two pages per side.
+pub fn sheet_sides(n_pages: usize) -> usize {
+    padded(n_pages) / 2
+}
+
 fn err(message: impl Into<String>) -> crate::diag::Error {
     Diagnostic::error(message).into()
 }
@@ -215,15 +220,31 @@ fn fold_marks(surface: &mut krilla::surface::Surface<'_>, sw: f32, sh: f32) {
     line(surface, sw / 2.0, sh - len, sw / 2.0, sh);
 }
 
-/// Impose the PDF at `input` and write the print file to `output`.
+/// Impose the PDF at `input` and write the print file to `output`, checked and all-or-nothing.
 pub fn impose_file(input: &Path, output: &Path, opts: &ImposeOptions) -> Result<()> {
     let bytes = std::fs::read(input).map_err(|e| {
-        crate::diag::Error::from(Diagnostic::error(format!("cannot read: {e}")).in_file(input))
+        crate::diag::Error::from(
+            Diagnostic::error(format!(
+                "cannot read the PDF: {}",
+                crate::book::assets::io_reason(&e)
+            ))
+            .in_file(input),
+        )
     })?;
     let out = impose(&bytes, opts)?;
-    std::fs::write(output, out).map_err(|e| {
-        crate::diag::Error::from(Diagnostic::error(format!("cannot write: {e}")).in_file(output))
-    })
+    let pages = Pdf::new(Arc::new(bytes))
+        .map(|p| p.pages().len())
+        .unwrap_or(0);
+    let expect = crate::verify::PdfExpect {
+        pages: sheet_sides(pages),
+        outline: false,
+    };
+    crate::verify::pdf(&out, expect)?;
+    if let Some(dir) = output.parent().filter(|d| !d.as_os_str().is_empty()) {
+        crate::output::prepare_dir(dir)?;
+    }
+    crate::output::Staged::write(output, &out)?.commit()?;
+    Ok(())
 }
 
 #[cfg(test)]

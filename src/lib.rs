@@ -4,6 +4,7 @@
 //! the [`book::model::Book`]; the EPUB writer and the PDF layout each take only that model.
 
 pub mod book;
+pub mod build;
 pub mod check;
 pub mod diag;
 pub mod epub;
@@ -12,3 +13,4 @@ pub mod lint;
 pub mod output;
 pub mod pdf;
 pub mod typeset;
+pub mod verify;

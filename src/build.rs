@@ -1,0 +1,154 @@
+//! `bookpress build`: the whole pipeline for one book. Every output is read back and checked
+//! before any is renamed into place, so a build writes all its files or none.
+
+use crate::book::model::Book;
+use crate::diag::{Diagnostic, Error, Result, Severity};
+use crate::output::{Staged, prepare_dir};
+use crate::typeset::fonts::FontSet;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Epub,
+    Pdf,
+}
+
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub out_dir: PathBuf,
+    /// Which outputs to write; empty means all.
+    pub formats: Vec<Format>,
+    /// Also write the imposed print file; `None` follows book.toml.
+    pub impose: Option<crate::impose::ImposeOptions>,
+    /// Embed the body font in the EPUB; `false` follows book.toml.
+    pub embed_font: bool,
+}
+
+impl Default for BuildOptions {
+    fn default() -> Self {
+        BuildOptions {
+            out_dir: PathBuf::from("out"),
+            formats: Vec::new(),
+            impose: None,
+            embed_font: false,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Built {
+    pub files: Vec<PathBuf>,
+    pub warnings: Vec<Diagnostic>,
+    /// Time per stage, in the order they ran.
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+/// Measures the stages of a build one after the other.
+struct Stopwatch {
+    lap: Instant,
+    timings: Vec<(&'static str, Duration)>,
+}
+
+impl Stopwatch {
+    fn new() -> Stopwatch {
+        Stopwatch {
+            lap: Instant::now(),
+            timings: Vec::new(),
+        }
+    }
+
+    fn mark(&mut self, stage: &'static str) {
+        let now = Instant::now();
+        self.timings.push((stage, now - self.lap));
+        self.lap = now;
+    }
+}
+
+/// Loads the book in `dir`, checks it, and writes the chosen outputs into `opts.out_dir`.
+/// Errors found by the checks stop the build before anything is written.
+pub fn build(dir: &Path, opts: &BuildOptions) -> Result<Built> {
+    let mut clock = Stopwatch::new();
+    let (book, mut warnings) = crate::book::load_with_warnings(dir)?;
+    clock.mark("load");
+    let fonts = FontSet::load(&book.fonts)?;
+    clock.mark("fonts");
+    let (errors, found): (Vec<_>, Vec<_>) = crate::check::check_loaded(&book, &fonts)
+        .into_iter()
+        .partition(|d| d.severity == Severity::Error);
+    if !errors.is_empty() {
+        return Err(Error::from(errors));
+    }
+    warnings.extend(found);
+    clock.mark("check");
+    prepare_dir(&opts.out_dir)?;
+    let want = |f| opts.formats.is_empty() || opts.formats.contains(&f);
+    let mut staged = Vec::new();
+    if want(Format::Epub) {
+        let bytes = write_epub(&book, &fonts, opts.embed_font)?;
+        clock.mark("epub");
+        crate::verify::epub(&bytes)?;
+        staged.push(Staged::write(
+            &out_path(&book, &opts.out_dir, ".epub"),
+            &bytes,
+        )?);
+        clock.mark("epub check+save");
+    }
+    if want(Format::Pdf) {
+        let doc = crate::typeset::page::layout(&book, &fonts)?;
+        clock.mark("layout");
+        let bytes = crate::pdf::render(&book, &fonts, &doc)?;
+        clock.mark("pdf");
+        let expect = crate::verify::PdfExpect {
+            pages: doc.pages.len(),
+            outline: !doc.outline.is_empty(),
+        };
+        crate::verify::pdf(&bytes, expect)?;
+        staged.push(Staged::write(
+            &out_path(&book, &opts.out_dir, ".pdf"),
+            &bytes,
+        )?);
+        clock.mark("pdf check+save");
+        let impose = opts
+            .impose
+            .clone()
+            .or_else(|| book.pdf.impose.then(crate::impose::ImposeOptions::default));
+        if let Some(impose) = impose {
+            let sheets = crate::impose::impose(&bytes, &impose)?;
+            clock.mark("impose");
+            let expect = crate::verify::PdfExpect {
+                pages: crate::impose::sheet_sides(doc.pages.len()),
+                outline: false,
+            };
+            crate::verify::pdf(&sheets, expect)?;
+            staged.push(Staged::write(
+                &out_path(&book, &opts.out_dir, "-print.pdf"),
+                &sheets,
+            )?);
+            clock.mark("impose check+save");
+        }
+    }
+    let files = staged
+        .into_iter()
+        .map(Staged::commit)
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Built {
+        files,
+        warnings,
+        timings: clock.timings,
+    })
+}
+
+fn write_epub(book: &Book, fonts: &FontSet, embed: bool) -> Result<Vec<u8>> {
+    let (cover, cover_index) = fonts.data(fonts.heading());
+    if embed || book.epub.embed_font {
+        let (body, body_index) = fonts.data(fonts.body());
+        crate::epub::write_with(book, (&cover, cover_index), Some((&body, body_index)))
+    } else {
+        crate::epub::write(book, (&cover, cover_index))
+    }
+}
+
+fn out_path(book: &Book, dir: &Path, suffix: &str) -> PathBuf {
+    dir.join(format!("{}{suffix}", book.meta.name))
+}
