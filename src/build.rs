@@ -97,6 +97,7 @@ pub fn build(dir: &Path, opts: &BuildOptions) -> Result<Built> {
     if want(Format::Pdf) {
         let doc = crate::typeset::page::layout(&book, &fonts)?;
         clock.mark("layout");
+        crate::verify::layout(&doc)?;
         let bytes = crate::pdf::render(&book, &fonts, &doc)?;
         clock.mark("pdf");
         let expect = crate::verify::PdfExpect {

@@ -237,6 +237,158 @@ fn walk_blocks(blocks: &[Block], f: &mut dyn FnMut(&Block)) {
     }
 }
 
+/// Text the PDF cannot set well: runs with no line-break opportunity wider than the line (the
+/// typesetter then breaks them anywhere, as a last resort), and lists and quotes nested deeper
+/// than the page can indent.
+pub fn layout_lints(book: &Book, fonts: &FontSet) -> Vec<Diagnostic> {
+    let g = crate::typeset::page::Geometry::new(book);
+    let mut out = Vec::new();
+    for s in &book.sections {
+        let source = std::fs::read_to_string(book.root.join(&s.source)).ok();
+        let mut warned_depth = false;
+        nested_blocks(&s.blocks, 0.0, &mut |b, indent| {
+            let (text, span) = match b {
+                Block::Paragraph { content, span } | Block::Heading { content, span, .. } => {
+                    (crate::book::model::plain_text(content), span)
+                }
+                Block::Table(t) => (
+                    t.head
+                        .iter()
+                        .chain(t.rows.iter().flatten())
+                        .map(|c| crate::book::model::plain_text(c))
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    &t.span,
+                ),
+                _ => return,
+            };
+            if let Block::Table(t) = b {
+                // Each column needs room for at least one character and the space between.
+                let avail = (g.measure - indent * g.size)
+                    .max(crate::typeset::page::MIN_MEASURE_EM * g.size)
+                    .min(g.measure);
+                let small = g.size * 9.0 / 10.5;
+                let fit = (avail / (2.0 * small)).floor() as usize;
+                let cols = t
+                    .head
+                    .len()
+                    .max(t.rows.iter().map(Vec::len).max().unwrap_or(0));
+                if cols > fit {
+                    out.push(
+                        Diagnostic::error(format!(
+                            "the table has {cols} columns; the page has room for at most {fit}"
+                        ))
+                        .in_file(&t.span.file)
+                        .at(t.span.line, 0)
+                        .hint("split the table, or turn columns into rows"),
+                    );
+                }
+            }
+            if !warned_depth && g.measure / g.size - indent < crate::typeset::page::MIN_MEASURE_EM {
+                warned_depth = true;
+                out.push(
+                    Diagnostic::warning(
+                        "lists and quotes nest too deeply to indent further: the PDF sets the \
+                         deeper levels at the same indent",
+                    )
+                    .in_file(&span.file)
+                    .at(span.line, 0)
+                    .hint("flatten the lists or quotes; a few levels are all a reader can follow"),
+                );
+            }
+            if let Some(d) = unbreakable_run(&text, fonts, g.measure, g.size, source.as_deref()) {
+                let (line, col) = d.1.unwrap_or((span.line, 0));
+                out.push(d.0.in_file(&span.file).at(line, col));
+            }
+        });
+        for n in &s.footnotes {
+            walk_blocks(&n.blocks, &mut |b| {
+                if let Block::Paragraph { content, span } = b
+                    && let Some(d) = unbreakable_run(
+                        &crate::book::model::plain_text(content),
+                        fonts,
+                        g.measure,
+                        g.size * 0.8,
+                        source.as_deref(),
+                    )
+                {
+                    let (line, col) = d.1.unwrap_or((span.line, 0));
+                    out.push(d.0.in_file(&span.file).at(line, col));
+                }
+            });
+        }
+    }
+    out
+}
+
+/// Like [`walk_blocks`], with the indent (in body ems) the PDF gives each block.
+fn nested_blocks(blocks: &[Block], indent: f32, f: &mut dyn FnMut(&Block, f32)) {
+    use crate::typeset::page::{LIST_INDENT_EM, QUOTE_INDENT_EM};
+    for b in blocks {
+        f(b, indent);
+        match b {
+            Block::List { items, .. } => items
+                .iter()
+                .for_each(|i| nested_blocks(i, indent + LIST_INDENT_EM, f)),
+            Block::Quote { blocks, .. } => nested_blocks(blocks, indent + 2.0 * QUOTE_INDENT_EM, f),
+            _ => {}
+        }
+    }
+}
+
+/// The widest run of `text` with no line-break opportunity, when it is wider than `measure` at
+/// `size` in the body face: a warning, and where the run starts in `source` if it is found there.
+fn unbreakable_run(
+    text: &str,
+    fonts: &FontSet,
+    measure: f32,
+    size: f32,
+    source: Option<&str>,
+) -> Option<(Diagnostic, Option<(u32, u32)>)> {
+    let face = fonts.shaper_face(fonts.body());
+    let upem = fonts.units_per_em(fonts.body()).max(1.0);
+    // No glyph is wider than about an em, so shorter runs cannot overflow: skip measuring them.
+    let min_chars = (measure / size).floor() as usize;
+    let mut widest: Option<(f32, usize, &str)> = None;
+    let mut start = 0;
+    for (end, _) in unicode_linebreak::linebreaks(text) {
+        let run = text[start..end].trim_end();
+        start = end;
+        let n = run.chars().count();
+        if n < min_chars {
+            continue;
+        }
+        let width: f32 = run
+            .chars()
+            .map(|c| {
+                face.glyph_index(c)
+                    .and_then(|g| face.glyph_hor_advance(g))
+                    .map_or(upem, f32::from)
+            })
+            .sum::<f32>()
+            / upem
+            * size;
+        if width > measure && widest.is_none_or(|w| width > w.0) {
+            widest = Some((width, n, run));
+        }
+    }
+    let (_, n, run) = widest?;
+    let head: String = run.chars().take(24).collect();
+    let place = source.and_then(|s| {
+        s.find(&head)
+            .map(|off| crate::book::manifest::line_col(s, off))
+    });
+    let shown = if n > 24 { format!("{head}…") } else { head };
+    Some((
+        Diagnostic::warning(format!(
+            "`{shown}` ({n} characters) has no place to break and is wider than the line: \
+             it is broken where it must be"
+        ))
+        .hint("add spaces, or zero-width spaces (U+200B) where a line may break"),
+        place,
+    ))
+}
+
 /// What `bookpress check` found, and what `--fix` changed.
 #[derive(Debug, Default)]
 pub struct Report {
@@ -291,6 +443,7 @@ pub fn check_book(dir: &Path, fix: bool) -> crate::diag::Result<Report> {
 pub fn check_loaded(book: &Book, fonts: &FontSet) -> Vec<Diagnostic> {
     let mut out = source_lints(book);
     out.extend(uncovered_characters(book, fonts));
+    out.extend(layout_lints(book, fonts));
     out
 }
 

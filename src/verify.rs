@@ -102,6 +102,61 @@ fn parse_xml<'a>(
         .map_err(|e| format!("`{name}` is not well-formed XML: {e}"))
 }
 
+/// Checks the laid-out pages before they are drawn: no glyph is the .notdef glyph (id 0, the
+/// empty box a font draws for a character it lacks), and all ink lies on the page (nothing was
+/// pushed past an edge). Tolerates a point of overhang for hanging punctuation and rounding.
+pub fn layout(doc: &crate::typeset::page::Document) -> Result<()> {
+    use crate::typeset::page::Item;
+    let fail = |d: String| bug("PDF layout", d);
+    const SLACK: f32 = 1.0;
+    let (w, h) = (doc.width, doc.height);
+    let inside = |x0: f32, y0: f32, x1: f32, y1: f32| {
+        [x0, y0, x1, y1].iter().all(|v| v.is_finite())
+            && x0 >= -SLACK
+            && y0 >= -SLACK
+            && x1 <= w + SLACK
+            && y1 <= h + SLACK
+    };
+    for (i, page) in doc.pages.iter().enumerate() {
+        let n = i + 1;
+        for item in &page.items {
+            match item {
+                Item::Glyphs(g) => {
+                    if let Some(bad) = g.glyphs.iter().find(|gl| gl.id == 0) {
+                        let what = g.text.get(bad.text_range.clone()).unwrap_or("");
+                        let code = what
+                            .chars()
+                            .map(|c| format!("U+{:04X}", c as u32))
+                            .collect::<Vec<_>>()
+                            .join(" ");
+                        return Err(fail(format!(
+                            "page {n} draws the .notdef glyph for `{what}` ({code})"
+                        )));
+                    }
+                    let top = g.y - g.size;
+                    if !inside(g.x, top, g.x + g.width(), g.y) {
+                        let text: String = g.text.chars().take(20).collect();
+                        return Err(fail(format!(
+                            "page {n}: text `{text}` at ({:.0}, {:.0}) pt lies off the {w:.0}×{h:.0} pt page",
+                            g.x, g.y
+                        )));
+                    }
+                }
+                Item::Image(im) => {
+                    if !inside(im.x, im.y, im.x + im.width, im.y + im.height) {
+                        return Err(fail(format!(
+                            "page {n}: picture `{}` lies off the page",
+                            im.image.path
+                        )));
+                    }
+                }
+                Item::Line(_) | Item::Dot(_) | Item::Link(_) => {}
+            }
+        }
+    }
+    Ok(())
+}
+
 /// What the PDF writer meant to write, to compare the file against.
 #[derive(Debug, Clone, Copy)]
 pub struct PdfExpect {
@@ -199,6 +254,57 @@ mod tests {
         assert!(is_subset_name("ABCDEF+NotoSerifCJKsc-Regular"));
         assert!(!is_subset_name("NotoSerifCJKsc-Regular"));
         assert!(!is_subset_name("ABCDE+X"));
+    }
+
+    fn one_glyph_page(id: u16, x: f32, y: f32) -> crate::typeset::page::Document {
+        use crate::typeset::fonts::FontId;
+        use crate::typeset::page::{ArtifactKind, Document, GlyphRun, Item, Page, RunGlyph};
+        Document {
+            width: 420.0,
+            height: 595.0,
+            pages: vec![Page {
+                items: vec![Item::Glyphs(GlyphRun {
+                    font: FontId(0),
+                    size: 10.0,
+                    x,
+                    y,
+                    glyphs: vec![RunGlyph {
+                        id,
+                        advance: 10.0,
+                        x_offset: 0.0,
+                        y_offset: 0.0,
+                        text_range: 0..4,
+                    }],
+                    text: "\u{2A6A5}".into(),
+                    gray: 0.0,
+                    node: None,
+                    artifact: ArtifactKind::Layout,
+                })],
+                ..Page::default()
+            }],
+            outline: Vec::new(),
+            destinations: Vec::new(),
+            structure: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn layout_with_notdef_or_ink_off_the_page_fails() {
+        assert!(layout(&one_glyph_page(5, 100.0, 100.0)).is_ok());
+        let e = layout(&one_glyph_page(0, 100.0, 100.0)).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("page 1 draws the .notdef glyph for `\u{2A6A5}` (U+2A6A5)"),
+            "{e}"
+        );
+        let e = layout(&one_glyph_page(5, 100.0, 630.0)).unwrap_err();
+        assert!(
+            e.to_string().contains("lies off the 420×595 pt page"),
+            "{e}"
+        );
+        let e = layout(&one_glyph_page(5, 415.0, 100.0)).unwrap_err();
+        assert!(e.to_string().contains("lies off"), "{e}");
+        assert!(layout(&one_glyph_page(5, f32::NAN, 100.0)).is_err());
     }
 
     #[test]

@@ -62,6 +62,9 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     if let Ok(doc) = bookpress::typeset::page::layout(&book, fonts) {
+        if clean && let Err(e) = bookpress::verify::layout(&doc) {
+            panic!("layout of a clean book fails verification: {e}");
+        }
         if let Ok(bytes) = bookpress::pdf::render(&book, fonts, &doc) {
             if clean {
                 let expect = bookpress::verify::PdfExpect {

@@ -163,6 +163,12 @@ pub fn probe(data: Vec<u8>, rel: &str) -> Result<Image, Diagnostic> {
         Some(f) => return Err(bad(format!("is a {f:?} file, which books cannot carry"))),
         None => return Err(bad("is not a picture file bookpress knows".into())),
     };
+    let complete = match format {
+        ImageFormat::Jpeg => jpeg_complete(&data),
+        ImageFormat::Png => png_complete(&data),
+        ImageFormat::Gif | ImageFormat::Webp => Ok(()),
+    };
+    complete.map_err(|why| bad(format!("is damaged: {why} (truncated file?)")))?;
     let mut decoder = reader
         .into_decoder()
         .map_err(|e| bad(format!("is damaged: {e}")))?;
@@ -177,6 +183,71 @@ pub fn probe(data: Vec<u8>, rel: &str) -> Result<Image, Diagnostic> {
         orientation,
         data: Arc::new(data),
     })
+}
+
+/// A JPEG must end its image data with an EOI marker: walks the marker segments up to the first
+/// scan (skipping APPn data, which may hold a complete thumbnail), then looks for EOI after it.
+/// Catches a cut-off download or copy, which decoders would otherwise fill with grey.
+fn jpeg_complete(data: &[u8]) -> Result<(), &'static str> {
+    const CUT: &str = "the JPEG data ends before its end marker";
+    if !data.starts_with(&[0xFF, 0xD8]) {
+        return Err("the JPEG has no start marker");
+    }
+    let mut i = 2;
+    loop {
+        // Fill bytes (0xFF) may precede a marker.
+        while data.get(i) == Some(&0xFF) && data.get(i + 1) == Some(&0xFF) {
+            i += 1;
+        }
+        let (Some(&0xFF), Some(&marker)) = (data.get(i), data.get(i + 1)) else {
+            return Err(CUT);
+        };
+        match marker {
+            0xD9 => return Err("the JPEG ends before its first scan"),
+            0x01 | 0xD0..=0xD7 => i += 2,
+            _ => {
+                let (Some(&hi), Some(&lo)) = (data.get(i + 2), data.get(i + 3)) else {
+                    return Err(CUT);
+                };
+                let len = usize::from(u16::from_be_bytes([hi, lo]));
+                if len < 2 || i + 2 + len > data.len() {
+                    return Err(CUT);
+                }
+                i += 2 + len;
+                if marker == 0xDA {
+                    break;
+                }
+            }
+        }
+    }
+    if data[i..].windows(2).any(|w| w == [0xFF, 0xD9]) {
+        Ok(())
+    } else {
+        Err(CUT)
+    }
+}
+
+/// A PNG's chunks must all be whole, up to IEND.
+fn png_complete(data: &[u8]) -> Result<(), &'static str> {
+    const CUT: &str = "the PNG data ends before its IEND chunk";
+    let mut i = 8;
+    loop {
+        let Some(head) = data.get(i..i + 8) else {
+            return Err(CUT);
+        };
+        let len = u32::from_be_bytes([head[0], head[1], head[2], head[3]]) as usize;
+        let end = i
+            .checked_add(12)
+            .and_then(|n| n.checked_add(len))
+            .ok_or(CUT)?;
+        if end > data.len() {
+            return Err(CUT);
+        }
+        if &head[4..8] == b"IEND" {
+            return Ok(());
+        }
+        i = end;
+    }
 }
 
 fn orientation_number(o: image::metadata::Orientation) -> u8 {
@@ -270,6 +341,30 @@ mod tests {
         assert!(e.message.contains("30000×30000"), "{}", e.message);
         let e = probe(b"hello, not a picture".to_vec(), "t.png").unwrap_err();
         assert!(e.message.contains("not a picture"), "{}", e.message);
+    }
+
+    #[test]
+    fn cut_jpeg_and_png_are_damaged() {
+        let mut jpg = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new(&mut jpg)
+            .encode(&[200; 16 * 16 * 3], 16, 16, image::ExtendedColorType::Rgb8)
+            .unwrap();
+        assert_eq!(jpeg_complete(&jpg), Ok(()));
+        for cut in [3, 20, jpg.len() - 2] {
+            assert!(jpeg_complete(&jpg[..cut]).is_err(), "cut at {cut}");
+        }
+        let mut png = Vec::new();
+        image::DynamicImage::new_rgb8(4, 4)
+            .write_to(&mut Cursor::new(&mut png), image::ImageFormat::Png)
+            .unwrap();
+        assert_eq!(png_complete(&png), Ok(()));
+        for cut in [8, 20, png.len() - 1] {
+            assert!(png_complete(&png[..cut]).is_err(), "cut at {cut}");
+        }
+        // A huge chunk length does not overflow.
+        let mut bad = png[..8].to_vec();
+        bad.extend_from_slice(&[0xFF; 8]);
+        assert!(png_complete(&bad).is_err());
     }
 
     fn crc32(data: &[u8]) -> u32 {

@@ -256,6 +256,9 @@ enum Frame {
     Skip,
 }
 
+/// How deeply blocks and inlines may nest (a list level counts twice: list and item).
+pub const MAX_NESTING: usize = 512;
+
 struct Builder<'c, 'a> {
     ctx: &'c mut Context<'a>,
     rel: &'c Path,
@@ -427,6 +430,16 @@ impl Builder<'_, '_> {
             | Tag::Superscript
             | Tag::Subscript => Frame::Skip,
         };
+        // The writers and the layout walk the tree recursively: bound its depth.
+        if self.stack.len() >= MAX_NESTING {
+            return Err(self.err(
+                offset,
+                Diagnostic::error(format!(
+                    "lists, quotes, links or emphasis are nested more than {MAX_NESTING} levels deep"
+                ))
+                .hint("flatten the structure; no reader can follow it anyway"),
+            ));
+        }
         // A block starting inside a list item ends the item's loose (tight-list) text.
         if !is_inline_frame(&frame) {
             self.flush_loose();

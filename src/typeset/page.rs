@@ -375,6 +375,12 @@ impl Geometry {
 const EM_ASCENT: f32 = 0.88;
 /// Caption size relative to body (9 pt under 10.5 pt).
 const SMALL: f32 = 9.0 / 10.5;
+/// Indent of list item text past the list's left edge, in body ems.
+pub const LIST_INDENT_EM: f32 = 2.5;
+/// Indent of a block quote on each side, in body ems.
+pub const QUOTE_INDENT_EM: f32 = 2.0;
+/// Nested lists and quotes stop indenting where a line would get shorter than this, in body ems.
+pub const MIN_MEASURE_EM: f32 = 10.0;
 
 /// Lays the book out into pages.
 pub fn layout(book: &Book, fonts: &FontSet) -> Result<Document> {
@@ -762,6 +768,19 @@ impl<'a> Layout<'a> {
 
     // ---------------------------------------------------------------- blocks
 
+    /// The box of a block nested in (`x`, `width`) with `left` and `right` indents; once that
+    /// would leave less than [`MIN_MEASURE_EM`], deeper levels keep the last width that fits
+    /// (no text is pushed off the page, however deep lists and quotes nest).
+    fn inset(&self, x: f32, width: f32, left: f32, right: f32) -> (f32, f32) {
+        let m = self.g.measure;
+        let min = (MIN_MEASURE_EM * self.g.size).min(m);
+        let w = width - left - right;
+        if w >= min {
+            return (x + left, w);
+        }
+        ((x + left).min(m - min).max(0.0), min)
+    }
+
     fn blocks(
         &mut self,
         blocks: &[Block],
@@ -843,7 +862,10 @@ impl<'a> Layout<'a> {
                         );
                         let ml = self.set_lines(&[seg], 2.0 * size, 0.0, para::Align::Right)?;
                         let mut sub = Vec::new();
-                        let ind = 2.5 * size;
+                        let ind = LIST_INDENT_EM * size;
+                        // Deep nesting stops indenting once the line would get too short.
+                        let (tx, tw) = self.inset(x, width, ind, 0.0);
+                        let mx = tx - ind;
                         // List item paragraphs: no first-line indent, hanging after the marker.
                         for (bi, blk) in item.iter().enumerate() {
                             if let Block::Paragraph { content, .. } = blk {
@@ -853,13 +875,8 @@ impl<'a> Layout<'a> {
                                     self.cur(self.fonts.body(), size, Some(n)),
                                     None,
                                 );
-                                let mut lines = self.para_lines(
-                                    &segs,
-                                    x + ind,
-                                    width - ind,
-                                    0.0,
-                                    para::Align::Justify,
-                                )?;
+                                let mut lines =
+                                    self.para_lines(&segs, tx, tw, 0.0, para::Align::Justify)?;
                                 if bi == 0
                                     && let (Some(Piece::Line(first)), Some(m)) =
                                         (lines.first_mut(), ml.first())
@@ -867,19 +884,13 @@ impl<'a> Layout<'a> {
                                     let base = self.g.baseline_in_line(size);
                                     for it in &m.items {
                                         let mut it = it.clone();
-                                        it.translate(x, base);
+                                        it.translate(mx, base);
                                         first.items.insert(0, it);
                                     }
                                 }
                                 sub.extend(lines);
                             } else {
-                                self.blocks(
-                                    std::slice::from_ref(blk),
-                                    x + ind,
-                                    width - ind,
-                                    body,
-                                    &mut sub,
-                                )?;
+                                self.blocks(std::slice::from_ref(blk), tx, tw, body, &mut sub)?;
                             }
                         }
                         out.extend(sub);
@@ -887,7 +898,9 @@ impl<'a> Layout<'a> {
                 }
                 Block::Quote { blocks, .. } => {
                     let n = self.node(StructKind::Quote, Some(parent), None);
-                    self.blocks(blocks, x + 2.0 * size, width - 4.0 * size, n, out)?;
+                    let side = QUOTE_INDENT_EM * size;
+                    let (qx, qw) = self.inset(x, width, side, side);
+                    self.blocks(blocks, qx, qw, n, out)?;
                 }
                 Block::Code { text, .. } => {
                     let n = self.node(StructKind::Code, Some(parent), None);
@@ -920,7 +933,11 @@ impl<'a> Layout<'a> {
                         }
                     }
                 }
-                Block::Table(t) => out.push(Piece::Block(self.table(t, x, width, parent)?)),
+                Block::Table(t) => out.extend(
+                    self.table(t, x, width, parent)?
+                        .into_iter()
+                        .map(Piece::Block),
+                ),
                 Block::Rule { .. } => {
                     let p = self.g.pitch;
                     let items = vec![Item::Line(LineItem {
@@ -1010,7 +1027,14 @@ impl<'a> Layout<'a> {
     }
 
     /// A three-line table (三线表): rules above and below the header and below the body.
-    fn table(&mut self, t: &model::Table, x: f32, width: f32, parent: NodeId) -> Result<PBlock> {
+    /// As blocks: one, or several when it is taller than a page (split between rows).
+    fn table(
+        &mut self,
+        t: &model::Table,
+        x: f32,
+        width: f32,
+        parent: NodeId,
+    ) -> Result<Vec<PBlock>> {
         let size = self.g.size * SMALL;
         let cols = t
             .head
@@ -1035,6 +1059,10 @@ impl<'a> Layout<'a> {
         let mut y = self.g.pitch * 0.3;
         blk.items.push(rule(y, 0.8));
         y += size * 0.3;
+        // Where the current block starts (table coordinates), and the blocks already full.
+        let mut chunk_top = 0.0;
+        let mut chunks = Vec::new();
+        let room = self.g.area_h - self.g.pitch;
         let mut rows: Vec<(bool, &Vec<Vec<Inline>>)> = Vec::new();
         if !t.head.is_empty() {
             rows.push((true, &t.head));
@@ -1043,6 +1071,7 @@ impl<'a> Layout<'a> {
         for (ri, (head, cells)) in rows.iter().enumerate() {
             let rn = self.node(StructKind::TableRow, Some(tn), None);
             let mut row_h: f32 = lead;
+            let row_start = blk.items.len();
             for (ci, cell) in cells.iter().enumerate().take(cols) {
                 let cn = self.node(
                     if *head {
@@ -1075,6 +1104,18 @@ impl<'a> Layout<'a> {
                 );
                 row_h = row_h.max(end - y);
             }
+            // A row that would take the block past a page starts the next block.
+            if ri > 0 && y + row_h - chunk_top > room {
+                let row: Vec<Item> = blk.items.drain(row_start..).collect();
+                let mut full = std::mem::take(&mut blk);
+                full.items
+                    .iter_mut()
+                    .for_each(|it| it.translate(0.0, -chunk_top));
+                full.height = snap(y - chunk_top, self.g.pitch);
+                chunks.push(full);
+                chunk_top = y;
+                blk.items = row;
+            }
             y += row_h;
             if *head || ri + 1 == rows.len() {
                 y += size * 0.3;
@@ -1082,8 +1123,12 @@ impl<'a> Layout<'a> {
                 y += size * 0.3;
             }
         }
-        blk.height = snap(y + self.g.pitch * 0.3, self.g.pitch);
-        Ok(blk)
+        blk.items
+            .iter_mut()
+            .for_each(|it| it.translate(0.0, -chunk_top));
+        blk.height = snap(y - chunk_top + self.g.pitch * 0.3, self.g.pitch);
+        chunks.push(blk);
+        Ok(chunks)
     }
 
     /// The opening of a section: kicker, title, author, as one block.
@@ -1694,6 +1739,9 @@ impl<'g> Paginator<'g> {
     }
 
     fn put_block(&mut self, b: PBlock) {
+        if b.height > self.g.area_h + 0.01 {
+            return self.put_tall_block(b);
+        }
         let idx = self.index();
         let left = self.g.left(idx);
         let top = self.g.top;
@@ -1716,6 +1764,59 @@ impl<'g> Paginator<'g> {
             }
         }
         self.y = snap(y + b.height, self.g.pitch);
+    }
+
+    /// A block taller than the type area (a very long title, caption or table row), cut between
+    /// its items onto as many pages as it needs, so that nothing is drawn past the page. The
+    /// first part goes where the block would have gone.
+    fn put_tall_block(&mut self, b: PBlock) {
+        let area = self.g.area_h;
+        let extent = |it: &Item| match it {
+            Item::Glyphs(g) => (g.y - g.size, g.y + 0.25 * g.size),
+            Item::Image(i) => (i.y, i.y + i.height),
+            Item::Line(l) => (l.y0.min(l.y1), l.y0.max(l.y1)),
+            Item::Dot(d) => (d.cy - d.r, d.cy + d.r),
+            Item::Link(l) => (l.y, l.y + l.height),
+        };
+        let spans: Vec<(f32, f32)> = b.items.iter().map(extent).collect();
+        let mut by_top: Vec<(f32, f32)> = spans.clone();
+        by_top.sort_by(|a, b| a.0.total_cmp(&b.0));
+        // Where each part starts, in block coordinates: a new part begins at the first item
+        // that would end past the page.
+        let mut cuts = vec![self.y.min(0.0)];
+        let mut room = area - self.y;
+        for (top, bottom) in by_top {
+            let start = cuts[cuts.len() - 1];
+            if bottom - start > room && top > start {
+                cuts.push(top);
+                room = area;
+            }
+        }
+        let mut parts: Vec<Vec<Item>> = vec![Vec::new(); cuts.len()];
+        for (mut it, (top, _)) in b.items.into_iter().zip(spans) {
+            let k = cuts.partition_point(|c| *c <= top).saturating_sub(1);
+            it.translate(0.0, -cuts[k]);
+            parts[k].push(it);
+        }
+        let last = parts.len() - 1;
+        let mut anchors = b.anchors;
+        for (k, items) in parts.into_iter().enumerate() {
+            if k > 0 {
+                self.finish_page();
+                self.page();
+            }
+            let height = if k == last {
+                (b.height - cuts[k]).min(area - self.y)
+            } else {
+                area - self.y
+            };
+            self.put_block(PBlock {
+                items,
+                height,
+                anchors: std::mem::take(&mut anchors),
+                ..PBlock::default()
+            });
+        }
     }
 
     fn put_line(&mut self, l: PLine) {
