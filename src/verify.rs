@@ -211,6 +211,12 @@ pub fn pdf(bytes: &[u8], expect: PdfExpect) -> Result<()> {
             }
         }
         fonts += 1;
+        let encoding = dict.get::<Name>("Encoding").map(|n| n.as_str().to_owned());
+        if encoding.as_deref() != Some("Identity-H") {
+            return Err(fail(format!(
+                "font `{name}` has encoding {encoding:?}, not Identity-H"
+            )));
+        }
         if !is_subset_name(&name) {
             return Err(fail(format!("font `{name}` is not marked as a subset")));
         }
@@ -230,6 +236,14 @@ pub fn pdf(bytes: &[u8], expect: PdfExpect) -> Result<()> {
             return Err(fail(format!("font `{name}` is not embedded")));
         }
     }
+    for (i, page) in pdf.pages().iter().enumerate() {
+        if let Some(at) = notdef_in_page(page) {
+            return Err(fail(format!(
+                "page {} draws the .notdef glyph (code 0, in a text string at byte {at})",
+                i + 1
+            )));
+        }
+    }
     if expect.outline && !outline {
         return Err(fail("it has no bookmarks".into()));
     }
@@ -237,6 +251,32 @@ pub fn pdf(bytes: &[u8], expect: PdfExpect) -> Result<()> {
         return Err(fail("it has no fonts".into()));
     }
     Ok(())
+}
+
+/// Every font is a Type0 font with 2-byte codes (Identity-H), where code 0 is CID 0, the
+/// .notdef glyph: finds a 0x0000 code in the page's text-showing operators. Returns the byte
+/// offset of the code inside its string.
+fn notdef_in_page(page: &hayro_syntax::page::Page) -> Option<usize> {
+    use hayro_syntax::content::ops::TypedInstruction as Op;
+    use hayro_syntax::object::{MaybeRef, Object};
+    let zero = |b: &[u8]| b.chunks_exact(2).position(|c| c == [0, 0]).map(|i| i * 2);
+    let mut ops = page.typed_operations();
+    while let Some(op) = ops.next() {
+        let found = match op {
+            Op::ShowText(t) => zero(t.0.as_bytes()),
+            Op::NextLineAndShowText(t) => zero(t.0.as_bytes()),
+            Op::ShowTextWithParameters(t) => zero(t.2.as_bytes()),
+            Op::ShowTexts(t) => t.0.raw_iter().find_map(|o| match o {
+                MaybeRef::NotRef(Object::String(s)) => zero(s.as_bytes()),
+                _ => None,
+            }),
+            _ => None,
+        };
+        if found.is_some() {
+            return found;
+        }
+    }
+    None
 }
 
 /// `ABCDEF+Name`: six capital letters and a plus, the PDF convention for a subset font.
@@ -305,6 +345,93 @@ mod tests {
         let e = layout(&one_glyph_page(5, 415.0, 100.0)).unwrap_err();
         assert!(e.to_string().contains("lies off"), "{e}");
         assert!(layout(&one_glyph_page(5, f32::NAN, 100.0)).is_err());
+    }
+
+    /// A one-page PDF whose content stream is `content` (uncompressed), with a correct xref.
+    fn tiny_pdf(content: &str) -> Vec<u8> {
+        let objects = [
+            "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 420 595] /Contents 4 0 R >>".to_string(),
+            format!(
+                "<< /Length {} >>\nstream\n{content}\nendstream",
+                content.len()
+            ),
+        ];
+        let mut out = b"%PDF-1.7\n".to_vec();
+        let mut offsets = Vec::new();
+        for (i, o) in objects.iter().enumerate() {
+            offsets.push(out.len());
+            out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+        }
+        let xref = out.len();
+        out.extend_from_slice(
+            format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+        );
+        for off in offsets {
+            out.extend_from_slice(format!("{off:010} 00000 n \n").as_bytes());
+        }
+        out.extend_from_slice(
+            format!(
+                "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+                objects.len() + 1
+            )
+            .as_bytes(),
+        );
+        out
+    }
+
+    #[test]
+    fn notdef_codes_in_page_text_are_found() {
+        let expect = PdfExpect {
+            pages: 1,
+            outline: false,
+        };
+        // Tj, TJ and ' with a 0x0000 code; the same text without one passes this check (and
+        // fails only for having no fonts).
+        for (content, at) in [
+            ("BT /F1 10 Tf <00050000> Tj ET", 2),
+            ("BT /F1 10 Tf [<0005> 120 <00060007 0000>] TJ ET", 4),
+            ("BT /F1 10 Tf <0000> ' ET", 0),
+        ] {
+            let e = pdf(&tiny_pdf(content), expect).unwrap_err();
+            assert!(
+                e.to_string().contains(&format!(
+                    "page 1 draws the .notdef glyph (code 0, in a text string at byte {at})"
+                )),
+                "{content}: {e}"
+            );
+        }
+        // A zero byte straddling two codes (0x0500 0x0006) is not code 0.
+        let e = pdf(&tiny_pdf("BT /F1 10 Tf <05000006> Tj ET"), expect).unwrap_err();
+        assert!(e.to_string().contains("it has no fonts"), "{e}");
+    }
+
+    #[test]
+    fn krilla_refuses_to_draw_notdef_and_the_layout_check_catches_it_first() {
+        use crate::typeset::page::Item;
+        let book =
+            crate::book::load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("book"))
+                .unwrap();
+        let fonts = crate::typeset::fonts::FontSet::load(&book.fonts).unwrap();
+        let mut doc = crate::typeset::page::layout(&book, &fonts).unwrap();
+        assert!(layout(&doc).is_ok());
+        let run = doc.pages[4]
+            .items
+            .iter_mut()
+            .find_map(|it| match it {
+                Item::Glyphs(g) if g.glyphs.len() > 3 => Some(g),
+                _ => None,
+            })
+            .unwrap();
+        run.glyphs[2].id = 0;
+        let e = layout(&doc).unwrap_err();
+        assert!(
+            e.to_string().contains("page 5 draws the .notdef glyph"),
+            "{e}"
+        );
+        // krilla's PDF/UA validator also refuses it, so no such PDF is written at all.
+        assert!(crate::pdf::render(&book, &fonts, &doc).is_err());
     }
 
     #[test]
