@@ -321,6 +321,63 @@ pub fn layout_lints(book: &Book, fonts: &FontSet) -> Vec<Diagnostic> {
     out
 }
 
+/// `**` or `__` left as text in a paragraph or heading: almost always strong emphasis that
+/// CommonMark did not recognise because punctuation sits on its inner side and a Chinese
+/// character on its outer side (`**“引号”**后`). pulldown-cmark 0.13 has no CJK-friendly
+/// emphasis option, so this is a warning with the way round it.
+pub fn literal_emphasis(book: &Book) -> Vec<Diagnostic> {
+    fn texts<'a>(inlines: &'a [Inline], out: &mut Vec<&'a str>) {
+        for i in inlines {
+            match i {
+                Inline::Text(t) => out.push(t),
+                Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) => texts(c, out),
+                Inline::Link { content, .. } => texts(content, out),
+                _ => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for s in &book.sections {
+        let source = std::fs::read_to_string(book.root.join(&s.source)).unwrap_or_default();
+        walk_blocks(&s.blocks, &mut |b| {
+            let (Block::Paragraph { content, span } | Block::Heading { content, span, .. }) = b
+            else {
+                return;
+            };
+            let mut t = Vec::new();
+            texts(content, &mut t);
+            let Some(marker) = ["**", "__"]
+                .into_iter()
+                .find(|m| t.iter().any(|x| x.contains(m)))
+            else {
+                return;
+            };
+            // The first line from the paragraph's start that has the marker.
+            let (line, col) = source
+                .lines()
+                .enumerate()
+                .skip(span.line.saturating_sub(1) as usize)
+                .find_map(|(i, l)| {
+                    l.find(marker)
+                        .map(|off| (i as u32 + 1, l[..off].chars().count() as u32 + 1))
+                })
+                .unwrap_or((span.line, 0));
+            out.push(
+                Diagnostic::warning(format!(
+                    "`{marker}` is shown as text: emphasis is not recognised where punctuation \
+                     is inside the markers and a character outside"
+                ))
+                .in_file(&span.file)
+                .at(line, col)
+                .hint(
+                    "move the punctuation outside the markers: `“**引号**”后`, not `**“引号”**后`",
+                ),
+            );
+        });
+    }
+    out
+}
+
 /// Like [`walk_blocks`], with the indent (in body ems) the PDF gives each block.
 fn nested_blocks(blocks: &[Block], indent: f32, f: &mut dyn FnMut(&Block, f32)) {
     use crate::typeset::page::{LIST_INDENT_EM, QUOTE_INDENT_EM};
@@ -464,6 +521,7 @@ fn source_lints(book: &Book) -> Vec<Diagnostic> {
         }
     }
     out.extend(lint_model(book));
+    out.extend(literal_emphasis(book));
     out
 }
 
@@ -495,7 +553,12 @@ fn fix_punctuation(dir: &Path, report: &mut Report) -> crate::diag::Result<()> {
             continue;
         }
         let fixed = crate::lint::apply(&original, &edits);
+        let perms = std::fs::metadata(&abs).map(|m| m.permissions()).ok();
         crate::output::Staged::write(&abs, fixed.as_bytes())?.commit()?;
+        // The rewritten file keeps the mode the user gave it.
+        if let Some(perms) = perms {
+            let _ = std::fs::set_permissions(&abs, perms);
+        }
         report.fixed.push((rel.into(), edits.len()));
     }
     Ok(())

@@ -418,6 +418,25 @@ fn characters_no_font_has_are_errors_with_code_point_and_place() {
     assert!(errs[0].2.contains("U+20000"), "{e}");
     assert_eq!((errs[1].0, errs[1].1), (5, 3), "{e}");
     assert!(errs[1].2.contains("U+1F600"), "{e}");
+    // The same through the binary: `build` exits 1, `check --format json` exits 1 with one
+    // JSON line per finding.
+    let (code, err) = f.run(&["build", "book", "-o", "out"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("a.md:3:3: error: no font can draw"), "{err}");
+    f.assert_no_output();
+    let out = Command::new(env!("CARGO_BIN_EXE_bookpress"))
+        .args(["check", "book", "--format", "json"])
+        .current_dir(f.tmp.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let json = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = json.lines().collect();
+    assert_eq!(lines.len(), 2, "{json}");
+    assert!(
+        lines[1].starts_with(r#"{"severity":"error","file":"a.md","line":5,"column":3,"message":"no font can draw `😀` (U+1F600)""#),
+        "{json}"
+    );
     assert!(
         e.diagnostics[0]
             .hint

@@ -116,3 +116,47 @@ fn no_book_toml_cannot_run() {
     let d = tempfile::tempdir().unwrap();
     assert!(check_book(d.path(), false).is_err());
 }
+
+#[cfg(unix)]
+#[test]
+fn fix_keeps_the_file_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(
+        d.path().join("book.toml"),
+        "[book]\ntitle = \"测试\"\nsections = [\"a.md\"]\n",
+    )
+    .unwrap();
+    let a = d.path().join("a.md");
+    std::fs::write(&a, "# 标题\n\n中文,中文。\n").unwrap();
+    std::fs::set_permissions(&a, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let r = check_book(d.path(), true).unwrap();
+    assert_eq!(r.fixed.len(), 1);
+    assert_eq!(
+        std::fs::read_to_string(&a).unwrap(),
+        "# 标题\n\n中文，中文。\n"
+    );
+    let mode = std::fs::metadata(&a).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o640);
+}
+
+#[test]
+fn strong_emphasis_missed_beside_chinese_punctuation_is_a_warning_with_place() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(
+        d.path().join("book.toml"),
+        "[book]\ntitle = \"测试\"\nsections = [\"a.md\"]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.path().join("a.md"),
+        "# 标题\n\n“**引号**”后，`**代码**`。\n\n他说**“引号”**后。\n",
+    )
+    .unwrap();
+    let r = check_book(d.path(), false).unwrap();
+    assert_eq!(r.findings.len(), 1, "{:#?}", r.findings);
+    let w = &r.findings[0];
+    assert_eq!(w.severity, Severity::Warning);
+    assert!(w.message.starts_with("`**` is shown as text"), "{w}");
+    assert_eq!((w.line, w.column), (5, 3));
+}
