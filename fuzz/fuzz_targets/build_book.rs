@@ -41,6 +41,14 @@ fn fonts(book: &bookpress::book::model::Book) -> &'static FontSet {
 }
 
 fuzz_target!(|data: &[u8]| {
+    // `check --fix` on the raw text: finding and applying the edits must not panic.
+    if let Ok(text) = std::str::from_utf8(data) {
+        let edits: Vec<_> = bookpress::lint::half_width_punctuation(text, Path::new("01.md"))
+            .into_iter()
+            .map(|(_, e)| e)
+            .collect();
+        let _ = bookpress::lint::apply(text, &edits);
+    }
     let dir = book_dir();
     std::fs::write(dir.join("01.md"), data).expect("write section");
     let Ok(book) = bookpress::book::load(dir) else {
