@@ -656,3 +656,17 @@ fn five_thousand_footnotes_build() {
     let text: String = doc.pages.iter().map(|p| p.text()).collect();
     assert!(text.contains("注释1。") && text.contains("注释5000。"));
 }
+
+#[test]
+fn table_cell_taller_than_a_page_runs_over_pages() {
+    let md = format!(
+        "# 标题\n\n|甲|乙|丙|丁|\n|---|---|---|---|\n|短|{}|短|尾|\n|下一行|x|y|z|\n\n后文。\n",
+        "长".repeat(3000)
+    );
+    let f = Fixture::section(&md);
+    assert!(f.builds().is_empty());
+    let doc = laid_out(&f);
+    let text: String = doc.pages.iter().map(|p| p.text()).collect();
+    assert_eq!(text.matches('长').count(), 3000);
+    assert!(text.contains("下一行") && text.contains("后文。"));
+}
