@@ -220,7 +220,8 @@ fn jpeg_complete(data: &[u8]) -> Result<(), &'static str> {
             }
         }
     }
-    if data[i..].windows(2).any(|w| w == [0xFF, 0xD9]) {
+    // EOI is normally the last two bytes: search from the end.
+    if data[i..].windows(2).rev().any(|w| w == [0xFF, 0xD9]) {
         Ok(())
     } else {
         Err(CUT)
