@@ -110,10 +110,12 @@ pub fn build(dir: &Path, opts: &BuildOptions) -> Result<Built> {
             &bytes,
         )?);
         clock.mark("pdf check+save");
-        let impose = opts
-            .impose
-            .clone()
-            .or_else(|| book.pdf.impose.then(crate::impose::ImposeOptions::default));
+        let impose = opts.impose.clone().or_else(|| {
+            book.pdf.impose.map(|mode| crate::impose::ImposeOptions {
+                mode,
+                ..Default::default()
+            })
+        });
         if let Some(impose) = impose {
             let sheets = crate::impose::impose(&bytes, &impose)?;
             clock.mark("impose");

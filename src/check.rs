@@ -161,6 +161,14 @@ pub fn lint_model(book: &Book) -> Vec<Diagnostic> {
     let text_width = book.pdf.page_width - book.pdf.margin_inner - book.pdf.margin_outer;
     let mut ids = std::collections::HashMap::new();
     for s in &book.sections {
+        if s.blocks.is_empty() {
+            out.push(
+                Diagnostic::warning(format!("the section `{}` has no text", s.title))
+                    .in_file(&s.source)
+                    .at(s.span.line.max(1), 1)
+                    .hint("write its text, or remove it from `sections` in book.toml"),
+            );
+        }
         let mut level = 1u8;
         walk_blocks(&s.blocks, &mut |b| match b {
             Block::Heading {
@@ -194,6 +202,17 @@ pub fn lint_model(book: &Book) -> Vec<Diagnostic> {
                 }
             }
             Block::Figure(f) => {
+                if crate::book::model::plain_text(&f.caption).trim().is_empty() {
+                    out.push(
+                        Diagnostic::warning(format!("figure {} has no caption", f.number))
+                            .in_file(&f.span.file)
+                            .at(f.span.line, 1)
+                            .hint(format!(
+                                "write the caption as the picture's alt text: ![说明]({})",
+                                f.image.path
+                            )),
+                    );
+                }
                 let (w, h) = f.image.display_size();
                 let megapixels = f64::from(w) * f64::from(h) / 1e6;
                 if megapixels > 20.0 {

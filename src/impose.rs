@@ -39,15 +39,8 @@ impl SheetSize {
     }
 }
 
-/// How the pages are ordered on the sheets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Mode {
-    /// Saddle stitch: print duplex, fold the stack in half, staple on the fold.
-    #[default]
-    Saddle,
-    /// 2-up cut stack: cut the stack in half, put the left stack on the right stack.
-    CutStack,
-}
+/// How the pages are ordered on the sheets (defined with the book's settings).
+pub use crate::book::model::Imposition as Mode;
 
 /// Imposition settings.
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -160,3 +160,38 @@ fn strong_emphasis_missed_beside_chinese_punctuation_is_a_warning_with_place() {
     assert!(w.message.starts_with("`**` is shown as text"), "{w}");
     assert_eq!((w.line, w.column), (5, 3));
 }
+
+#[test]
+fn empty_sections_and_captionless_figures_are_warnings() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::create_dir(d.path().join("images")).unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("book/images/fig-1.jpg"),
+        d.path().join("images/a.jpg"),
+    )
+    .unwrap();
+    std::fs::write(
+        d.path().join("book.toml"),
+        "[book]\ntitle = \"测试\"\nsections = [\"a.md\", \"b.md\"]\n",
+    )
+    .unwrap();
+    std::fs::write(d.path().join("a.md"), "# 空的一节\n").unwrap();
+    std::fs::write(
+        d.path().join("b.md"),
+        "# 第二节\n\n正文。\n\n![](images/a.jpg)\n",
+    )
+    .unwrap();
+    let r = check_book(d.path(), false).unwrap();
+    let text: Vec<String> = r.findings.iter().map(|f| f.to_string()).collect();
+    assert!(
+        text.iter()
+            .any(|t| t.contains("a.md") && t.contains("the section `空的一节` has no text")),
+        "{text:#?}"
+    );
+    assert!(
+        text.iter()
+            .any(|t| t.contains("b.md:5") && t.contains("figure 1 has no caption")),
+        "{text:#?}"
+    );
+    assert!(!r.has_errors(), "{text:#?}");
+}

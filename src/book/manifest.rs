@@ -1,6 +1,6 @@
 //! `book.toml` → typed settings. Unknown keys are errors that name the key and its line.
 
-use crate::book::model::{FontFile, FontSettings, Kinsoku, PdfSettings};
+use crate::book::model::{FontFile, FontSettings, Imposition, Kinsoku, PdfSettings};
 use crate::diag::{Diagnostic, Result};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -46,7 +46,7 @@ pub struct PdfTable {
     pub line_height: Option<f32>,
     /// `none`, `basic`, `gb` (default) or `strict`.
     pub kinsoku: Option<String>,
-    /// `saddle` to also write the imposed print file, `none` (default) not to.
+    /// `saddle` or `cut` to also write the imposed print file, `none` (default) not to.
     pub impose: Option<String>,
 }
 
@@ -191,12 +191,13 @@ impl PdfTable {
             }
         };
         let impose = match self.impose.as_deref().unwrap_or("none") {
-            "none" => false,
-            "saddle" => true,
+            "none" => None,
+            "saddle" => Some(Imposition::Saddle),
+            "cut" => Some(Imposition::CutStack),
             other => {
                 return Err(err(
                     format!("unknown impose mode `{other}`"),
-                    "use saddle or none",
+                    "use saddle, cut or none",
                 )
                 .into());
             }
@@ -329,5 +330,28 @@ mod tests {
             }
         );
         assert!(s.heading.path.ends_with(BUNDLED_HEADING));
+    }
+
+    #[test]
+    fn impose_modes() {
+        let mode = |v: &str| {
+            let t = PdfTable {
+                impose: Some(v.into()),
+                ..PdfTable::default()
+            };
+            t.settings(Path::new("book.toml")).map(|s| s.impose)
+        };
+        assert_eq!(mode("none").unwrap(), None);
+        assert_eq!(mode("saddle").unwrap(), Some(Imposition::Saddle));
+        assert_eq!(mode("cut").unwrap(), Some(Imposition::CutStack));
+        let e = mode("fold").unwrap_err().to_string();
+        assert!(e.contains("unknown impose mode `fold`"), "{e}");
+        assert!(
+            PdfTable::default()
+                .settings(Path::new("book.toml"))
+                .unwrap()
+                .impose
+                .is_none()
+        );
     }
 }

@@ -263,8 +263,18 @@ pub struct PdfSettings {
     /// Line height as a multiple of the font size (default 1.7).
     pub line_height: f32,
     pub kinsoku: Kinsoku,
-    /// Also write the imposed `-print.pdf` (saddle stitch).
-    pub impose: bool,
+    /// Also write the imposed `-print.pdf`, in this order.
+    pub impose: Option<Imposition>,
+}
+
+/// How a print file orders the booklet's pages on its sheets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Imposition {
+    /// Saddle stitch: print duplex, fold the stack in half, staple on the fold.
+    #[default]
+    Saddle,
+    /// 2-up cut stack: cut the stack in half, put the left stack on the right stack.
+    CutStack,
 }
 
 #[derive(Debug, Clone, Default)]

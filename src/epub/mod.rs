@@ -646,7 +646,7 @@ pub(crate) mod tests {
                 font_size: 10.5,
                 line_height: 1.7,
                 kinsoku: Kinsoku::Basic,
-                impose: false,
+                impose: None,
             },
             fonts: FontSettings {
                 body: FontFile {
