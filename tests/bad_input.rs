@@ -670,3 +670,17 @@ fn table_cell_taller_than_a_page_runs_over_pages() {
     assert_eq!(text.matches('长').count(), 3000);
     assert!(text.contains("下一行") && text.contains("后文。"));
 }
+
+#[test]
+fn section_over_64_mb_is_refused_before_reading() {
+    let f = Fixture::new(&[("book.toml", TOML.as_bytes())]);
+    // A sparse file: 65 MB long without writing 65 MB.
+    let file = std::fs::File::create(f.book().join("a.md")).unwrap();
+    file.set_len(65 * 1024 * 1024).unwrap();
+    let e = f.error();
+    assert_eq!(
+        e.message,
+        "section `a.md` is 65 MB, over the limit of 64 MB"
+    );
+    assert_eq!((e.file, e.line), (Some(f.book().join("book.toml")), 3));
+}

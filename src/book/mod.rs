@@ -12,6 +12,10 @@ use model::{Book, EpubSettings, Metadata};
 use std::collections::HashMap;
 use std::path::Path;
 
+/// Section files larger than this are refused before reading (a book's section is a few
+/// hundred KB; this only stops a wrong file from exhausting memory).
+pub const MAX_SECTION_BYTES: u64 = 64 * 1024 * 1024;
+
 /// Loads `dir/book.toml` and everything it lists.
 pub fn load(dir: &Path) -> Result<Book> {
     load_with_warnings(dir).map(|(book, _)| book)
@@ -70,6 +74,19 @@ pub fn load_with_warnings(dir: &Path) -> Result<(Book, Vec<Diagnostic>)> {
     let mut warnings = Vec::new();
     let mut sections = Vec::with_capacity(files.len());
     for (abs, rel, id) in &files {
+        if let Ok(meta) = std::fs::metadata(abs)
+            && meta.len() > MAX_SECTION_BYTES
+        {
+            return Err(at_key("sections")(
+                Diagnostic::error(format!(
+                    "section `{rel}` is {} MB, over the limit of {} MB",
+                    meta.len() >> 20,
+                    MAX_SECTION_BYTES >> 20
+                ))
+                .hint("split it into several sections"),
+            )
+            .into());
+        }
         let bytes = std::fs::read(abs).map_err(|e| {
             at_key("sections")(
                 Diagnostic::error(format!("section `{rel}` cannot be read: {}", io_reason(&e)))
