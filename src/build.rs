@@ -143,9 +143,9 @@ fn write_epub(book: &Book, fonts: &FontSet, embed: bool) -> Result<Vec<u8>> {
     let (cover, cover_index) = fonts.data(fonts.heading());
     if embed || book.epub.embed_font {
         let (body, body_index) = fonts.data(fonts.body());
-        crate::epub::write_with(book, (&cover, cover_index), Some((&body, body_index)))
+        crate::epub::write_with(book, (cover, cover_index), Some((body, body_index)))
     } else {
-        crate::epub::write(book, (&cover, cover_index))
+        crate::epub::write(book, (cover, cover_index))
     }
 }
 
