@@ -41,6 +41,8 @@ pub struct Document {
     pub destinations: Vec<Destination>,
     /// The logical structure (for tagged PDF): a forest of nodes; items point into it.
     pub structure: Vec<StructNode>,
+    /// Time spent shaping and breaking paragraphs (the rest of [`layout`] is pagination).
+    pub timings: para::Timings,
 }
 
 /// One page: a display list in page coordinates.
@@ -385,6 +387,7 @@ pub fn layout(book: &Book, fonts: &FontSet) -> Result<Document> {
         g: g.clone(),
         nodes: Vec::new(),
         para_seq: 0,
+        timings: para::Timings::default(),
     };
 
     // Content first with a guessed TOC length, then the TOC with real numbers; redo the content
@@ -471,6 +474,7 @@ pub fn layout(book: &Book, fonts: &FontSet) -> Result<Document> {
         outline,
         destinations: content.dests,
         structure: lay.nodes,
+        timings: lay.timings,
     })
 }
 
@@ -578,6 +582,7 @@ struct Layout<'a> {
     g: Geometry,
     nodes: Vec<StructNode>,
     para_seq: usize,
+    timings: para::Timings,
 }
 
 impl<'a> Layout<'a> {
@@ -707,7 +712,7 @@ impl<'a> Layout<'a> {
                 align,
                 kinsoku: self.book.pdf.kinsoku,
             };
-            let p = para::set_paragraph(self.fonts, &runs, &spec)?;
+            let p = para::set_paragraph_timed(self.fonts, &runs, &spec, &mut self.timings)?;
             for l in 0..p.lines.len() {
                 out.push(line_items(&p, l, &styles));
             }
