@@ -388,7 +388,6 @@ pub fn layout(book: &Book, fonts: &FontSet) -> Result<Document> {
         nodes: Vec::new(),
         para_seq: 0,
         timings: para::Timings::default(),
-        prepared: Prepared::default(),
     };
 
     // Content first with a guessed TOC length, then the TOC with real numbers; redo the content
@@ -584,30 +583,6 @@ struct Layout<'a> {
     nodes: Vec<StructNode>,
     para_seq: usize,
     timings: para::Timings,
-    prepared: Prepared,
-}
-
-/// Paragraphs of the sections set ahead of the page-filling pass, all at once and in parallel
-/// (they are independent), then taken in the order that pass asks for them.
-#[derive(Default)]
-struct Prepared {
-    /// Some while the page-filling pass is only being rehearsed to collect the paragraphs.
-    record: Option<Vec<para::Job>>,
-    done: std::collections::VecDeque<(para::Job, Result<Paragraph>)>,
-}
-
-impl Prepared {
-    /// The prepared result for this paragraph, if it is among the next few (a rehearsal with
-    /// empty paragraphs can take a branch the real pass does not, or the other way round).
-    fn take(&mut self, runs: &[StyledRun], spec: &ParagraphSpec) -> Option<Result<Paragraph>> {
-        let at = self
-            .done
-            .iter()
-            .take(4)
-            .position(|((r, s), _)| r == runs && s == spec)?;
-        self.done.drain(..at);
-        self.done.pop_front().map(|(_, p)| p)
-    }
 }
 
 impl<'a> Layout<'a> {
@@ -737,15 +712,7 @@ impl<'a> Layout<'a> {
                 align,
                 kinsoku: self.book.pdf.kinsoku,
             };
-            if let Some(jobs) = &mut self.prepared.record {
-                jobs.push((runs, spec));
-                first = false;
-                continue;
-            }
-            let p = match self.prepared.take(&runs, &spec) {
-                Some(p) => p?,
-                None => para::set_paragraph_timed(self.fonts, &runs, &spec, &mut self.timings)?,
-            };
+            let p = para::set_paragraph_timed(self.fonts, &runs, &spec, &mut self.timings)?;
             for l in 0..p.lines.len() {
                 out.push(line_items(&p, l, &styles));
             }
@@ -1223,46 +1190,7 @@ impl<'a> Layout<'a> {
 
     // ---------------------------------------------------------------- pages
 
-    /// Sets the sections' paragraphs ahead, on all cores: rehearses the section loop of
-    /// [`Layout::content`] to collect them, then sets them in parallel. Small books (and
-    /// one-core machines) skip this; so does a rehearsal that fails (the real pass reports).
-    fn prepare(&mut self) {
-        const MIN_TEXT: usize = 64 * 1024;
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
-        if threads < 2 {
-            return;
-        }
-        let (nodes, seq) = (self.nodes.len(), self.para_seq);
-        self.prepared.record = Some(Vec::new());
-        let mut scratch = Vec::new();
-        let mut ok = true;
-        for s in &self.book.sections {
-            let sec = self.node(StructKind::Section, None, None);
-            ok &= self
-                .blocks(&s.blocks, 0.0, self.g.measure, sec, &mut scratch)
-                .is_ok();
-            scratch.clear();
-        }
-        let jobs = self.prepared.record.take().unwrap_or_default();
-        self.nodes.truncate(nodes);
-        self.para_seq = seq;
-        let text: usize = jobs.iter().flat_map(|j| &j.0).map(|r| r.text.len()).sum();
-        if !ok || text < MIN_TEXT {
-            return;
-        }
-        let wall = std::time::Instant::now();
-        let (done, cpu) = para::set_paragraphs(self.fonts, &jobs, threads);
-        // Report wall time, shared between the stages as their CPU time is.
-        let wall = wall.elapsed();
-        let sum = (cpu.shape + cpu.lines).as_secs_f64().max(f64::MIN_POSITIVE);
-        let shape = wall.mul_f64((cpu.shape.as_secs_f64() / sum).min(1.0));
-        self.timings.shape += shape;
-        self.timings.lines += wall.saturating_sub(shape);
-        self.prepared.done = jobs.into_iter().zip(done).collect();
-    }
-
     fn content(&mut self, start: usize) -> Result<Content> {
-        self.prepare();
         let mut pieces = Vec::new();
         let mut first_body = true;
         for s in &self.book.sections {
@@ -1283,7 +1211,6 @@ impl<'a> Layout<'a> {
             self.footnotes(s, sec, &mut pieces)?;
             pieces.push(Piece::Flush);
         }
-        self.prepared.done.clear();
         let mut pg = Paginator::new(&self.g, start);
         pg.run(pieces);
         Ok(Content {

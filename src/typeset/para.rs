@@ -30,7 +30,7 @@ use std::time::{Duration, Instant};
 
 /// One stretch of text in one style. The caller keeps whatever else it needs (links, emphasis
 /// dots, superscript) keyed by the run's index.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct StyledRun {
     pub text: String,
     /// The primary face; characters it lacks go to the fallback faces.
@@ -50,7 +50,7 @@ pub enum Align {
     Right,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct ParagraphSpec {
     /// Line measure in points.
     pub width: f32,
@@ -210,59 +210,6 @@ pub fn set_paragraph(
     spec: &ParagraphSpec,
 ) -> Result<Paragraph> {
     set_paragraph_timed(fonts, runs, spec, &mut Timings::default())
-}
-
-/// One paragraph to set: its runs and spec.
-pub type Job = (Vec<StyledRun>, ParagraphSpec);
-
-/// Sets many independent paragraphs on up to `threads` threads (contiguous shares of about
-/// equal text length), returning the results in order and the summed (CPU) time of each stage.
-pub fn set_paragraphs(
-    fonts: &FontSet,
-    jobs: &[Job],
-    threads: usize,
-) -> (Vec<Result<Paragraph>>, Timings) {
-    let weight = |j: &Job| -> usize { j.0.iter().map(|r| r.text.len()).sum::<usize>() + 1 };
-    let total: usize = jobs.iter().map(weight).sum();
-    let threads = threads.clamp(1, jobs.len().max(1));
-    let mut shares = Vec::with_capacity(threads);
-    let (mut from, mut acc) = (0, 0);
-    for (i, j) in jobs.iter().enumerate() {
-        acc += weight(j);
-        if acc * threads >= total * (shares.len() + 1) && shares.len() + 1 < threads {
-            shares.push(&jobs[from..=i]);
-            from = i + 1;
-        }
-    }
-    shares.push(&jobs[from..]);
-    let set = |share: &[Job]| {
-        let mut time = Timings::default();
-        let out: Vec<_> = share
-            .iter()
-            .map(|(runs, spec)| set_paragraph_timed(fonts, runs, spec, &mut time))
-            .collect();
-        (out, time)
-    };
-    let parts: Vec<(Vec<Result<Paragraph>>, Timings)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = shares[1..]
-            .iter()
-            .map(|share| scope.spawn(move || set(share)))
-            .collect();
-        let mut parts = vec![set(shares[0])];
-        for (h, share) in handles.into_iter().zip(&shares[1..]) {
-            // A thread that panicked (a bug) is redone here, so the panic surfaces as usual.
-            parts.push(h.join().unwrap_or_else(|_| set(share)));
-        }
-        parts
-    });
-    let mut time = Timings::default();
-    let mut out = Vec::with_capacity(jobs.len());
-    for (o, t) in parts {
-        out.extend(o);
-        time.shape += t.shape;
-        time.lines += t.lines;
-    }
-    (out, time)
 }
 
 /// [`set_paragraph`], adding the time it spends shaping and breaking to `time`.
@@ -1000,39 +947,6 @@ mod tests {
 
     fn set(text: &str, ems: f32) -> Paragraph {
         set_with(text, ems, 0.0, Align::Justify, Kinsoku::Gb)
-    }
-
-    #[test]
-    fn paragraphs_set_in_parallel_come_back_in_order_as_set_one_by_one() {
-        let f = fonts();
-        let jobs: Vec<Job> = (0..23)
-            .map(|i| {
-                let text = "中文排版，标点挤压。".repeat(1 + i % 5) + &"字".repeat(i);
-                let runs = vec![StyledRun {
-                    text,
-                    font: f.body(),
-                    size: SIZE,
-                    rise: 0.0,
-                }];
-                let spec = ParagraphSpec {
-                    width: (8 + i % 7) as f32 * SIZE,
-                    first_indent: 2.0 * SIZE,
-                    align: Align::Justify,
-                    kinsoku: Kinsoku::Gb,
-                };
-                (runs, spec)
-            })
-            .collect();
-        let one_by_one: Vec<String> = jobs
-            .iter()
-            .map(|(r, s)| format!("{:?}", set_paragraph(f, r, s)))
-            .collect();
-        for threads in [1, 2, 3, 8, 50] {
-            let (got, _) = set_paragraphs(f, &jobs, threads);
-            let got: Vec<String> = got.iter().map(|p| format!("{p:?}")).collect();
-            assert_eq!(got, one_by_one, "{threads} threads");
-        }
-        assert!(set_paragraphs(f, &[], 2).0.is_empty());
     }
 
     /// The lines' texts.
