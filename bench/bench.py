@@ -91,7 +91,7 @@ def stages(cmd, runs):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument('--runs', type=int, default=7)
+    ap.add_argument('--runs', type=int, default=9)
     ap.add_argument('--typst-runs', type=int, default=3)
     ap.add_argument('--books', default='sample,100,1000')
     ap.add_argument('--json', help='also write the results here')
