@@ -1,40 +1,38 @@
 #!/usr/bin/env python3
-"""bench.py [--runs N] — the bookpress benchmark (issue: speed and scale).
+"""bench.py [--runs N] [--typst-runs N] [--books sample,100,1000] — the bookpress benchmark.
 
 Builds the release binary, generates the 100- and 1000-page books with `examples/genbook.rs`
-(deterministic, not committed), then for the sample book and both generated books measures
-bookpress (EPUB and PDF separately, and both) and Typst (PyPI package `typst`, given only the
-bundled fonts, compile time measured inside a fresh Python process so Python's start-up is not
-counted): median wall time, peak RSS and output size. Also prints bookpress's per-stage
-`--timings` for each book. Run from anywhere: `python3 bench/bench.py`."""
-import argparse, os, statistics, subprocess, sys, tempfile, time, json
+(deterministic, not committed), then for each book measures bookpress (EPUB and PDF together, and
+each alone) and Typst (PyPI package `typst`, given only the two bundled font files and no system
+fonts; compile time measured inside a fresh Python process, so Python's start-up and the module
+import are not counted): median wall time, peak RSS and output size. Also prints bookpress's
+per-stage `--timings` (median per stage) for each book. Run from anywhere: `python3 bench/bench.py`.
+Timings are only as good as the machine is quiet: the load average is printed before and after."""
+import argparse, glob, json, os, re, statistics, subprocess, sys, tempfile, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(ROOT, 'target', 'release', 'bookpress')
+GEN = os.path.join(ROOT, 'target', 'release', 'examples', 'genbook')
 FONTS = os.path.join(ROOT, 'fonts')
 
-def run_measured(cmd, env=None):
-    """Runs cmd; returns (wall seconds, peak RSS in MB, stdout)."""
+
+def run(cmd):
+    """Runs cmd to completion; returns (wall seconds, peak RSS in MB, stderr text)."""
     t = time.perf_counter()
-    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-    out, err = p.communicate()
-    wall = time.perf_counter() - t
-    if p.returncode != 0:
-        sys.exit(f'failed: {" ".join(cmd)}\n{err.decode()}')
-    return wall, out.decode(), err.decode()
-
-def peak_rss(cmd):
-    """Peak resident memory of one run of cmd, in MB (os.wait4 reports the child's maxrss)."""
-    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    err = p.stderr.read()
     _, status, ru = os.wait4(p.pid, 0)
-    return ru.ru_maxrss / 1024
+    wall = time.perf_counter() - t
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f'failed: {" ".join(cmd)}\n{err.decode()}')
+    return wall, ru.ru_maxrss / 1024, err.decode()
 
-def median_wall(cmd, runs):
-    walls = []
-    for _ in range(runs):
-        w, _, _ = run_measured(cmd)
-        walls.append(w)
-    return statistics.median(walls)
+
+def median_run(cmd, runs):
+    """Median wall time and the largest peak RSS over `runs` runs."""
+    res = [run(cmd) for _ in range(runs)]
+    return statistics.median(r[0] for r in res), max(r[1] for r in res)
+
 
 TYPST = r'''
 import sys, time, typst
@@ -45,69 +43,115 @@ open(sys.argv[3], "wb").write(pdf)
 print(dt)
 '''
 
+
 def typst_run(typ, out_pdf, runs):
+    """Median compile time (s) and peak RSS (MB, minus that of Python having imported typst)."""
     times = []
     for _ in range(runs):
-        p = subprocess.run([sys.executable, '-c', TYPST, typ, FONTS, out_pdf], capture_output=True, text=True)
+        t0 = time.perf_counter()
+        p = subprocess.Popen([sys.executable, '-c', TYPST, typ, FONTS, out_pdf],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        out, err = p.communicate()
         if p.returncode != 0:
+            print(f'typst failed on {typ}: {err.decode()[-500:]}', file=sys.stderr)
             return None, None
-        times.append(float(p.stdout.strip()))
-    rss = peak_rss([sys.executable, '-c', TYPST, typ, FONTS, out_pdf])
-    base = peak_rss([sys.executable, '-c', 'import typst'])
-    return statistics.median(times), rss - base
+        times.append(float(out.decode().strip()))
+    # Peak RSS of one more run, and of Python that only imports typst, through wait4.
+    def maxrss(args):
+        p = subprocess.Popen([sys.executable, '-c'] + args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return os.wait4(p.pid, 0)[2].ru_maxrss / 1024
+    full = maxrss([TYPST, typ, FONTS, out_pdf])
+    base = maxrss(['import typst'])
+    return statistics.median(times), full - base
+
+
+def book_stats(d):
+    """Sections, figures and CJK characters of a generated or sample book."""
+    text = ''.join(open(f, encoding='utf-8').read() for f in sorted(glob.glob(os.path.join(d, '*.md'))))
+    cjk = sum(1 for c in text if '\u3400' <= c <= '\u9fff')
+    return {'sections': len(glob.glob(os.path.join(d, '*.md'))), 'figures': text.count('!['), 'cjk_chars': cjk}
+
+
+def pdf_pages(path):
+    out = subprocess.run(['pdfinfo', path], capture_output=True, text=True).stdout
+    return int(next((l.split()[-1] for l in out.splitlines() if l.startswith('Pages:')), '0'))
+
+
+def stages(cmd, runs):
+    """Median time per `--timings` stage over `runs` runs, in ms, in the order printed."""
+    per = {}
+    for _ in range(runs):
+        _, _, err = run(cmd + ['--timings'])
+        for l in err.splitlines():
+            m = re.match(r'\s*(.+?):\s+([\d.]+) ms$', l)
+            if m:
+                per.setdefault(m.group(1), []).append(float(m.group(2)))
+    return {k: statistics.median(v) for k, v in per.items()}
+
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument('--runs', type=int, default=5)
+    ap.add_argument('--runs', type=int, default=9)
+    ap.add_argument('--typst-runs', type=int, default=3)
+    ap.add_argument('--books', default='sample,100,1000')
+    ap.add_argument('--json', help='also write the results here')
     a = ap.parse_args()
-    subprocess.run(['cargo', 'build', '--release', '-q', '--example', 'genbook'], cwd=ROOT, check=True)
-    subprocess.run(['cargo', 'build', '--release', '-q'], cwd=ROOT, check=True)
+    print(f'load average before: {os.getloadavg()[0]:.2f}', file=sys.stderr)
+    subprocess.run(['cargo', 'build', '--release', '-q', '--bin', 'bookpress', '--example', 'genbook'],
+                   cwd=ROOT, check=True)
     tmp = tempfile.mkdtemp(prefix='bookpress-bench-')
-    books = [('sample', os.path.join(ROOT, 'book'))]
-    for pages in (100, 1000):
-        d = os.path.join(tmp, f'book{pages}')
-        subprocess.run([os.path.join(ROOT, 'target', 'release', 'examples', 'genbook'), str(pages), d], check=True,
-                       stdout=subprocess.DEVNULL)
-        books.append((f'{pages} pages', d))
-    env = dict(os.environ, SOURCE_DATE_EPOCH='1622678400')
+    books = []
+    for b in a.books.split(','):
+        if b == 'sample':
+            books.append(('sample', os.path.join(ROOT, 'book')))
+        else:
+            d = os.path.join(tmp, f'book{b}')
+            subprocess.run([GEN, b, d], check=True, stdout=subprocess.DEVNULL)
+            books.append((f'{b} pages', d))
     rows = []
     for name, d in books:
         out = os.path.join(tmp, 'out-' + name.replace(' ', ''))
         both = [BIN, 'build', d, '-o', out]
-        epub = both + ['--format', 'epub']
-        pdf = both + ['--format', 'pdf']
-        subprocess.run(both, check=True, capture_output=True)  # warm the file cache
-        r = {'book': name,
-             'both_s': median_wall(both, a.runs), 'epub_s': median_wall(epub, a.runs), 'pdf_s': median_wall(pdf, a.runs),
-             'rss_mb': peak_rss(both)}
-        files = sorted(os.listdir(out))
-        r['epub_kb'] = sum(os.path.getsize(os.path.join(out, f)) for f in files if f.endswith('.epub')) / 1024
-        r['pdf_kb'] = sum(os.path.getsize(os.path.join(out, f)) for f in files if f.endswith('.pdf') and '-print' not in f) / 1024
-        _, _, err = run_measured(both + ['--timings'])
-        r['stages'] = ' '.join(l.split(':')[0].strip() + '=' + l.split(':')[1].strip().replace(' ms', 'ms')
-                               for l in err.splitlines() if l.strip().endswith('ms'))
-        pages = subprocess.run(['pdfinfo', os.path.join(out, [f for f in files if f.endswith('.pdf') and '-print' not in f][0])],
-                               capture_output=True, text=True).stdout
-        r['pages'] = next((l.split()[-1] for l in pages.splitlines() if l.startswith('Pages:')), '?')
+        run(both)  # warm the file cache
+        r = {'book': name, **book_stats(d)}
+        r['both_s'], r['rss_mb'] = median_run(both, a.runs)
+        r['epub_s'], r['epub_rss_mb'] = median_run(both + ['--format', 'epub'], a.runs)
+        r['pdf_s'], r['pdf_rss_mb'] = median_run(both + ['--format', 'pdf'], a.runs)
+        run(both)
+        files = os.listdir(out)
+        epub = next(os.path.join(out, f) for f in files if f.endswith('.epub'))
+        pdf = next(os.path.join(out, f) for f in files if f.endswith('.pdf') and not f.endswith('-print.pdf'))
+        r['epub_kb'], r['pdf_kb'] = os.path.getsize(epub) / 1024, os.path.getsize(pdf) / 1024
+        r['pages'] = pdf_pages(pdf)
+        r['stages_ms'] = stages(both, a.runs)
         typ = os.path.join(tmp, name.replace(' ', '') + '.typ')
         subprocess.run([sys.executable, os.path.join(ROOT, 'bench', 'to_typst.py'), d, typ], check=True)
         tpdf = os.path.join(tmp, name.replace(' ', '') + '-typst.pdf')
-        r['typst_s'], r['typst_rss_mb'] = typst_run(typ, tpdf, max(1, a.runs // 2))
+        r['typst_s'], r['typst_rss_mb'] = typst_run(typ, tpdf, a.typst_runs)
         r['typst_pdf_kb'] = os.path.getsize(tpdf) / 1024 if os.path.exists(tpdf) else None
+        r['typst_pages'] = pdf_pages(tpdf) if os.path.exists(tpdf) else None
         rows.append(r)
         print(json.dumps(r, ensure_ascii=False), file=sys.stderr)
-    print('| book | pages | EPUB+PDF | EPUB only | PDF only | peak RSS | EPUB size | PDF size | Typst PDF | Typst RSS | Typst PDF size | ratio |')
-    print('|---|---|---|---|---|---|---|---|---|---|---|---|')
+    print(f'load average after: {os.getloadavg()[0]:.2f}', file=sys.stderr)
+    if a.json:
+        json.dump(rows, open(a.json, 'w'), ensure_ascii=False, indent=1)
+
+    def f(v, unit, fmt='.3f'):
+        return 'n/a' if v is None else f'{v:{fmt}} {unit}'
+    print('| book | pages | EPUB+PDF | EPUB | PDF | peak RSS | EPUB size | PDF size '
+          '| Typst (pages) | Typst RSS | Typst PDF size | Typst ÷ PDF |')
+    print('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
     for r in rows:
         ratio = f"{r['typst_s'] / r['pdf_s']:.1f}×" if r['typst_s'] else 'n/a'
-        ts = f"{r['typst_s']:.3f} s" if r['typst_s'] else 'n/a'
-        trss = f"{r['typst_rss_mb']:.0f} MB" if r['typst_rss_mb'] else 'n/a'
-        tsize = f"{r['typst_pdf_kb']:.0f} KB" if r['typst_pdf_kb'] else 'n/a'
-        print(f"| {r['book']} | {r['pages']} | {r['both_s']:.3f} s | {r['epub_s']:.3f} s | {r['pdf_s']:.3f} s | {r['rss_mb']:.0f} MB | "
-              f"{r['epub_kb']:.0f} KB | {r['pdf_kb']:.0f} KB | {ts} | {trss} | {tsize} | {ratio} |")
+        print(f"| {r['book']} | {r['pages']} | {f(r['both_s'], 's')} | {f(r['epub_s'], 's')} | {f(r['pdf_s'], 's')} "
+              f"| {f(r['rss_mb'], 'MB', '.0f')} | {f(r['epub_kb'], 'KB', '.0f')} | {f(r['pdf_kb'], 'KB', '.0f')} "
+              f"| {f(r['typst_s'], 's')} ({r['typst_pages']}) | {f(r['typst_rss_mb'], 'MB', '.0f')} "
+              f"| {f(r['typst_pdf_kb'], 'KB', '.0f')} | {ratio} |")
     print()
     for r in rows:
-        print(f"stages ({r['book']}): {r['stages']}")
+        print(f"{r['book']}: {r['sections']} sections, {r['figures']} figures, {r['cjk_chars']} CJK characters; "
+              'stages (ms, median): ' + ', '.join(f'{k} {v:.1f}' for k, v in r['stages_ms'].items()))
+
 
 if __name__ == '__main__':
     main()

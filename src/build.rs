@@ -63,6 +63,20 @@ impl Stopwatch {
         self.timings.push((stage, now - self.lap));
         self.lap = now;
     }
+
+    /// Marks a stage in parts: those measured inside it, then the remainder as `rest` (layout =
+    /// shaping + line breaking + pagination).
+    fn split(&mut self, parts: &[(&'static str, Duration)], rest: &'static str) {
+        let now = Instant::now();
+        let mut left = now - self.lap;
+        for &(name, d) in parts {
+            let d = d.min(left);
+            left -= d;
+            self.timings.push((name, d));
+        }
+        self.timings.push((rest, left));
+        self.lap = now;
+    }
 }
 
 /// Loads the book in `dir`, checks it, and writes the chosen outputs into `opts.out_dir`.
@@ -70,9 +84,9 @@ impl Stopwatch {
 pub fn build(dir: &Path, opts: &BuildOptions) -> Result<Built> {
     let mut clock = Stopwatch::new();
     let (book, mut warnings) = crate::book::load_with_warnings(dir)?;
-    clock.mark("load");
+    clock.mark("load+parse");
     let fonts = FontSet::load(&book.fonts)?;
-    clock.mark("fonts");
+    clock.mark("load fonts");
     let (errors, found): (Vec<_>, Vec<_>) = crate::check::check_loaded(&book, &fonts)
         .into_iter()
         .partition(|d| d.severity == Severity::Error);
@@ -86,7 +100,7 @@ pub fn build(dir: &Path, opts: &BuildOptions) -> Result<Built> {
     let mut staged = Vec::new();
     if want(Format::Epub) {
         let bytes = write_epub(&book, &fonts, opts.embed_font)?;
-        clock.mark("epub");
+        clock.mark("write epub");
         crate::verify::epub(&bytes)?;
         staged.push(Staged::write(
             &out_path(&book, &opts.out_dir, ".epub"),
@@ -96,10 +110,11 @@ pub fn build(dir: &Path, opts: &BuildOptions) -> Result<Built> {
     }
     if want(Format::Pdf) {
         let doc = crate::typeset::page::layout(&book, &fonts)?;
-        clock.mark("layout");
+        let t = doc.timings;
+        clock.split(&[("shape", t.shape), ("break lines", t.lines)], "paginate");
         crate::verify::layout(&doc)?;
         let bytes = crate::pdf::render(&book, &fonts, &doc)?;
-        clock.mark("pdf");
+        clock.mark("write pdf");
         let expect = crate::verify::PdfExpect {
             pages: doc.pages.len(),
             outline: !doc.outline.is_empty(),
@@ -146,12 +161,34 @@ fn write_epub(book: &Book, fonts: &FontSet, embed: bool) -> Result<Vec<u8>> {
     let (cover, cover_index) = fonts.data(fonts.heading());
     if embed || book.epub.embed_font {
         let (body, body_index) = fonts.data(fonts.body());
-        crate::epub::write_with(book, (&cover, cover_index), Some((&body, body_index)))
+        crate::epub::write_with(book, (cover, cover_index), Some((body, body_index)))
     } else {
-        crate::epub::write(book, (&cover, cover_index))
+        crate::epub::write(book, (cover, cover_index))
     }
 }
 
 fn out_path(book: &Book, dir: &Path, suffix: &str) -> PathBuf {
     dir.join(format!("{}{suffix}", book.meta.name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_reports_the_parts_then_the_rest_and_adds_up_to_the_lap() {
+        let mut clock = Stopwatch::new();
+        std::thread::sleep(Duration::from_millis(2));
+        let huge = Duration::from_secs(3600);
+        clock.split(
+            &[("shape", Duration::ZERO), ("break lines", huge)],
+            "paginate",
+        );
+        let names: Vec<_> = clock.timings.iter().map(|(n, _)| *n).collect();
+        assert_eq!(names, ["shape", "break lines", "paginate"]);
+        // A part can never claim more than the stage took: it is cut to the lap.
+        assert_eq!(clock.timings[0].1, Duration::ZERO);
+        assert!(clock.timings[1].1 < huge);
+        assert_eq!(clock.timings[2].1, Duration::ZERO);
+    }
 }

@@ -325,6 +325,7 @@ mod tests {
             outline: Vec::new(),
             destinations: Vec::new(),
             structure: Vec::new(),
+            timings: Default::default(),
         }
     }
 

@@ -47,7 +47,16 @@ fn build_writes_epub_pdf_and_print_file_and_reports_timings() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(names(&out), ["book-print.pdf", "book.epub", "book.pdf"]);
     let err = stderr(&o);
-    for stage in ["fonts", "layout", "pdf", "epub", "impose", "total"] {
+    for stage in [
+        "load fonts",
+        "shape",
+        "break lines",
+        "paginate",
+        "write pdf",
+        "write epub",
+        "impose",
+        "total",
+    ] {
         assert!(err.contains(stage), "no `{stage}` timing in:\n{err}");
     }
     // The print file is the booklet imposed: A4 landscape, half as many sides as padded pages.

@@ -22,7 +22,7 @@ fn run_case(name: &str, data: &[u8]) {
         .iter()
         .any(|d| d.severity == Severity::Error);
     let (cover, index) = fonts.data(fonts.heading());
-    if let Ok(bytes) = bookpress::epub::write(&book, (&cover, index))
+    if let Ok(bytes) = bookpress::epub::write(&book, (cover, index))
         && clean
     {
         bookpress::verify::epub(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));

@@ -41,6 +41,8 @@ pub struct Document {
     pub destinations: Vec<Destination>,
     /// The logical structure (for tagged PDF): a forest of nodes; items point into it.
     pub structure: Vec<StructNode>,
+    /// Time spent shaping and breaking paragraphs (the rest of [`layout`] is pagination).
+    pub timings: para::Timings,
 }
 
 /// One page: a display list in page coordinates.
@@ -391,6 +393,7 @@ pub fn layout(book: &Book, fonts: &FontSet) -> Result<Document> {
         g: g.clone(),
         nodes: Vec::new(),
         para_seq: 0,
+        timings: para::Timings::default(),
     };
 
     // Content first with a guessed TOC length, then the TOC with real numbers; redo the content
@@ -477,6 +480,7 @@ pub fn layout(book: &Book, fonts: &FontSet) -> Result<Document> {
         outline,
         destinations: content.dests,
         structure: lay.nodes,
+        timings: lay.timings,
     })
 }
 
@@ -584,6 +588,7 @@ struct Layout<'a> {
     g: Geometry,
     nodes: Vec<StructNode>,
     para_seq: usize,
+    timings: para::Timings,
 }
 
 impl<'a> Layout<'a> {
@@ -713,7 +718,7 @@ impl<'a> Layout<'a> {
                 align,
                 kinsoku: self.book.pdf.kinsoku,
             };
-            let p = para::set_paragraph(self.fonts, &runs, &spec)?;
+            let p = para::set_paragraph_timed(self.fonts, &runs, &spec, &mut self.timings)?;
             for l in 0..p.lines.len() {
                 out.push(line_items(&p, l, &styles));
             }

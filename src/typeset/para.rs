@@ -26,6 +26,7 @@ use crate::typeset::cjk::{self, Class, Side};
 use crate::typeset::fonts::{FontId, FontSet};
 use crate::typeset::shape::{self, Cluster, Shaped};
 use std::ops::Range;
+use std::time::{Duration, Instant};
 
 /// One stretch of text in one style. The caller keeps whatever else it needs (links, emphasis
 /// dots, superscript) keyed by the run's index.
@@ -193,12 +194,32 @@ struct Gap {
     sh: f32,
 }
 
+/// Time spent in [`set_paragraph_timed`], summed over paragraphs (for `--timings`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Timings {
+    /// Shaping (rustybuzz, font fallback).
+    pub shape: Duration,
+    /// Break opportunities, cluster metrics, total-fit breaking and line building.
+    pub lines: Duration,
+}
+
 /// Shapes, breaks and justifies one paragraph.
 pub fn set_paragraph(
     fonts: &FontSet,
     runs: &[StyledRun],
     spec: &ParagraphSpec,
 ) -> Result<Paragraph> {
+    set_paragraph_timed(fonts, runs, spec, &mut Timings::default())
+}
+
+/// [`set_paragraph`], adding the time it spends shaping and breaking to `time`.
+pub fn set_paragraph_timed(
+    fonts: &FontSet,
+    runs: &[StyledRun],
+    spec: &ParagraphSpec,
+    time: &mut Timings,
+) -> Result<Paragraph> {
+    let start = Instant::now();
     let mut text = String::with_capacity(runs.iter().map(|r| r.text.len()).sum());
     for r in runs {
         text.push_str(&r.text);
@@ -212,7 +233,9 @@ pub fn set_paragraph(
     }
     let classes = breaks::classes(&chars);
     let brk = breaks::opportunities(&text, &chars, &classes, spec.kinsoku);
+    let shaping = Instant::now();
     let mut shaped = shape::shape_paragraph(fonts, runs, &text, &chars, &classes)?;
+    let shaped_at = Instant::now();
     let (metrics, gaps) = measure(fonts, &mut shaped, &chars);
     let clusters = &shaped.clusters;
     // Break before cluster k (k in 1..m).
@@ -225,6 +248,8 @@ pub fn set_paragraph(
         .enumerate()
         .map(|(n, w)| layout.build_line(fonts, &shaped, w[0], w[1], n == 0, spec, &text))
         .collect();
+    time.shape += shaped_at - shaping;
+    time.lines += (shaping - start) + shaped_at.elapsed();
     Ok(Paragraph { text, lines })
 }
 
