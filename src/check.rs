@@ -8,7 +8,7 @@ use std::path::Path;
 
 /// One error per distinct character that neither the face chosen for it nor any fallback can
 /// draw, with the first place it occurs (file, line, column) and the fonts searched.
-pub fn uncovered_characters(book: &Book, fonts: &FontSet) -> Vec<Diagnostic> {
+pub fn uncovered_characters(book: &Book, fonts: &FontSet, sources: &Sources) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut seen = BTreeSet::new();
     let searched = font_list(book);
@@ -45,8 +45,7 @@ pub fn uncovered_characters(book: &Book, fonts: &FontSet) -> Vec<Diagnostic> {
             }
         }
     }
-    for s in &book.sections {
-        let source = std::fs::read_to_string(book.root.join(&s.source)).ok();
+    for (s, source) in book.sections.iter().zip(sources) {
         let mut missing = Vec::new();
         section_text(s, &mut |text, face| {
             for c in text.chars().filter(|c| needs_glyph(*c)) {
@@ -259,11 +258,10 @@ fn walk_blocks(blocks: &[Block], f: &mut dyn FnMut(&Block)) {
 /// Text the PDF cannot set well: runs with no line-break opportunity wider than the line (the
 /// typesetter then breaks them anywhere, as a last resort), and lists and quotes nested deeper
 /// than the page can indent.
-pub fn layout_lints(book: &Book, fonts: &FontSet) -> Vec<Diagnostic> {
+pub fn layout_lints(book: &Book, fonts: &FontSet, sources: &Sources) -> Vec<Diagnostic> {
     let g = crate::typeset::page::Geometry::new(book);
     let mut out = Vec::new();
-    for s in &book.sections {
-        let source = std::fs::read_to_string(book.root.join(&s.source)).ok();
+    for (s, source) in book.sections.iter().zip(sources) {
         let mut warned_depth = false;
         nested_blocks(&s.blocks, 0.0, &mut |b, indent| {
             let (text, span) = match b {
@@ -344,7 +342,7 @@ pub fn layout_lints(book: &Book, fonts: &FontSet) -> Vec<Diagnostic> {
 /// CommonMark did not recognise because punctuation sits on its inner side and a Chinese
 /// character on its outer side (`**“引号”**后`). pulldown-cmark 0.13 has no CJK-friendly
 /// emphasis option, so this is a warning with the way round it.
-pub fn literal_emphasis(book: &Book) -> Vec<Diagnostic> {
+pub fn literal_emphasis(book: &Book, sources: &Sources) -> Vec<Diagnostic> {
     fn texts<'a>(inlines: &'a [Inline], out: &mut Vec<&'a str>) {
         for i in inlines {
             match i {
@@ -356,8 +354,8 @@ pub fn literal_emphasis(book: &Book) -> Vec<Diagnostic> {
         }
     }
     let mut out = Vec::new();
-    for s in &book.sections {
-        let source = std::fs::read_to_string(book.root.join(&s.source)).unwrap_or_default();
+    for (s, source) in book.sections.iter().zip(sources) {
+        let source = source.as_deref().unwrap_or_default();
         walk_blocks(&s.blocks, &mut |b| {
             let (Block::Paragraph { content, span } | Block::Heading { content, span, .. }) = b
             else {
@@ -507,7 +505,9 @@ pub fn check_book(dir: &Path, fix: bool) -> crate::diag::Result<Report> {
     match FontSet::load(&book.fonts) {
         Ok(fonts) => report.findings.extend(check_loaded(&book, &fonts)),
         Err(e) => {
-            report.findings.extend(source_lints(&book));
+            report
+                .findings
+                .extend(source_lints(&book, &read_sources(&book)));
             report.findings.extend(e.diagnostics);
         }
     }
@@ -517,30 +517,42 @@ pub fn check_book(dir: &Path, fix: bool) -> crate::diag::Result<Report> {
 /// Every check on a loaded book, the ones `bookpress build` runs before writing: errors stop
 /// the build, warnings are printed.
 pub fn check_loaded(book: &Book, fonts: &FontSet) -> Vec<Diagnostic> {
-    let mut out = source_lints(book);
-    out.extend(uncovered_characters(book, fonts));
-    out.extend(layout_lints(book, fonts));
+    let sources = read_sources(book);
+    let mut out = source_lints(book, &sources);
+    out.extend(uncovered_characters(book, fonts, &sources));
+    out.extend(layout_lints(book, fonts, &sources));
     out
 }
 
+/// Each section's source text, decoded as the loader decodes it (BOM dropped, line ends made
+/// LF) so that line and column numbers agree with the loader's; `None` where it cannot be read.
+pub type Sources = [Option<String>];
+
+/// Reads every section's source once, for all the checks that point into it.
+fn read_sources(book: &Book) -> Vec<Option<String>> {
+    book.sections
+        .iter()
+        .map(|s| {
+            let bytes = std::fs::read(book.root.join(&s.source)).ok()?;
+            crate::book::source::decode(bytes, &s.source).ok()
+        })
+        .collect()
+}
+
 /// Punctuation in the section sources and the lints over the model.
-fn source_lints(book: &Book) -> Vec<Diagnostic> {
+fn source_lints(book: &Book, sources: &Sources) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for s in &book.sections {
-        if let Ok(text) = std::fs::read_to_string(book.root.join(&s.source)) {
-            let text = text
-                .strip_prefix('\u{FEFF}')
-                .unwrap_or(&text)
-                .replace("\r\n", "\n");
+    for (s, text) in book.sections.iter().zip(sources) {
+        if let Some(text) = text {
             out.extend(
-                crate::lint::half_width_punctuation(&text, &s.source)
+                crate::lint::half_width_punctuation(text, &s.source)
                     .into_iter()
                     .map(|(d, _)| d),
             );
         }
     }
     out.extend(lint_model(book));
-    out.extend(literal_emphasis(book));
+    out.extend(literal_emphasis(book, sources));
     out
 }
 
