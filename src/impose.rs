@@ -105,6 +105,11 @@ fn err(message: impl Into<String>) -> crate::diag::Error {
 
 /// Impose a finished PDF: returns the print file's bytes (deterministic).
 pub fn impose(pdf: &[u8], opts: &ImposeOptions) -> Result<Vec<u8>> {
+    impose_counted(pdf, opts).map(|(bytes, _)| bytes)
+}
+
+/// [`impose`], also giving the number of sheet sides written.
+fn impose_counted(pdf: &[u8], opts: &ImposeOptions) -> Result<(Vec<u8>, usize)> {
     let data: Arc<Vec<u8>> = Arc::new(pdf.to_vec());
     let parsed =
         Pdf::new(data).map_err(|e| err(format!("cannot read the PDF to impose: {e:?}")))?;
@@ -164,8 +169,10 @@ pub fn impose(pdf: &[u8], opts: &ImposeOptions) -> Result<Vec<u8>> {
             page.finish();
         }
     }
-    doc.finish()
-        .map_err(|e| err(format!("cannot write the print file: {e:?}")))
+    let bytes = doc
+        .finish()
+        .map_err(|e| err(format!("cannot write the print file: {e:?}")))?;
+    Ok((bytes, sheets.len() * 2))
 }
 
 /// Where a page of `pw`×`ph` goes on the given half: scaled to fit keeping its aspect ratio,
@@ -224,12 +231,9 @@ pub fn impose_file(input: &Path, output: &Path, opts: &ImposeOptions) -> Result<
             .in_file(input),
         )
     })?;
-    let out = impose(&bytes, opts)?;
-    let pages = Pdf::new(Arc::new(bytes))
-        .map(|p| p.pages().len())
-        .unwrap_or(0);
+    let (out, sides) = impose_counted(&bytes, opts)?;
     let expect = crate::verify::PdfExpect {
-        pages: sheet_sides(pages),
+        pages: sides,
         outline: false,
     };
     crate::verify::pdf(&out, expect)?;
