@@ -117,38 +117,14 @@ fn read_interned(path: &std::path::Path) -> Result<&'static [u8]> {
 }
 
 /// Maps a file read-only for the rest of the process (it is never unmapped, like the interned
-/// bytes it stands for). Falls back to reading where mapping fails or is not available.
-#[cfg(unix)]
+/// bytes it stands for). The caller falls back to reading where mapping fails.
 fn map_file(path: &std::path::Path) -> std::io::Result<&'static [u8]> {
-    use std::os::fd::AsRawFd;
     let file = std::fs::File::open(path)?;
-    let len = usize::try_from(file.metadata()?.len()).map_err(std::io::Error::other)?;
-    if len == 0 {
-        return Ok(&[]);
-    }
-    // SAFETY: a fresh private read-only mapping of `len` bytes of an open file; the pointer is
-    // checked, and the mapping lives to the end of the process, so the slice stays valid. (As
-    // with any mapped file, truncating the font while a build runs would fault; the fonts are
-    // the book's or the bundled ones, not files that change under a build.)
-    unsafe {
-        let ptr = libc::mmap(
-            std::ptr::null_mut(),
-            len,
-            libc::PROT_READ,
-            libc::MAP_PRIVATE,
-            file.as_raw_fd(),
-            0,
-        );
-        if ptr == libc::MAP_FAILED {
-            return Err(std::io::Error::last_os_error());
-        }
-        Ok(std::slice::from_raw_parts(ptr.cast::<u8>(), len))
-    }
-}
-
-#[cfg(not(unix))]
-fn map_file(_path: &std::path::Path) -> std::io::Result<&'static [u8]> {
-    Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
+    // SAFETY: a read-only mapping that lives to the end of the process. As with any mapped
+    // file, truncating the font while a build runs would fault; the fonts are the book's or the
+    // bundled ones, not files that change under a build.
+    let map = unsafe { memmap2::Mmap::map(&file)? };
+    Ok(&**Box::leak(Box::new(map)))
 }
 
 fn zh_hans() -> Option<Language> {
