@@ -148,7 +148,9 @@ fn inlines_text(inlines: &[Inline], face: Face, f: &mut dyn FnMut(&str, Face)) {
             Inline::Text(t) | Inline::Code(t) => f(t, face),
             Inline::Emph(c) | Inline::Strike(c) => inlines_text(c, face, f),
             Inline::Strong(c) => inlines_text(c, Face::Heading, f),
-            Inline::Link { content, .. } => inlines_text(content, face, f),
+            Inline::Link { content, .. } | Inline::Styled { content, .. } => {
+                inlines_text(content, face, f)
+            }
             Inline::FootnoteRef { .. } | Inline::LineBreak | Inline::Image { .. } => {}
         }
     }
@@ -168,7 +170,10 @@ pub fn lint_model(book: &Book) -> Vec<Diagnostic> {
                     .hint("write its text, or remove it from `sections` in book.toml"),
             );
         }
-        let mut level = 1u8;
+        // The section's own top heading level (a sub-chapter may open with `###`) counts as
+        // the one below the title: it skips nothing.
+        let top = s.top_heading_level().max(2);
+        let mut level = top - 1;
         walk_blocks(&s.blocks, &mut |b| match b {
             Block::Heading {
                 level: l, id, span, ..
@@ -224,7 +229,9 @@ pub fn lint_model(book: &Book) -> Vec<Diagnostic> {
                 }
                 // Placed at the text width unless that would need more than its pixels at 150 dpi.
                 let natural = w as f32 / 150.0 * 72.0;
-                if natural < text_width * 0.5 {
+                if natural < text_width * 0.5
+                    && f.image.format != crate::book::model::ImageFormat::Svg
+                {
                     out.push(
                         Diagnostic::warning(format!(
                             "picture `{}` is {w} pixels wide: at 150 dpi it fills only {:.0} of the {:.0} mm text width",
@@ -348,7 +355,9 @@ pub fn literal_emphasis(book: &Book, sources: &Sources) -> Vec<Diagnostic> {
             match i {
                 Inline::Text(t) => out.push(t),
                 Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) => texts(c, out),
-                Inline::Link { content, .. } => texts(content, out),
+                Inline::Link { content, .. } | Inline::Styled { content, .. } => {
+                    texts(content, out)
+                }
                 _ => {}
             }
         }
@@ -565,7 +574,7 @@ fn fix_punctuation(dir: &Path, report: &mut Report) -> crate::diag::Result<()> {
     let root = dir
         .canonicalize()
         .map_err(|e| Diagnostic::error(e.to_string()).in_file(dir))?;
-    for s in &manifest.book.sections {
+    for s in manifest.book.sections.iter().flatten() {
         let Ok((abs, rel)) = crate::book::assets::confine(&root, Path::new(""), s) else {
             continue;
         };

@@ -15,6 +15,15 @@ pub struct Manifest {
     pub fonts: FontsTable,
     #[serde(default)]
     pub epub: EpubTable,
+    /// mdBook's own tables: not ours, accepted and ignored so an mdBook book builds as it is.
+    #[serde(default, rename = "output")]
+    pub _output: Option<toml::Value>,
+    #[serde(default, rename = "preprocessor")]
+    pub _preprocessor: Option<toml::Value>,
+    #[serde(default, rename = "rust")]
+    pub _rust: Option<toml::Value>,
+    #[serde(default, rename = "build")]
+    pub _build: Option<toml::Value>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -29,7 +38,21 @@ pub struct BookTable {
     pub language: Option<String>,
     pub identifier: Option<String>,
     pub cover: Option<String>,
-    pub sections: Vec<String>,
+    /// Reading order. Without it the book is an mdBook book: `src/SUMMARY.md` gives the order.
+    pub sections: Option<Vec<String>>,
+    /// `YYYY-MM-DD`: the date of this edition (otherwise the newest of the book's files).
+    pub date: Option<String>,
+    pub description: Option<String>,
+    /// `book` (图1, 图2 … through the book, the default), `chapter` (图1.1) or `source` (only
+    /// the label a caption carries itself).
+    pub figure_numbers: Option<String>,
+    /// mdBook: the folder holding SUMMARY.md and the chapters (default `src`).
+    pub src: Option<String>,
+    /// mdBook keys with no meaning here, accepted so its book.toml needs no change.
+    #[serde(default, rename = "multilingual")]
+    pub _multilingual: Option<toml::Value>,
+    #[serde(default, rename = "text-direction")]
+    pub _text_direction: Option<toml::Value>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -100,8 +123,9 @@ pub fn parse(text: &str, file: &Path) -> Result<Manifest> {
             .in_file(file)
             .at(line, col)
             .hint(
-                "book.toml needs a [book] table with `title` and `sections`; optional keys: series, \
-                 editors, authors, language, identifier, cover; tables [pdf], [fonts], [epub]",
+                "book.toml needs a [book] table with `title` and `sections` (or an mdBook \
+                 src/SUMMARY.md); optional keys: series, editors, authors, language, identifier, \
+                 cover, date, description, figure_numbers, src; tables [pdf], [fonts], [epub]",
             )
             .into()
     })
