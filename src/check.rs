@@ -503,14 +503,16 @@ pub fn check_book(dir: &Path, fix: bool) -> crate::diag::Result<Report> {
     if fix {
         fix_punctuation(dir, &mut report)?;
     }
-    let (book, warnings) = match crate::book::load_with_warnings(dir) {
+    // The loader goes on past problems in sections, so the checks below still run over
+    // everything it could read: one run shows every problem of the book.
+    let (book, findings) = match crate::book::load_all(dir) {
         Ok(r) => r,
         Err(e) => {
             report.findings.extend(e.diagnostics);
             return Ok(report);
         }
     };
-    report.findings.extend(warnings);
+    report.findings.extend(findings);
     match FontSet::load(&book.fonts) {
         Ok(fonts) => report.findings.extend(check_loaded(&book, &fonts)),
         Err(e) => {

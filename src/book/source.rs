@@ -1556,4 +1556,34 @@ mod tests {
         assert!(d.message.contains("byte offset 5"), "{}", d.message);
         assert_eq!((d.line, d.column), (2, 3));
     }
+
+    /// Random mixes of Markdown, HTML and directive tokens never panic and never leave the
+    /// builder unbalanced (a deterministic generator, so a failure reproduces).
+    #[test]
+    fn token_soup_never_panics() {
+        const TOKENS: &[&str] = &[
+            "<b>", "</b>", "<div align=center>", "</div>", "**", "*", "[", "](b.md)", "](#x)",
+            "<img src=\"images/a.png\">", "<img src=\"none.png\" alt=\"替\">", "\n\n", "\n",
+            "`", "<kbd>", "</kbd>", "</span>", "<span class=\"caption\">", "中文", "English ",
+            "<!--", "-->", "{{#include a.rs}}", "\\{{#", "> ", "- ", "1. ", "# ", "## 标题",
+            "<table><tr><td>", "</td></tr></table>", "<a href=\"javascript:x\">", "</a>",
+            "<script>", "</script>", "![图](images/a.png)", "<details><summary>",
+            "</summary>", "<T>", "Vec<T>", "<br/>", "```rust\n# x\n", "```\n", "[^1]",
+            "[^1]: 注\n", "<p>", "</p>", "<ul><li>", "</li></ul>", "<pre>", "</pre>", "|a|b|\n|-|-|\n",
+        ];
+        let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..800 {
+            let n = (next() % 40) as usize;
+            let text: String = (0..n)
+                .map(|_| TOKENS[(next() % TOKENS.len() as u64) as usize])
+                .collect();
+            let _ = parse(&text);
+        }
+    }
 }
