@@ -211,7 +211,11 @@ fn problems_in_every_section_are_found_in_one_run() {
     .unwrap();
     std::fs::write(d.path().join("a.md"), "# 甲\n\n![图](none-1.png)\n").unwrap();
     // No title and a link to a file that is not in the book: warnings, not a stop.
-    std::fs::write(d.path().join("b.md"), "正文见[说明](notes.txt)，标点,错误。\n").unwrap();
+    std::fs::write(
+        d.path().join("b.md"),
+        "正文见[说明](notes.txt)，标点,错误。\n",
+    )
+    .unwrap();
     std::fs::write(d.path().join("c.md"), "# 丙\n\n{{#include missing.rs}}\n").unwrap();
     let r = check_book(d.path(), false).unwrap();
     let text: Vec<String> = r.findings.iter().map(|f| f.to_string()).collect();
@@ -221,9 +225,15 @@ fn problems_in_every_section_are_found_in_one_run() {
         "b.md:1: warning: link target `notes.txt` is not a section of this book",
         "c.md:3:1: error: included file `missing.rs` cannot be read",
     ] {
-        assert!(text.iter().any(|t| t.starts_with(want)), "{want}\n{text:#?}");
+        assert!(
+            text.iter().any(|t| t.starts_with(want)),
+            "{want}\n{text:#?}"
+        );
     }
     // The source lints ran too, although the book has errors.
-    assert!(text.iter().any(|t| t.contains("half-width `,`")), "{text:#?}");
+    assert!(
+        text.iter().any(|t| t.contains("half-width `,`")),
+        "{text:#?}"
+    );
     assert!(r.has_errors());
 }

@@ -430,3 +430,74 @@ fn unchanged_sources_give_the_same_bytes_without_source_date_epoch() {
     };
     assert!(opf.contains("2021-06-03T00:00:00Z"), "{opf}");
 }
+
+#[test]
+fn yaml_front_matter_is_read_and_site_keys_passed_over() {
+    let dir = fixture(&[
+        ("book.toml", "[book]\ntitle = \"博客文集\"\nsections = [\"a.md\", \"b.md\", \"c.md\"]\n".as_bytes()),
+        (
+            "a.md",
+            "---\ntitle: \"第一篇：开始\"\ndate: 2020-05-01T10:00:00+08:00\ntags: [笔记]\nlayout: post\ncategories:\n  - 技术\nmood: happy\n---\n\n正文第一段。\n"
+                .as_bytes(),
+        ),
+        ("b.md", "---\ntitle: 草稿\ndraft: true\n---\n\n还没写完。\n".as_bytes()),
+        ("c.md", "# 第三篇\n\n---\n\n分隔线之后的正文。\n\n---\n".as_bytes()),
+    ]);
+    let out = dir.path().join("out");
+    let o = Command::new(env!("CARGO_BIN_EXE_bookpress"))
+        .args([
+            "build",
+            dir.path().to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ])
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(o.status.success(), "{stderr}");
+    let name = dir
+        .path()
+        .file_name()
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    let (epub, pdf) = (
+        out.join(format!("{name}.epub")),
+        out.join(format!("{name}.pdf")),
+    );
+    epubcheck(&epub);
+    assert!(
+        stderr.contains("`b.md` is a draft (draft: true): left out"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("a.md:8:1: warning: front matter key `mood`"),
+        "{stderr}"
+    );
+    assert_eq!(
+        stderr
+            .matches("site generators are passed over: categories, layout, tags")
+            .count(),
+        1,
+        "{stderr}"
+    );
+    let text = pdftotext(&pdf);
+    assert!(
+        text.contains("第一篇：开始") && text.contains("正文第一段。"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("还没写完") && !text.contains("草稿"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("layout") && !text.contains("tags:"),
+        "{text}"
+    );
+    assert!(text.contains("分隔线之后的正文。"), "{text}");
+    // The section's front-matter date dates the edition.
+    let opf = epub_text(&epub, "content.opf");
+    assert!(opf.contains("2020-05-01T00:00:00Z"), "{opf}");
+}

@@ -10,6 +10,7 @@ pub mod model;
 pub mod source;
 pub mod summary;
 pub mod svg;
+pub mod yaml;
 
 use crate::diag::{Diagnostic, Result, Severity};
 use assets::{ImageCache, confine, io_reason};
@@ -124,6 +125,7 @@ pub fn load_all(dir: &Path) -> Result<(Book, Vec<Diagnostic>)> {
     let mut sections = Vec::with_capacity(files.len());
     let mut parts: Vec<Part> = Vec::new();
     let mut chapter = (0, 0);
+    let mut notes = source::BookNotes::default();
     for (l, id) in &files {
         let text = match read_section(l) {
             Ok(t) => t,
@@ -148,10 +150,19 @@ pub fn load_all(dir: &Path) -> Result<(Book, Vec<Diagnostic>)> {
             figure_numbers,
             chapter,
             files_read: &mut files_read,
+            notes: &mut notes,
         };
         let parsed = source::parse_placed(&mut ctx, rel_path, id, &text, &l.place);
         chapter = ctx.chapter;
         match parsed {
+            Ok(_) if notes.drafts.iter().any(|d| d == rel_path) => {
+                warnings.push(
+                    Diagnostic::warning(format!("`{}` is a draft (draft: true): left out", l.rel))
+                        .in_file(rel_path)
+                        .at(1, 1)
+                        .hint("set draft: false, or remove the key, to include it"),
+                );
+            }
             Ok(section) => {
                 if let Some(p) = l.part {
                     match parts.last_mut() {
@@ -173,6 +184,16 @@ pub fn load_all(dir: &Path) -> Result<(Book, Vec<Diagnostic>)> {
         }
     }
     links::resolve(&mut sections, &section_ids, &anchors, &mut warnings);
+    if !notes.site_keys.is_empty() {
+        let keys: Vec<&str> = notes.site_keys.iter().map(String::as_str).collect();
+        warnings.push(
+            Diagnostic::warning(format!(
+                "front matter keys of site generators are passed over: {}",
+                keys.join(", ")
+            ))
+            .hint("they mean nothing in a book; title, author, date and draft are read"),
+        );
+    }
 
     let cover = match &b.cover {
         None => None,
@@ -191,7 +212,9 @@ pub fn load_all(dir: &Path) -> Result<(Book, Vec<Diagnostic>)> {
             }
         },
     };
-    let modified_unix = match book_date(b.date.as_deref(), &root, &files_read) {
+    // A date in the book.toml wins; else the newest date the sections' front matter gives.
+    let date = b.date.clone().or_else(|| notes.dates.iter().max().cloned());
+    let modified_unix = match book_date(date.as_deref(), &root, &files_read) {
         Ok(t) => t,
         Err(d) => {
             errors.push(at_key("date")(d));

@@ -21,6 +21,20 @@ struct FrontMatter {
     author: Option<String>,
     kicker: Option<String>,
     role: Option<String>,
+    /// Read from YAML front matter instead of TOML.
+    #[serde(skip)]
+    yaml: Option<crate::book::yaml::YamlFront>,
+}
+
+/// What the sections' front matter says about the whole book.
+#[derive(Debug, Default)]
+pub struct BookNotes {
+    /// Site-generator keys passed over (`layout`, `tags` …), for one note per book.
+    pub site_keys: std::collections::BTreeSet<String>,
+    /// Front-matter dates (`YYYY-MM-DD`), which can date the edition.
+    pub dates: Vec<String>,
+    /// Sections marked `draft: true`, left out.
+    pub drafts: Vec<PathBuf>,
 }
 
 /// How figures are numbered (`[book] figure_numbers`).
@@ -55,6 +69,7 @@ pub struct Context<'a> {
     pub chapter: (u32, u32),
     /// Files read besides the section itself (includes, pictures), for the book's date.
     pub files_read: &'a mut Vec<String>,
+    pub notes: &'a mut BookNotes,
 }
 
 /// How a section sits in the book: its title from SUMMARY.md, and its depth.
@@ -99,6 +114,9 @@ pub fn parse_placed(
     place: &Placement,
 ) -> Result<Section> {
     let (fm, body, body_line) = split_front_matter(text, rel)?;
+    if let Some(y) = &fm.yaml {
+        note_yaml(ctx, rel, y);
+    }
     let role = match fm.role.as_deref() {
         None | Some("body") | Some("chapter") => Role::Body,
         Some("preface") => Role::Preface,
@@ -233,8 +251,52 @@ fn section_title(
     Some(t)
 }
 
-/// Splits `+++` TOML front matter from the body; returns the body and its first line number.
+/// Records what YAML front matter says beyond the section's own keys.
+fn note_yaml(ctx: &mut Context, rel: &Path, y: &crate::book::yaml::YamlFront) {
+    ctx.notes.site_keys.extend(y.site_keys.iter().cloned());
+    if let Some(d) = &y.date {
+        ctx.notes.dates.push(d.clone());
+    }
+    if y.draft {
+        ctx.notes.drafts.push(rel.to_path_buf());
+    }
+    for (key, line) in &y.unknown {
+        ctx.warnings.push(
+            Diagnostic::warning(format!(
+                "front matter key `{key}` means nothing to bookpress: passed over"
+            ))
+            .in_file(rel)
+            .at(*line, 1)
+            .hint("keys read: title, author(s), kicker, role, date, description, draft"),
+        );
+    }
+}
+
+/// Splits front matter from the body (`+++` TOML, or `---` YAML as static-site tools write
+/// it); returns the body and its first line number.
 fn split_front_matter<'t>(text: &'t str, rel: &Path) -> Result<(FrontMatter, &'t str, u32)> {
+    match crate::book::yaml::split(text) {
+        Some(Ok((y, body, line))) => {
+            let fm = FrontMatter {
+                title: y.title.clone(),
+                author: y.author.clone(),
+                kicker: y.kicker.clone(),
+                role: y.role.clone(),
+                yaml: Some(y),
+            };
+            return Ok((fm, body, line));
+        }
+        Some(Err((msg, line))) => {
+            return Err(
+                Diagnostic::error(format!("invalid YAML front matter: {msg}"))
+                    .in_file(rel)
+                    .at(line, 1)
+                    .hint("fix the YAML between the `---` lines (quote values holding `:` or `[`)")
+                    .into(),
+            );
+        }
+        None => {}
+    }
     let Some(rest) = text
         .strip_prefix("+++\n")
         .or_else(|| (text.trim_end() == "+++").then_some(""))
@@ -1373,6 +1435,7 @@ mod tests {
             figure_numbers: FigureNumbers::Book,
             chapter: (1, 0),
             files_read: &mut files_read,
+            notes: &mut BookNotes::default(),
         };
         let r = parse_section(&mut ctx, Path::new("a.md"), "sec-1", text);
         let mut ids = ids.clone();
@@ -1562,14 +1625,58 @@ mod tests {
     #[test]
     fn token_soup_never_panics() {
         const TOKENS: &[&str] = &[
-            "<b>", "</b>", "<div align=center>", "</div>", "**", "*", "[", "](b.md)", "](#x)",
-            "<img src=\"images/a.png\">", "<img src=\"none.png\" alt=\"替\">", "\n\n", "\n",
-            "`", "<kbd>", "</kbd>", "</span>", "<span class=\"caption\">", "中文", "English ",
-            "<!--", "-->", "{{#include a.rs}}", "\\{{#", "> ", "- ", "1. ", "# ", "## 标题",
-            "<table><tr><td>", "</td></tr></table>", "<a href=\"javascript:x\">", "</a>",
-            "<script>", "</script>", "![图](images/a.png)", "<details><summary>",
-            "</summary>", "<T>", "Vec<T>", "<br/>", "```rust\n# x\n", "```\n", "[^1]",
-            "[^1]: 注\n", "<p>", "</p>", "<ul><li>", "</li></ul>", "<pre>", "</pre>", "|a|b|\n|-|-|\n",
+            "<b>",
+            "</b>",
+            "<div align=center>",
+            "</div>",
+            "**",
+            "*",
+            "[",
+            "](b.md)",
+            "](#x)",
+            "<img src=\"images/a.png\">",
+            "<img src=\"none.png\" alt=\"替\">",
+            "\n\n",
+            "\n",
+            "`",
+            "<kbd>",
+            "</kbd>",
+            "</span>",
+            "<span class=\"caption\">",
+            "中文",
+            "English ",
+            "<!--",
+            "-->",
+            "{{#include a.rs}}",
+            "\\{{#",
+            "> ",
+            "- ",
+            "1. ",
+            "# ",
+            "## 标题",
+            "<table><tr><td>",
+            "</td></tr></table>",
+            "<a href=\"javascript:x\">",
+            "</a>",
+            "<script>",
+            "</script>",
+            "![图](images/a.png)",
+            "<details><summary>",
+            "</summary>",
+            "<T>",
+            "Vec<T>",
+            "<br/>",
+            "```rust\n# x\n",
+            "```\n",
+            "[^1]",
+            "[^1]: 注\n",
+            "<p>",
+            "</p>",
+            "<ul><li>",
+            "</li></ul>",
+            "<pre>",
+            "</pre>",
+            "|a|b|\n|-|-|\n",
         ];
         let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
         let mut next = || {
