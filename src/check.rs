@@ -467,7 +467,8 @@ fn unbreakable_run(
 #[derive(Debug, Default)]
 pub struct Report {
     pub findings: Vec<Diagnostic>,
-    /// Files rewritten by `--fix`, with the number of characters replaced.
+    /// Files rewritten by `--fix`, with the number of edits made (a mark replaced, a stray
+    /// space or an indentation removed).
     pub fixed: Vec<(std::path::PathBuf, usize)>,
 }
 
@@ -544,11 +545,7 @@ fn source_lints(book: &Book, sources: &Sources) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (s, text) in book.sections.iter().zip(sources) {
         if let Some(text) = text {
-            out.extend(
-                crate::lint::half_width_punctuation(text, &s.source)
-                    .into_iter()
-                    .map(|(d, _)| d),
-            );
+            out.extend(crate::lint::lint_source(text, &s.source).findings);
         }
     }
     out.extend(lint_model(book));
@@ -576,10 +573,7 @@ fn fix_punctuation(dir: &Path, report: &mut Report) -> crate::diag::Result<()> {
             continue;
         };
         // Fix on the text as the file has it (BOM and CRLF kept): offsets must match the file.
-        let edits: Vec<_> = crate::lint::half_width_punctuation(&original, Path::new(&rel))
-            .into_iter()
-            .map(|(_, e)| e)
-            .collect();
+        let edits = crate::lint::lint_source(&original, Path::new(&rel)).edits;
         if edits.is_empty() {
             continue;
         }
