@@ -658,6 +658,7 @@ pub(crate) mod tests {
                     index: 0,
                 },
                 fallback: vec![],
+                system: false,
             },
             epub: EpubSettings::default(),
         }
