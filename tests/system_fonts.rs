@@ -152,6 +152,25 @@ fn without_system_fonts_a_character_no_configured_font_has_is_an_error() {
     assert!(r.has_errors(), "{:#?}", r.findings);
 }
 
+#[test]
+fn a_character_no_font_on_the_machine_has_is_still_an_error() {
+    let d = tempfile::tempdir().unwrap();
+    book(d.path(), "");
+    // U+0378 is unassigned: no font maps it.
+    std::fs::write(d.path().join("a.md"), "# 外文\n\n泰语สวัสดี，还有\u{378}。\n").unwrap();
+    let e = build(d.path(), &opts(&d.path().join("out"), true)).unwrap_err();
+    let errors: Vec<String> = e.diagnostics.iter().map(|d| d.to_string()).collect();
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert!(
+        errors[0].starts_with("a.md:3:12: error: no font can draw `\u{378}` (U+0378)"),
+        "{errors:#?}"
+    );
+    assert!(
+        errors[0].contains("and the fonts installed on this machine"),
+        "{errors:#?}"
+    );
+}
+
 /// The PDF draws a Hebrew word's glyphs in display order (its last letter leftmost), not in
 /// the order they are typed: pdftotext cannot tell the two apart, so this looks at the layout.
 #[test]
