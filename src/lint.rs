@@ -153,7 +153,8 @@ fn segments(text: &str, math: &mut Option<usize>) -> Vec<Vec<Atom>> {
     opts.insert(Options::ENABLE_TABLES);
     opts.insert(Options::ENABLE_FOOTNOTES);
     opts.insert(Options::ENABLE_STRIKETHROUGH);
-    opts.insert(Options::ENABLE_MATH);
+    let maths = math_ranges(body, opts);
+    *math = maths.first().map(|r| r.start + body_start);
     let mut segs = Vec::new();
     let mut cur: Vec<Atom> = Vec::new();
     let mut in_code_block = 0u32;
@@ -197,20 +198,7 @@ fn segments(text: &str, math: &mut Option<usize>) -> Vec<Vec<Atom>> {
                 }));
             }
             Event::Code(_) | Event::InlineHtml(_) | Event::FootnoteReference(_) => cur.push(OPAQUE),
-            // `$5 涨到 $10`: a closing `$` followed by a digit is a price, not math (Pandoc's
-            // rule, which pulldown-cmark does not apply): text like any other.
-            Event::InlineMath(_) if body[range.end..].starts_with(|c: char| c.is_ascii_digit()) => {
-                let base = range.start + body_start;
-                cur.extend(body[range].char_indices().map(|(i, c)| Atom {
-                    c,
-                    off: Some(base + i),
-                    kind: kind_of(c),
-                }));
-            }
-            Event::InlineMath(_) | Event::DisplayMath(_) => {
-                math.get_or_insert(range.start + body_start);
-                cur.push(OPAQUE);
-            }
+            Event::InlineMath(_) | Event::DisplayMath(_) => cur.push(OPAQUE),
             Event::SoftBreak | Event::HardBreak => cur.push(Atom {
                 c: '\n',
                 off: None,
@@ -221,9 +209,36 @@ fn segments(text: &str, math: &mut Option<usize>) -> Vec<Vec<Atom>> {
     }
     flush(&mut cur, &mut segs);
     for seg in &mut segs {
+        for a in seg.iter_mut() {
+            if let Some(o) = a.off
+                && maths.iter().any(|r| r.contains(&(o - body_start)))
+            {
+                a.kind = Kind::Opaque;
+            }
+        }
         mark_urls_and_identifiers(seg);
     }
     segs
+}
+
+/// Byte ranges (in `body`) of `$…$` and `$$…$$` math. The text is parsed without math so that a
+/// `$` inside a code span never opens or closes it (`` `$PATH` ``), and what pulldown-cmark
+/// takes for math is kept only when it is likely to be: no backtick and no Chinese inside, and,
+/// for `$…$`, no digit right after the closing `$` (Pandoc's rule: `$5 涨到 $10` is prices).
+fn math_ranges(body: &str, opts: Options) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    for (event, range) in Parser::new_ext(body, opts | Options::ENABLE_MATH).into_offset_iter() {
+        let (tex, inline) = match &event {
+            Event::InlineMath(t) => (t, true),
+            Event::DisplayMath(t) => (t, false),
+            _ => continue,
+        };
+        let price = inline && body[range.end..].starts_with(|c: char| c.is_ascii_digit());
+        if !price && !tex.contains('`') && !tex.chars().any(is_wide) {
+            out.push(range);
+        }
+    }
+    out
 }
 
 /// Makes bare URLs, e-mail addresses and identifier calls (`env.close()`, `print("你好")`)
@@ -374,6 +389,44 @@ fn edit(a: &Atom, len: usize, replacement: &str) -> Option<Edit> {
     })
 }
 
+/// The edit making the mark at `i` full-width. A full-width mark carries its own spacing, so
+/// the spaces after it (before it, for `(`) go too, unless a Latin letter is beyond them or
+/// the line ends there: `是 `x`, 而` → `是 `x`，而`, `区间 (变量` → `区间（变量`. Returns the
+/// mark's offset (for the message) and the edit.
+fn full_edit(seg: &[Atom], i: usize, replacement: &str) -> Option<(usize, Edit)> {
+    let at = seg[i].off?;
+    let mut range = at..at + seg[i].c.len_utf8();
+    let blank = |a: &Atom| matches!(a.c, ' ' | '\t') && a.off.is_some();
+    if seg[i].c == '(' {
+        let mut k = i;
+        while k > 0 && blank(&seg[k - 1]) {
+            k -= 1;
+        }
+        if k < i && k > 0 && seg[k - 1].kind != Kind::Latin && source_run(seg, k, i + 1).is_some() {
+            range.start = seg[k].off.unwrap_or(range.start);
+        }
+    } else {
+        let mut k = i + 1;
+        while k < seg.len() && blank(&seg[k]) {
+            k += 1;
+        }
+        if k > i + 1
+            && k < seg.len()
+            && !matches!(seg[k].kind, Kind::Latin | Kind::Space)
+            && let Some(r) = source_run(seg, i, k)
+        {
+            range.end = r.end;
+        }
+    }
+    Some((
+        at,
+        Edit {
+            range,
+            replacement: replacement.to_string(),
+        },
+    ))
+}
+
 /// A run of atoms `i..j` that stands contiguously in the file: its byte range.
 fn source_run(seg: &[Atom], i: usize, j: usize) -> Option<Range<usize>> {
     let start = seg[i].off?;
@@ -492,7 +545,7 @@ fn seg_findings(seg: &[Atom], indented: &mut Vec<Edit>) -> Vec<Found> {
                         && right_ctx(seg, i + 1, n) != Ctx::Latin =>
                 {
                     out.extend(
-                        edit(&a, 1, "。").map(|e| half_width(e.range.start, ".", "。", vec![e])),
+                        full_edit(seg, i, "。").map(|(at, e)| half_width(at, ".", "。", vec![e])),
                     );
                 }
                 _ => {}
@@ -506,13 +559,21 @@ fn seg_findings(seg: &[Atom], indented: &mut Vec<Edit>) -> Vec<Found> {
         }
         match a.c {
             ',' | ':' if digit(i.checked_sub(1)) && digit(Some(i + 1)) => {}
+            // A list of numbers (`(0.0, 0.0)`) or of code spans (`` `a`, `b` ``) keeps its commas.
+            ',' if digit(i.checked_sub(1)) && digit(next_solid(seg, i + 1)) => {}
+            ',' | ';'
+                if i > 0
+                    && prev_solid(seg, i)
+                        .is_some_and(|k| seg[k].kind == Kind::Opaque && seg[k].off.is_none())
+                    && next_solid(seg, i + 1)
+                        .is_some_and(|k| seg[k].kind == Kind::Opaque && seg[k].off.is_none()) => {}
             ',' | ';' | ':' | '?' | '!'
                 if chinese(left_ctx(seg, i, 0), right_ctx(seg, i + 1, n)) =>
             {
                 let full = full_width(a.c).to_string();
                 out.extend(
-                    edit(&a, 1, &full)
-                        .map(|e| half_width(e.range.start, &a.c.to_string(), &full, vec![e])),
+                    full_edit(seg, i, &full)
+                        .map(|(at, e)| half_width(at, &a.c.to_string(), &full, vec![e])),
                 );
             }
             '(' => parens.push(i),
@@ -522,7 +583,7 @@ fn seg_findings(seg: &[Atom], indented: &mut Vec<Edit>) -> Vec<Found> {
                     && right_ctx(seg, i + 1, n) != Ctx::Latin =>
                 {
                     out.extend(
-                        edit(&a, 1, "）").map(|e| half_width(e.range.start, ")", "）", vec![e])),
+                        full_edit(seg, i, "）").map(|(at, e)| half_width(at, ")", "）", vec![e])),
                     );
                 }
                 None => {}
@@ -534,9 +595,7 @@ fn seg_findings(seg: &[Atom], indented: &mut Vec<Edit>) -> Vec<Found> {
     }
     for o in parens {
         if right_ctx(seg, o + 1, n) == Ctx::Han && left_ctx(seg, o, 0) != Ctx::Latin {
-            out.extend(
-                edit(&seg[o], 1, "（").map(|e| half_width(e.range.start, "(", "（", vec![e])),
-            );
+            out.extend(full_edit(seg, o, "（").map(|(at, e)| half_width(at, "(", "（", vec![e])));
         }
     }
     // Straight quotes pair up in order; a pair in Chinese text becomes “ ”.
@@ -561,28 +620,31 @@ fn seg_findings(seg: &[Atom], indented: &mut Vec<Edit>) -> Vec<Found> {
     out
 }
 
+/// The first atom from `i` on that is not a space.
+fn next_solid(seg: &[Atom], i: usize) -> Option<usize> {
+    (i..seg.len()).find(|&k| seg[k].kind != Kind::Space)
+}
+
+/// The last atom before `i` that is not a space.
+fn prev_solid(seg: &[Atom], i: usize) -> Option<usize> {
+    (0..i).rev().find(|&k| seg[k].kind != Kind::Space)
+}
+
 /// A matched `(`…`)`: both become full-width when what is inside starts or ends with a Chinese
-/// letter, or when nothing inside is a letter and both sides outside are Chinese (`中()文`).
+/// letter (`村(社区)`); not around English, numbers or code (`坐标 (0.0, 0.0)`, `f(x)`).
 fn paren_pair(seg: &[Atom], o: usize, c: usize) -> Vec<Found> {
-    let n = seg.len();
     if seg[o].kind != Kind::Punct || seg[c].kind != Kind::Punct {
         return Vec::new();
     }
     let first = right_ctx(seg, o + 1, c);
     let last = left_ctx(seg, c, o + 1);
-    let has_letter = seg[o + 1..c]
-        .iter()
-        .any(|a| matches!(a.kind, Kind::Han | Kind::Latin | Kind::Opaque));
-    let flag = first == Ctx::Han
-        || last == Ctx::Han
-        || (!has_letter && left_ctx(seg, o, 0) == Ctx::Han && right_ctx(seg, c + 1, n) == Ctx::Han);
-    if !flag {
+    if first != Ctx::Han && last != Ctx::Han {
         return Vec::new();
     }
     [(o, "(", "（"), (c, ")", "）")]
         .into_iter()
         .filter_map(|(k, f, full)| {
-            edit(&seg[k], 1, full).map(|e| half_width(e.range.start, f, full, vec![e]))
+            full_edit(seg, k, full).map(|(at, e)| half_width(at, f, full, vec![e]))
         })
         .collect()
 }
@@ -671,6 +733,8 @@ mod tests {
             "邮件发到a.b@example.cn即可。\n",
             "代码 `a,b(c)` 里\n",
             "代码`中文,中文`里\n",
+            "| 字面值 | `...u8`, `...i32`, `...f64` 等 |\n|---|---|\n| a | b |\n",
+            "重载（`Index`, `IndexMut`）。\n",
             "```\n中文,中文\n```\n",
             "    缩进代码,中文\n",
             "链接<https://example.org/a,b>里\n",
@@ -691,6 +755,8 @@ mod tests {
             "比分3:2。\n",
             "版本2.0.1发布了。\n",
             "第3,4章。\n",
+            "计算点与坐标 (0.0, 0.0) 之间的距离。\n",
+            "第(1)条\n",
         ]);
         cases(&[
             ("时间:10:30。\n", "时间：10:30。\n"),
@@ -776,7 +842,11 @@ mod tests {
             apply(s, &l.edits),
             "# 标题\n\n设$f(x)=a,b$，则成立。\n\n又有$$x,y$$。\n"
         );
-        untouched(&["价格从$5涨到$10。\n", "价格从 $5 涨到 $10。\n"]);
+        untouched(&[
+            "价格从$5涨到$10。\n",
+            "价格从 $5 涨到 $10。\n",
+            "目录是 *$HOME/.cargo/bin*。请把它加入 `$PATH`。\n",
+        ]);
     }
 
     #[test]
@@ -784,6 +854,20 @@ mod tests {
         cases(&[
             ("这是**强调**,然后\n", "这是**强调**，然后\n"),
             ("这是[链接](a.md),然后\n", "这是[链接](a.md)，然后\n"),
+            // Code is looked through: the sentence around it is Chinese.
+            (
+                "类型是 `&String`, 而不是 `str`。\n",
+                "类型是 `&String`，而不是 `str`。\n",
+            ),
+            (
+                "尝试增大区间 (变量 `i` 的范围) 来增加\n",
+                "尝试增大区间（变量 `i` 的范围）来增加\n",
+            ),
+            // The space after a half-width mark goes with it, unless English follows.
+            ("第一, 第二; 第三\n", "第一，第二；第三\n"),
+            ("他说: “Hello”\n", "他说：“Hello”\n"),
+            ("中文 (注) English\n", "中文（注） English\n"),
+            ("结束了. \n下一句\n", "结束了。 \n下一句\n"),
             (
                 "| 甲 | 乙 |\n|---|---|\n| 中文,中文 | a,b |\n",
                 "| 甲 | 乙 |\n|---|---|\n| 中文，中文 | a,b |\n",
