@@ -23,6 +23,9 @@ pub struct BuildOptions {
     pub impose: Option<crate::impose::ImposeOptions>,
     /// Embed the body font in the EPUB; `false` follows book.toml.
     pub embed_font: bool,
+    /// Look in the machine's fonts for characters the configured ones lack; `false`
+    /// (`--no-system-fonts`) overrides book.toml.
+    pub system_fonts: bool,
 }
 
 impl Default for BuildOptions {
@@ -32,6 +35,7 @@ impl Default for BuildOptions {
             formats: Vec::new(),
             impose: None,
             embed_font: false,
+            system_fonts: true,
         }
     }
 }
@@ -83,9 +87,11 @@ impl Stopwatch {
 /// Errors found by the checks stop the build before anything is written.
 pub fn build(dir: &Path, opts: &BuildOptions) -> Result<Built> {
     let mut clock = Stopwatch::new();
-    let (book, mut warnings) = crate::book::load_with_warnings(dir)?;
+    let (mut book, mut warnings) = crate::book::load_with_warnings(dir)?;
+    book.fonts.system &= opts.system_fonts;
     clock.mark("load+parse");
-    let fonts = FontSet::load(&book.fonts)?;
+    let mut fonts = FontSet::load(&book.fonts)?;
+    warnings.extend(crate::check::add_system_fonts(&book, &mut fonts));
     clock.mark("load fonts");
     let (errors, found): (Vec<_>, Vec<_>) = crate::check::check_loaded(&book, &fonts)
         .into_iter()

@@ -3,21 +3,31 @@
 use crate::book::model::{Block, Book, Inline, Section};
 use crate::diag::Diagnostic;
 use crate::typeset::fonts::FontSet;
+use crate::typeset::sysfonts::SystemFace;
 use std::collections::BTreeSet;
 use std::path::Path;
 
 /// One error per distinct character that neither the face chosen for it nor any fallback can
 /// draw, with the first place it occurs (file, line, column) and the fonts searched.
 pub fn uncovered_characters(book: &Book, fonts: &FontSet, sources: &Sources) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    let mut seen = BTreeSet::new();
     let searched = font_list(book);
-    let mut report = |c: char, file: &Path, source: Option<&str>, seen: &mut BTreeSet<char>| {
-        if !seen.insert(c) {
-            return;
-        }
-        let (line, col) = source.and_then(|s| position_of(s, c)).unwrap_or((0, 0));
-        out.push(
+    let system = if book.fonts.system {
+        " and the fonts installed on this machine"
+    } else {
+        " (not the machine's fonts: --no-system-fonts or [fonts] system = false)"
+    };
+    let toml_text = std::fs::read_to_string(book.root.join("book.toml")).ok();
+    uncovered(book, fonts)
+        .into_iter()
+        .map(|(c, i)| {
+            let (file, source) = match i {
+                Some(i) => (
+                    book.sections[i].source.as_path(),
+                    sources.get(i).and_then(|s| s.as_deref()),
+                ),
+                None => (Path::new("book.toml"), toml_text.as_deref()),
+            };
+            let (line, col) = source.and_then(|s| position_of(s, c)).unwrap_or((0, 0));
             Diagnostic::error(format!(
                 "no font can draw {} (U+{:04X})",
                 printable(c),
@@ -26,42 +36,125 @@ pub fn uncovered_characters(book: &Book, fonts: &FontSet, sources: &Sources) -> 
             .in_file(file)
             .at(line, col)
             .hint(format!(
-                "fonts searched: {searched}; add a font that has it as a fallback in book.toml \
-                     ([fonts] fallback = [\"...\"]), or replace the character"
-            )),
-        );
-    };
+                "fonts searched: {searched}{system}; add a font that has it as a fallback in \
+                 book.toml ([fonts] fallback = [\"...\"]), or replace the character"
+            ))
+        })
+        .collect()
+}
+
+/// A character no configured font has, and the section it is first met in (`None`: book.toml).
+type Missing = (char, Option<usize>);
+
+/// The distinct characters that no face of their chain can draw, in the order first met, each
+/// with where it is first met: `Some(section index)`, or `None` for book.toml.
+fn uncovered(book: &Book, fonts: &FontSet) -> Vec<Missing> {
+    let mut out = Vec::new();
+    let mut seen = BTreeSet::new();
     let meta = &book.meta;
-    let toml = book.root.join("book.toml");
-    let toml_text = std::fs::read_to_string(&toml).ok();
     let meta_text = [meta.title.as_str(), meta.series.as_deref().unwrap_or("")]
         .into_iter()
         .chain(meta.editors.iter().map(String::as_str))
         .chain(meta.authors.iter().map(String::as_str));
     for t in meta_text {
         for c in t.chars().filter(|c| needs_glyph(*c)) {
-            if !fonts.covers(fonts.heading(), c) && !fonts.covers(fonts.body(), c) {
-                report(c, Path::new("book.toml"), toml_text.as_deref(), &mut seen);
+            if !fonts.covers(fonts.heading(), c) && !fonts.covers(fonts.body(), c) && seen.insert(c)
+            {
+                out.push((c, None));
             }
         }
     }
-    for (s, source) in book.sections.iter().zip(sources) {
-        let mut missing = Vec::new();
+    for (i, s) in book.sections.iter().enumerate() {
         section_text(s, &mut |text, face| {
+            let face = if face == Face::Heading {
+                fonts.heading()
+            } else {
+                fonts.body()
+            };
             for c in text.chars().filter(|c| needs_glyph(*c)) {
-                let face = if face == Face::Heading {
-                    fonts.heading()
-                } else {
-                    fonts.body()
-                };
-                if !fonts.covers(face, c) {
-                    missing.push(c);
+                if !fonts.covers(face, c) && seen.insert(c) {
+                    out.push((c, Some(i)));
                 }
             }
         });
-        for c in missing {
-            report(c, &s.source, source.as_deref(), &mut seen);
+    }
+    out
+}
+
+/// For the characters no configured font can draw, looks in the fonts installed on the machine
+/// (only then, so a book its fonts cover never pays for the scan; never with `[fonts] system =
+/// false` or `--no-system-fonts`) and adds the first face that has each to the end of `fonts`'
+/// fallback chain, so that the PDF sets it in that face. One warning per face used, naming its
+/// characters, the first place one of them occurs and the font file. Characters no font on the
+/// machine has are left for [`uncovered_characters`] to report as errors.
+pub fn add_system_fonts(book: &Book, fonts: &mut FontSet) -> Vec<Diagnostic> {
+    if !book.fonts.system {
+        return Vec::new();
+    }
+    let missing = uncovered(book, fonts);
+    if missing.is_empty() {
+        return Vec::new();
+    }
+    let chars: Vec<char> = missing.iter().map(|m| m.0).collect();
+    let found = crate::typeset::sysfonts::find_covering(&chars);
+    // Faces in the order of the first character each supplies.
+    let mut used: Vec<(SystemFace, Vec<Missing>)> = Vec::new();
+    for (m, face) in missing.into_iter().zip(found) {
+        let Some(face) = face else { continue };
+        match used.iter_mut().find(|u| u.0 == face) {
+            Some(u) => u.1.push(m),
+            None => used.push((face, vec![m])),
         }
+    }
+    let mut out = Vec::new();
+    for (face, chars) in used {
+        // A face that cannot be loaded leaves its characters uncovered: errors, later.
+        if fonts.push_fallback(&face.file).is_err() {
+            continue;
+        }
+        let (c, at) = chars[0];
+        let (file, text) = match at {
+            Some(i) => {
+                let s = &book.sections[i].source;
+                let text = std::fs::read(book.root.join(s))
+                    .ok()
+                    .and_then(|b| crate::book::source::decode(b, s).ok());
+                (s.as_path(), text)
+            }
+            None => (
+                Path::new("book.toml"),
+                std::fs::read_to_string(book.root.join("book.toml")).ok(),
+            ),
+        };
+        let (line, col) = text
+            .as_deref()
+            .and_then(|t| position_of(t, c))
+            .unwrap_or((0, 0));
+        let listed: Vec<String> = chars
+            .iter()
+            .take(8)
+            .map(|&(c, _)| format!("{} (U+{:04X})", printable(c), c as u32))
+            .collect();
+        let more = match chars.len() {
+            n if n > 8 => format!(" and {} more", n - 8),
+            _ => String::new(),
+        };
+        out.push(
+            Diagnostic::warning(format!(
+                "no configured font has {}{more}: set in the system font {} ({})",
+                listed.join(", "),
+                face.family,
+                face.file.path.display()
+            ))
+            .in_file(file)
+            .at(line, col)
+            .hint(format!(
+                "another machine may not have this font: add it to book.toml ([fonts] fallback = \
+                 [\"{}\"]) to make the book its own, or build with --no-system-fonts to make \
+                 this an error",
+                face.file.path.display()
+            )),
+        );
     }
     out
 }
@@ -476,7 +569,8 @@ fn unbreakable_run(
 #[derive(Debug, Default)]
 pub struct Report {
     pub findings: Vec<Diagnostic>,
-    /// Files rewritten by `--fix`, with the number of characters replaced.
+    /// Files rewritten by `--fix`, with the number of edits made (a mark replaced, a stray
+    /// space or an indentation removed).
     pub fixed: Vec<(std::path::PathBuf, usize)>,
 }
 
@@ -492,6 +586,12 @@ impl Report {
 /// half-width punctuation in Chinese text in place (atomically, only those characters).
 /// `Err` means the check could not run at all (no book.toml).
 pub fn check_book(dir: &Path, fix: bool) -> crate::diag::Result<Report> {
+    check_book_with(dir, fix, true)
+}
+
+/// [`check_book`]; `system_fonts: false` (`--no-system-fonts`) does not look in the machine's
+/// fonts for characters the configured ones lack, whatever book.toml says.
+pub fn check_book_with(dir: &Path, fix: bool, system_fonts: bool) -> crate::diag::Result<Report> {
     let toml = dir.join("book.toml");
     if !toml.is_file() {
         return Err(Diagnostic::error("no book.toml here")
@@ -505,16 +605,20 @@ pub fn check_book(dir: &Path, fix: bool) -> crate::diag::Result<Report> {
     }
     // The loader goes on past problems in sections, so the checks below still run over
     // everything it could read: one run shows every problem of the book.
-    let (book, findings) = match crate::book::load_all(dir) {
+    let (mut book, findings) = match crate::book::load_all(dir) {
         Ok(r) => r,
         Err(e) => {
             report.findings.extend(e.diagnostics);
             return Ok(report);
         }
     };
+    book.fonts.system &= system_fonts;
     report.findings.extend(findings);
     match FontSet::load(&book.fonts) {
-        Ok(fonts) => report.findings.extend(check_loaded(&book, &fonts)),
+        Ok(mut fonts) => {
+            report.findings.extend(add_system_fonts(&book, &mut fonts));
+            report.findings.extend(check_loaded(&book, &fonts));
+        }
         Err(e) => {
             report
                 .findings
@@ -555,11 +659,7 @@ fn source_lints(book: &Book, sources: &Sources) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (s, text) in book.sections.iter().zip(sources) {
         if let Some(text) = text {
-            out.extend(
-                crate::lint::half_width_punctuation(text, &s.source)
-                    .into_iter()
-                    .map(|(d, _)| d),
-            );
+            out.extend(crate::lint::lint_source(text, &s.source).findings);
         }
     }
     out.extend(lint_model(book));
@@ -569,15 +669,13 @@ fn source_lints(book: &Book, sources: &Sources) -> Vec<Diagnostic> {
 
 /// Rewrites the section files listed in book.toml; a file is replaced only as a whole.
 fn fix_punctuation(dir: &Path, report: &mut Report) -> crate::diag::Result<()> {
-    let text = std::fs::read_to_string(dir.join("book.toml")).unwrap_or_default();
-    let Ok(manifest) = crate::book::manifest::parse(&text, Path::new("book.toml")) else {
+    // The sections as the loader lists them (book.toml's `sections` or an mdBook SUMMARY.md).
+    let Ok((book, _)) = crate::book::load_all(dir) else {
         return Ok(());
     };
-    let root = dir
-        .canonicalize()
-        .map_err(|e| Diagnostic::error(e.to_string()).in_file(dir))?;
-    for s in manifest.book.sections.iter().flatten() {
-        let Ok((abs, rel)) = crate::book::assets::confine(&root, Path::new(""), s) else {
+    for s in &book.sections {
+        let rel = s.source.to_string_lossy().replace('\\', "/");
+        let Ok((abs, rel)) = crate::book::assets::confine(&book.root, Path::new(""), &rel) else {
             continue;
         };
         let Ok(bytes) = std::fs::read(&abs) else {
@@ -587,10 +685,7 @@ fn fix_punctuation(dir: &Path, report: &mut Report) -> crate::diag::Result<()> {
             continue;
         };
         // Fix on the text as the file has it (BOM and CRLF kept): offsets must match the file.
-        let edits: Vec<_> = crate::lint::half_width_punctuation(&original, Path::new(&rel))
-            .into_iter()
-            .map(|(_, e)| e)
-            .collect();
+        let edits = crate::lint::lint_source(&original, Path::new(&rel)).edits;
         if edits.is_empty() {
             continue;
         }

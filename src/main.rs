@@ -42,6 +42,9 @@ enum Command {
         /// Embed a subset of the body font in the EPUB
         #[arg(long)]
         embed_font: bool,
+        /// Do not look in the machine's fonts for characters the book's fonts lack (an error then)
+        #[arg(long)]
+        no_system_fonts: bool,
     },
     /// Check the book's sources without writing anything (exit 0 clean, 1 problems, 2 could not run)
     Check {
@@ -54,6 +57,9 @@ enum Command {
         /// Output format of the findings
         #[arg(long, value_enum, default_value = "text")]
         format: OutputFormat,
+        /// Do not look in the machine's fonts for characters the book's fonts lack (an error then)
+        #[arg(long)]
+        no_system_fonts: bool,
     },
     /// Impose any PDF for printing: two pages per sheet side, in booklet order
     Impose {
@@ -128,7 +134,12 @@ enum FormatArg {
 
 fn main() -> ExitCode {
     match Cli::parse().command {
-        Command::Check { book, fix, format } => run_check(&book, fix, format),
+        Command::Check {
+            book,
+            fix,
+            format,
+            no_system_fonts,
+        } => run_check(&book, fix, format, !no_system_fonts),
         Command::Build {
             book,
             output,
@@ -137,6 +148,7 @@ fn main() -> ExitCode {
             impose,
             sheets,
             embed_font,
+            no_system_fonts,
         } => {
             let opts = BuildOptions {
                 out_dir: output,
@@ -149,6 +161,7 @@ fn main() -> ExitCode {
                     .collect(),
                 impose: impose.then(|| sheets.options()),
                 embed_font,
+                system_fonts: !no_system_fonts,
             };
             run_build(&book, &opts, timings)
         }
@@ -205,8 +218,8 @@ fn print_name(input: &Path) -> PathBuf {
     input.with_file_name(format!("{stem}-print.pdf"))
 }
 
-fn run_check(book: &Path, fix: bool, format: OutputFormat) -> ExitCode {
-    let report = match bookpress::check::check_book(book, fix) {
+fn run_check(book: &Path, fix: bool, format: OutputFormat, system_fonts: bool) -> ExitCode {
+    let report = match bookpress::check::check_book_with(book, fix, system_fonts) {
         Ok(r) => r,
         Err(e) => {
             print_findings(&e.diagnostics, format);

@@ -94,7 +94,8 @@ fn copied_sample_with_a_character_no_font_has_is_an_error_with_place() {
         .unwrap()
         .replacen("纵观近年来", "纵观𪚥近年来", 1);
     std::fs::write(&p, text).unwrap();
-    let r = check_book(d.path(), false).unwrap();
+    // Without the machine's fonts, so that a machine with a font that has 𪚥 gives the same.
+    let r = bookpress::check::check_book_with(d.path(), false, false).unwrap();
     let e = r
         .findings
         .iter()
@@ -236,4 +237,47 @@ fn problems_in_every_section_are_found_in_one_run() {
         "{text:#?}"
     );
     assert!(r.has_errors());
+}
+
+/// The cases from the issue, through `check` and `check --fix` on a book: English and code
+/// inside Chinese text are neither reported nor changed; `.` and `...` between Chinese, a stray
+/// space after a full stop, U+3000 indentation and math are reported, and all but math fixed.
+#[test]
+fn fix_leaves_english_and_code_alone_and_fixes_the_new_cases() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(
+        d.path().join("book.toml"),
+        "[book]\ntitle = \"测试\"\nsections = [\"a.md\"]\n",
+    )
+    .unwrap();
+    let src = "# 标题\n\n\u{3000}\u{3000}他说“Hello, world!”,然后调用env.close()关闭.\n\n有鸟焉。 其南有山...见 https://example.org/a,b 和 `x,y`。\n\n设$x,y$为实数。\n";
+    std::fs::write(d.path().join("a.md"), src).unwrap();
+    let r = check_book(d.path(), false).unwrap();
+    let found: Vec<String> = r
+        .findings
+        .iter()
+        .map(|f| format!("{}:{} {}", f.line, f.column, f.message))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "3:1 1 line of text is indented with full-width spaces (U+3000)",
+            "3:20 half-width `,` in Chinese text",
+            "3:38 half-width `.` in Chinese text",
+            "5:5 a space between Chinese characters (`。 其`)",
+            "5:10 `...` for an ellipsis in Chinese text",
+            "7:2 math is printed as its TeX source",
+        ],
+        "{:#?}",
+        r.findings
+    );
+    let r = check_book(d.path(), true).unwrap();
+    assert_eq!(r.fixed[0].1, 5);
+    assert_eq!(
+        std::fs::read_to_string(d.path().join("a.md")).unwrap(),
+        "# 标题\n\n他说“Hello, world!”，然后调用env.close()关闭。\n\n有鸟焉。其南有山……见 https://example.org/a,b 和 `x,y`。\n\n设$x,y$为实数。\n"
+    );
+    // Only the math is left: it has no fix.
+    assert_eq!(r.findings.len(), 1, "{:#?}", r.findings);
+    assert_eq!(r.findings[0].message, "math is printed as its TeX source");
 }

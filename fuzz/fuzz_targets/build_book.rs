@@ -43,10 +43,7 @@ fn fonts(book: &bookpress::book::model::Book) -> &'static FontSet {
 fuzz_target!(|data: &[u8]| {
     // `check --fix` on the raw text: finding and applying the edits must not panic.
     if let Ok(text) = std::str::from_utf8(data) {
-        let edits: Vec<_> = bookpress::lint::half_width_punctuation(text, Path::new("01.md"))
-            .into_iter()
-            .map(|(_, e)| e)
-            .collect();
+        let edits = bookpress::lint::lint_source(text, Path::new("01.md")).edits;
         let _ = bookpress::lint::apply(text, &edits);
     }
     let dir = book_dir();

@@ -80,6 +80,7 @@ pub struct FontsTable {
     pub heading: Option<FontRef>,
     #[serde(default)]
     pub fallback: Vec<FontRef>,
+    pub system: Option<bool>,
 }
 
 /// `"file.otf"` or `{ path = "file.ttc", index = 2 }`.
@@ -288,6 +289,7 @@ impl FontsTable {
                 resolve,
             ),
             fallback: self.fallback.iter().map(resolve).collect(),
+            system: self.system.unwrap_or(true),
         }
     }
 }

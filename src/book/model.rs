@@ -297,6 +297,9 @@ pub struct FontSettings {
     pub heading: FontFile,
     /// Tried in order for characters the body/heading face lacks.
     pub fallback: Vec<FontFile>,
+    /// For characters none of these has, look in the fonts installed on the machine
+    /// (`[fonts] system`, default true; `--no-system-fonts` turns it off).
+    pub system: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -698,6 +698,7 @@ pub(crate) mod tests {
                     index: 0,
                 },
                 fallback: vec![],
+                system: false,
             },
             epub: EpubSettings::default(),
         }

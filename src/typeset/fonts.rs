@@ -345,6 +345,25 @@ impl FontSet {
             fallbacks,
         })
     }
+    /// Adds a face at the end of the fallback chain (a font found on the machine for characters
+    /// the configured faces lack), or returns the face already loaded from that file.
+    pub fn push_fallback(&mut self, file: &FontFile) -> Result<FontId> {
+        let id = match self
+            .faces
+            .iter()
+            .position(|f| f.path == file.path && f.index == file.index)
+        {
+            Some(i) => FontId(i as u16),
+            None => {
+                self.faces.push(Loaded::open(file)?);
+                FontId((self.faces.len() - 1) as u16)
+            }
+        };
+        if id != self.body && id != self.heading && !self.fallbacks.contains(&id) {
+            self.fallbacks.push(id);
+        }
+        Ok(id)
+    }
     /// The body (serif) face.
     pub fn body(&self) -> FontId {
         self.body
@@ -499,6 +518,7 @@ pub(crate) mod testfont {
             body: body_file(),
             heading: heading_file(),
             fallback: vec![],
+            system: false,
         }
     }
 
@@ -621,6 +641,7 @@ mod tests {
             body: droid.clone(),
             heading: droid,
             fallback: vec![],
+            system: false,
         };
         let f = FontSet::load(&s).map_err(|e| e.to_string());
         let Ok(f) = f else { panic!("{f:?}") };

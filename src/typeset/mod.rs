@@ -12,3 +12,4 @@ pub mod fonts;
 pub mod page;
 pub mod para;
 pub(crate) mod shape;
+pub mod sysfonts;

@@ -53,6 +53,49 @@ struct Item {
     run: usize,
     font: FontId,
     script: ShapeScript,
+    /// A word in a right-to-left script (Hebrew, Arabic): shaped right to left and kept as one
+    /// cluster, so that its glyphs are drawn in visual order.
+    rtl: bool,
+}
+
+/// Letters of the right-to-left scripts (Hebrew, Arabic, Syriac, Thaana, N'Ko …).
+fn is_rtl(c: char) -> bool {
+    matches!(c as u32, 0x0590..=0x08FF | 0xFB1D..=0xFDFF | 0xFE70..=0xFEFF | 0x10800..=0x10FFF | 0x1E800..=0x1EFFF)
+}
+
+/// Splits items holding right-to-left letters into words and the spaces between them; each
+/// word with such a letter is marked `rtl`. (Words keep their left-to-right order: a phrase of
+/// several Hebrew words is not reordered.)
+fn split_rtl(items: Vec<Item>, text: &str) -> Vec<Item> {
+    let mut out = Vec::with_capacity(items.len());
+    for it in items {
+        let piece = &text[it.start..it.end];
+        if !piece.chars().any(is_rtl) {
+            out.push(it);
+            continue;
+        }
+        let mut start = 0;
+        let mut space = None;
+        for (i, c) in piece
+            .char_indices()
+            .chain(std::iter::once((piece.len(), ' ')))
+        {
+            let sp = c.is_whitespace() || i == piece.len();
+            if space.is_some_and(|s| s != sp) || i == piece.len() {
+                if i > start {
+                    out.push(Item {
+                        start: it.start + start,
+                        end: it.start + i,
+                        rtl: piece[start..i].chars().any(is_rtl),
+                        ..it
+                    });
+                }
+                start = i;
+            }
+            space = Some(sp);
+        }
+    }
+    out
 }
 
 /// Shapes the paragraph `text` (the runs concatenated). `chars`/`classes` are its characters and
@@ -121,6 +164,7 @@ pub(crate) fn shape_paragraph(
                                 run: r,
                                 font,
                                 script,
+                                rtl: false,
                             })
                         }
                         None => {
@@ -131,6 +175,7 @@ pub(crate) fn shape_paragraph(
                                 run: r,
                                 font: run.font,
                                 script: ShapeScript::Latin,
+                                rtl: false,
                             });
                         }
                     }
@@ -144,6 +189,7 @@ pub(crate) fn shape_paragraph(
         }
     }
     char_starts.push(byte as u32);
+    let items = split_rtl(items, text);
 
     let mut buf = UnicodeBuffer::new();
     for it in &items {
@@ -166,6 +212,38 @@ pub(crate) fn shape_paragraph(
             continue;
         }
         let face = fonts.face(it.font);
+        if it.rtl {
+            // One cluster for the word, its glyphs in the visual (right-to-left) order the
+            // shaper gives; rare text, so no cached plan.
+            buf.push_str(piece);
+            buf.set_direction(Direction::RightToLeft);
+            buf.guess_segment_properties();
+            let out = rustybuzz::shape(&face.face, &[], buf);
+            let scale = run.size / face.upem;
+            let g0 = shaped.glyphs.len() as u32;
+            for (info, pos) in out.glyph_infos().iter().zip(out.glyph_positions()) {
+                shaped.glyphs.push(Glyph {
+                    id: info.glyph_id as u16,
+                    adv: pos.x_advance as f32 * scale,
+                    dx: pos.x_offset as f32 * scale,
+                    dy: pos.y_offset as f32 * scale + run.rise,
+                });
+            }
+            shaped.clusters.push(Cluster {
+                start: it.start as u32,
+                end: it.end as u32,
+                ch: first_char as u32,
+                g0,
+                g1: shaped.glyphs.len() as u32,
+                run: it.run as u32,
+                font: it.font,
+                size: run.size,
+                rise: run.rise,
+                class: classes.get(first_char).copied().unwrap_or(Class::Other),
+            });
+            buf = out.clear();
+            continue;
+        }
         for (i, c) in piece.char_indices() {
             // A space the face lacks (thin space, tab, ideographic space) is shaped as U+0020: its
             // advance is set by the layout anyway, and it must not become .notdef.
