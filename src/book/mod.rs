@@ -8,7 +8,7 @@ pub mod source;
 
 use crate::diag::{Diagnostic, Result};
 use assets::{ImageCache, confine, io_reason};
-use model::{Book, EpubSettings, Metadata};
+use model::{Book, Metadata};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -129,9 +129,7 @@ pub fn load_with_warnings(dir: &Path) -> Result<(Book, Vec<Diagnostic>)> {
     let book = Book {
         pdf: manifest.pdf.settings(&toml_path)?,
         fonts: manifest.fonts.settings(&root),
-        epub: EpubSettings {
-            embed_font: manifest.epub.embed_font,
-        },
+        epub: manifest.epub.settings(&toml_path)?,
         root,
         meta,
         sections,
