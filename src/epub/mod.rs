@@ -963,6 +963,73 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn print_pages_are_placed_blank_ones_before_the_next() {
+        let book = sample_book();
+        let files = section_names(&book);
+        let at = |section: usize, part: Part, path: &[usize], offset: usize| {
+            PageStart::At(SourcePos {
+                section,
+                part,
+                path: path.to_vec(),
+                offset,
+            })
+        };
+        let pages: Vec<(String, PageStart)> = [
+            ("i", PageStart::Cover),
+            ("ii", PageStart::Blank),
+            ("iii", PageStart::Toc(0)),
+            ("iv", PageStart::Toc(2)),
+            ("v", at(0, Part::Opening, &[], 0)),
+            ("vi", PageStart::Blank),
+            ("1", at(1, Part::Opening, &[], 0)),
+            // Out of reading order in the list (a figure moved up): sorted in the section.
+            ("2", at(2, Part::Body, &[2], 0)),
+            ("3", at(2, Part::Body, &[1], 7)),
+            ("4", PageStart::Blank),
+        ]
+        .into_iter()
+        .map(|(l, s)| (l.to_string(), s))
+        .collect();
+        let p = place_pages(&book, &pages, &files);
+        assert_eq!(p.title_page, ["i"]);
+        assert_eq!(
+            p.toc,
+            [(0, "ii".to_string()), (0, "iii".into()), (2, "iv".into())]
+        );
+        let labels =
+            |s: usize| -> Vec<&str> { p.sections[s].iter().map(|m| m.label.as_str()).collect() };
+        assert_eq!(labels(0), ["v"]);
+        assert_eq!(labels(1), ["vi", "1"]);
+        // The trailing blank page goes to the end of the last section.
+        assert_eq!(labels(2), ["3", "2", "4"]);
+        assert_eq!(p.sections[2][0].offset, 7);
+        let list: Vec<&str> = p.list.iter().map(|(l, _)| l.as_str()).collect();
+        assert_eq!(
+            list,
+            ["i", "ii", "iii", "iv", "v", "vi", "1", "2", "3", "4"]
+        );
+        assert_eq!(p.list[0].1, "title.xhtml#page-i");
+        assert_eq!(p.list[2].1, "nav.xhtml#page-iii");
+        assert_eq!(p.list[6].1, "section-02.xhtml#page-1");
+        // In the nav: the first TOC pages before the title, a later one inside its entry's link.
+        let entries = toc(&book, &files);
+        let nav = nav_document(&book, &entries, &[], Some(&p));
+        let toc_at = nav.find("<nav epub:type=\"toc\"").unwrap();
+        assert!(
+            nav[..toc_at].contains("id=\"page-ii\"") && nav[..toc_at].contains("id=\"page-iii\"")
+        );
+        assert!(
+            nav.contains(&format!(
+                "<li><a href=\"section-03.xhtml\">{}做好",
+                xhtml::pagebreak("iv")
+            )),
+            "{nav}"
+        );
+        assert!(nav.contains("<nav epub:type=\"page-list\" role=\"doc-pagelist\""));
+        assert!(nav.contains("<h2>页码</h2>"));
+    }
+
+    #[test]
     fn two_builds_are_identical_and_mimetype_leads() {
         let (font, index) = cover::tests::heading_font();
         let book = sample_book();
