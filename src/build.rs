@@ -104,8 +104,26 @@ pub fn build(dir: &Path, opts: &BuildOptions) -> Result<Built> {
     prepare_dir(&opts.out_dir)?;
     let want = |f| opts.formats.is_empty() || opts.formats.contains(&f);
     let mut staged = Vec::new();
+    // The PDF's pages, also for the EPUB's page list: `--format epub` lays them out too, unless
+    // the book turns the page list off.
+    let pages_needed = want(Format::Pdf) || (want(Format::Epub) && book.epub.page_list);
+    let doc = if pages_needed {
+        let doc = crate::typeset::page::layout(&book, &fonts)?;
+        let t = doc.timings;
+        clock.split(&[("shape", t.shape), ("break lines", t.lines)], "paginate");
+        crate::verify::layout(&doc)?;
+        Some(doc)
+    } else {
+        None
+    };
     if want(Format::Epub) {
-        let bytes = write_epub(&book, &fonts, opts.embed_font)?;
+        // pageBreakSource: the PDF booklet, by file name and the book's identifier.
+        let print = doc.as_ref().filter(|_| book.epub.page_list).map(|d| {
+            let pdf = out_path(&book, Path::new(""), ".pdf");
+            let source = format!("{} ({})", pdf.display(), book.meta.identifier);
+            crate::epub::PrintPages::from_layout(d, source)
+        });
+        let bytes = write_epub(&book, &fonts, opts.embed_font, print.as_ref())?;
         clock.mark("write epub");
         crate::verify::epub(&bytes)?;
         staged.push(Staged::write(
@@ -114,12 +132,8 @@ pub fn build(dir: &Path, opts: &BuildOptions) -> Result<Built> {
         )?);
         clock.mark("epub check+save");
     }
-    if want(Format::Pdf) {
-        let doc = crate::typeset::page::layout(&book, &fonts)?;
-        let t = doc.timings;
-        clock.split(&[("shape", t.shape), ("break lines", t.lines)], "paginate");
-        crate::verify::layout(&doc)?;
-        let bytes = crate::pdf::render(&book, &fonts, &doc)?;
+    if let Some(doc) = doc.as_ref().filter(|_| want(Format::Pdf)) {
+        let bytes = crate::pdf::render(&book, &fonts, doc)?;
         clock.mark("write pdf");
         let expect = crate::verify::PdfExpect {
             pages: doc.pages.len(),
@@ -163,14 +177,15 @@ pub fn build(dir: &Path, opts: &BuildOptions) -> Result<Built> {
     })
 }
 
-fn write_epub(book: &Book, fonts: &FontSet, embed: bool) -> Result<Vec<u8>> {
+fn write_epub(
+    book: &Book,
+    fonts: &FontSet,
+    embed: bool,
+    print: Option<&crate::epub::PrintPages>,
+) -> Result<Vec<u8>> {
     let (cover, cover_index) = fonts.data(fonts.heading());
-    if embed || book.epub.embed_font {
-        let (body, body_index) = fonts.data(fonts.body());
-        crate::epub::write_with(book, (cover, cover_index), Some((body, body_index)))
-    } else {
-        crate::epub::write(book, (cover, cover_index))
-    }
+    let body = (embed || book.epub.embed_font).then(|| fonts.data(fonts.body()));
+    crate::epub::write_full(book, (cover, cover_index), body, print)
 }
 
 fn out_path(book: &Book, dir: &Path, suffix: &str) -> PathBuf {

@@ -300,14 +300,22 @@ pub fn lint_model(book: &Book) -> Vec<Diagnostic> {
             }
             Block::Figure(f) => {
                 if crate::book::model::plain_text(&f.caption).trim().is_empty() {
+                    let why = if f.alt.trim().is_empty() {
+                        "has no text alternative (the EPUB marks it decorative)"
+                    } else {
+                        "has only its alt text"
+                    };
                     out.push(
-                        Diagnostic::warning(format!("figure {} has no caption", f.number))
-                            .in_file(&f.span.file)
-                            .at(f.span.line, 1)
-                            .hint(format!(
-                                "write the caption as the picture's alt text: ![说明]({})",
-                                f.image.path
-                            )),
+                        Diagnostic::warning(format!(
+                            "figure {} has no caption: the picture `{}` {why}",
+                            f.number, f.image.path
+                        ))
+                        .in_file(&f.span.file)
+                        .at(f.span.line, 1)
+                        .hint(format!(
+                            "write the caption as the picture's alt text: ![说明]({})",
+                            f.image.path
+                        )),
                     );
                 }
                 let (w, h) = f.image.display_size();
@@ -338,10 +346,46 @@ pub fn lint_model(book: &Book) -> Vec<Diagnostic> {
                     );
                 }
             }
+            Block::Paragraph { content, span } => alt_less_pictures(content, span, &mut out),
+            Block::Table(t) => t
+                .head
+                .iter()
+                .chain(t.rows.iter().flatten())
+                .for_each(|c| alt_less_pictures(c, &t.span, &mut out)),
             _ => {}
         });
     }
     out
+}
+
+/// A warning for each picture in running text without alt text.
+fn alt_less_pictures(
+    inlines: &[Inline],
+    span: &crate::book::model::Span,
+    out: &mut Vec<Diagnostic>,
+) {
+    for i in inlines {
+        match i {
+            Inline::Image { image, alt } if alt.trim().is_empty() => out.push(
+                Diagnostic::warning(format!(
+                    "the picture `{}` has no alt text: no text alternative (the EPUB marks \
+                     it decorative)",
+                    image.path
+                ))
+                .in_file(&span.file)
+                .at(span.line, 1)
+                .hint(format!(
+                    "describe it between the brackets: ![说明]({})",
+                    image.path
+                )),
+            ),
+            Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) => {
+                alt_less_pictures(c, span, out)
+            }
+            Inline::Link { content, .. } => alt_less_pictures(content, span, out),
+            _ => {}
+        }
+    }
 }
 
 fn walk_blocks(blocks: &[Block], f: &mut dyn FnMut(&Block)) {

@@ -179,7 +179,7 @@ fn empty_sections_and_captionless_figures_are_warnings() {
     std::fs::write(d.path().join("a.md"), "# 空的一节\n").unwrap();
     std::fs::write(
         d.path().join("b.md"),
-        "# 第二节\n\n正文。\n\n![](images/a.jpg)\n",
+        "# 第二节\n\n正文。\n\n![](images/a.jpg)\n\n文中![](images/a.jpg)图。\n",
     )
     .unwrap();
     let r = check_book(d.path(), false).unwrap();
@@ -190,15 +190,22 @@ fn empty_sections_and_captionless_figures_are_warnings() {
         "{text:#?}"
     );
     assert!(
+        text.iter().any(|t| t.contains("b.md:5")
+            && t.contains("figure 1 has no caption")
+            && t.contains("`images/a.jpg` has no text alternative")),
+        "{text:#?}"
+    );
+    assert!(
         text.iter()
-            .any(|t| t.contains("b.md:5") && t.contains("figure 1 has no caption")),
+            .any(|t| t.contains("b.md:7")
+                && t.contains("the picture `images/a.jpg` has no alt text")),
         "{text:#?}"
     );
     // Each finding once: the loader and the checker do not both report it.
     let about = |what: &str| text.iter().filter(|t| t.contains(what)).count();
-    assert_eq!(about("has no text"), 1, "{text:#?}");
+    assert_eq!(about("has no text\n"), 1, "{text:#?}");
     assert_eq!(about("has no caption"), 1, "{text:#?}");
-    assert_eq!(r.findings.len(), 2, "{text:#?}");
+    assert_eq!(r.findings.len(), 3, "{text:#?}");
     assert!(!r.has_errors(), "{text:#?}");
 }
 

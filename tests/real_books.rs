@@ -36,8 +36,19 @@ fn bookpress(args: &[&str]) -> Output {
 
 /// Builds `dir` into `dir/out`; returns (stderr, epub, pdf). Panics when the build fails.
 fn build(dir: &Path) -> (String, PathBuf, PathBuf) {
-    let out = dir.join("out");
-    let o = bookpress(&["build", dir.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    build_into(dir, "out", Some("1622678400"))
+}
+
+/// Builds `dir` into `dir/<out>` with `SOURCE_DATE_EPOCH` set to `epoch`, or unset.
+fn build_into(dir: &Path, out: &str, epoch: Option<&str>) -> (String, PathBuf, PathBuf) {
+    let out = dir.join(out);
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_bookpress"));
+    cmd.args(["build", dir.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    match epoch {
+        Some(t) => cmd.env("SOURCE_DATE_EPOCH", t),
+        None => cmd.env_remove("SOURCE_DATE_EPOCH"),
+    };
+    let o = cmd.output().unwrap();
     let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
     assert!(o.status.success(), "build failed:\n{stderr}");
     let name = dir.file_name().unwrap().to_str().unwrap().to_string();
@@ -388,24 +399,8 @@ fn a_section_without_any_heading_takes_its_file_name_with_a_warning() {
 fn unchanged_sources_give_the_same_bytes_without_source_date_epoch() {
     let dir = mdbook_fixture();
     let run = |out: &str| {
-        let o = Command::new(env!("CARGO_BIN_EXE_bookpress"))
-            .args(["build", dir.path().to_str().unwrap(), "-o"])
-            .arg(dir.path().join(out))
-            .env_remove("SOURCE_DATE_EPOCH")
-            .output()
-            .unwrap();
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        let name = dir
-            .path()
-            .file_name()
-            .unwrap()
-            .to_str()
-            .unwrap()
-            .to_string();
-        (
-            std::fs::read(dir.path().join(out).join(format!("{name}.epub"))).unwrap(),
-            std::fs::read(dir.path().join(out).join(format!("{name}.pdf"))).unwrap(),
-        )
+        let (_, epub, pdf) = build_into(dir.path(), out, None);
+        (std::fs::read(epub).unwrap(), std::fs::read(pdf).unwrap())
     };
     let a = run("out1");
     std::thread::sleep(std::time::Duration::from_millis(1100));
@@ -443,30 +438,7 @@ fn yaml_front_matter_is_read_and_site_keys_passed_over() {
         ("b.md", "---\ntitle: 草稿\ndraft: true\n---\n\n还没写完。\n".as_bytes()),
         ("c.md", "# 第三篇\n\n---\n\n分隔线之后的正文。\n\n---\n".as_bytes()),
     ]);
-    let out = dir.path().join("out");
-    let o = Command::new(env!("CARGO_BIN_EXE_bookpress"))
-        .args([
-            "build",
-            dir.path().to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-        ])
-        .env_remove("SOURCE_DATE_EPOCH")
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
-    assert!(o.status.success(), "{stderr}");
-    let name = dir
-        .path()
-        .file_name()
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .to_string();
-    let (epub, pdf) = (
-        out.join(format!("{name}.epub")),
-        out.join(format!("{name}.pdf")),
-    );
+    let (stderr, epub, pdf) = build_into(dir.path(), "out", None);
     epubcheck(&epub);
     assert!(
         stderr.contains("`b.md` is a draft (draft: true): left out"),

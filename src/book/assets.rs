@@ -65,7 +65,8 @@ pub fn confine(
     Ok((abs, rel_str))
 }
 
-fn percent_decode(s: &str) -> String {
+/// `%E5%AE%89` → `安`; a string that does not decode to UTF-8 is kept as written.
+pub fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -167,24 +168,7 @@ fn read_limited(abs: &Path, rel: &str) -> Result<Vec<u8>, Diagnostic> {
 }
 
 fn read_image(abs: &Path, rel: &str) -> Result<Image, Diagnostic> {
-    let meta = std::fs::metadata(abs).map_err(|e| {
-        Diagnostic::error(format!("picture `{rel}` cannot be read: {}", io_reason(&e)))
-            .hint("check the path; it is relative to the Markdown file")
-    })?;
-    if !meta.is_file() {
-        return Err(Diagnostic::error(format!("picture `{rel}` is not a file")));
-    }
-    if meta.len() > MAX_IMAGE_BYTES {
-        return Err(Diagnostic::error(format!(
-            "picture `{rel}` is {} MB, too large",
-            meta.len() >> 20
-        ))
-        .hint("scale it down to under 200 MB"));
-    }
-    let data = std::fs::read(abs).map_err(|e| {
-        Diagnostic::error(format!("picture `{rel}` cannot be read: {}", io_reason(&e)))
-    })?;
-    probe(data, rel)
+    probe(read_limited(abs, rel)?, rel)
 }
 
 /// Identifies the format and size from the header only, without decoding the pixels.

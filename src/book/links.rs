@@ -2,6 +2,7 @@
 //! turns every in-book link into the id of its section or heading once all sections are read
 //! (a link may point forward).
 
+use crate::book::assets::percent_decode;
 use crate::book::model::{Block, Inline, Section};
 use crate::diag::Diagnostic;
 use std::collections::HashMap;
@@ -177,26 +178,6 @@ fn inline_links(v: &mut [Inline], line: u32, fix: &mut dyn FnMut(&mut String, u3
             _ => {}
         }
     }
-}
-
-fn percent_decode(s: &str) -> String {
-    let hex = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%'
-            && i + 2 < b.len()
-            && let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2]))
-        {
-            out.push(h * 16 + l);
-            i += 3;
-            continue;
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! `book.toml` → typed settings. Unknown keys are errors that name the key and its line.
 
-use crate::book::model::{FontFile, FontSettings, Imposition, Kinsoku, PdfSettings};
+use crate::book::model::{EpubSettings, FontFile, FontSettings, Imposition, Kinsoku, PdfSettings};
 use crate::diag::{Diagnostic, Result};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -100,6 +100,94 @@ pub enum FontRef {
 pub struct EpubTable {
     #[serde(default)]
     pub embed_font: bool,
+    /// Page-break markers and a `page-list` nav from the PDF booklet (default true).
+    pub page_list: Option<bool>,
+    /// Replaces the generated accessibility summary.
+    pub accessibility_summary: Option<String>,
+    /// schema.org `accessibilityHazard` values; default `["none"]`.
+    pub accessibility_hazards: Option<Vec<String>>,
+}
+
+/// The schema.org `accessibilityHazard` vocabulary.
+pub const HAZARDS: &[&str] = &[
+    "none",
+    "unknown",
+    "flashing",
+    "noFlashingHazard",
+    "unknownFlashingHazard",
+    "motionSimulation",
+    "noMotionSimulationHazard",
+    "unknownMotionSimulationHazard",
+    "sound",
+    "noSoundHazard",
+    "unknownSoundHazard",
+];
+
+impl EpubTable {
+    pub fn settings(&self, file: &Path) -> Result<EpubSettings> {
+        let err = |m: String, hint: &str| Diagnostic::error(m).in_file(file).hint(hint.to_string());
+        let defaults = EpubSettings::default();
+        let summary = match self.accessibility_summary.as_deref().map(str::trim) {
+            Some("") => {
+                return Err(err(
+                    "[epub] accessibility_summary is empty".into(),
+                    "describe the book's accessibility in a sentence or two, or remove the key \
+                     to use the generated summary",
+                )
+                .into());
+            }
+            s => s.map(String::from),
+        };
+        let hazards = match &self.accessibility_hazards {
+            None => defaults.accessibility_hazards,
+            Some(list) => {
+                let hint = format!("use one or more of: {}", HAZARDS.join(", "));
+                if list.is_empty() {
+                    return Err(err("[epub] accessibility_hazards is empty".into(), &hint).into());
+                }
+                for h in list {
+                    if !HAZARDS.contains(&h.as_str()) {
+                        return Err(
+                            err(format!("unknown accessibility hazard `{h}`"), &hint).into()
+                        );
+                    }
+                }
+                for lone in ["none", "unknown"] {
+                    if list.len() > 1 && list.iter().any(|h| h == lone) {
+                        return Err(err(
+                            format!("accessibility hazard `{lone}` cannot be combined with others"),
+                            "`none` and `unknown` stand alone; otherwise name each hazard",
+                        )
+                        .into());
+                    }
+                }
+                for kind in ["Flashing", "MotionSimulation", "Sound"] {
+                    let yes = kind[..1].to_ascii_lowercase() + &kind[1..];
+                    let no = format!("no{kind}Hazard");
+                    let unknown = format!("unknown{kind}Hazard");
+                    let n = [&yes, &no, &unknown]
+                        .iter()
+                        .filter(|v| list.iter().any(|h| h == **v))
+                        .count();
+                    if n > 1 {
+                        return Err(err(
+                            format!("accessibility hazards `{yes}`, `{no}` and `{unknown}` contradict each other"),
+                            "give one of them",
+                        )
+                        .into());
+                    }
+                }
+                let mut seen = std::collections::HashSet::new();
+                list.iter().filter(|h| seen.insert(*h)).cloned().collect()
+            }
+        };
+        Ok(EpubSettings {
+            embed_font: self.embed_font,
+            page_list: self.page_list.unwrap_or(defaults.page_list),
+            accessibility_summary: summary,
+            accessibility_hazards: hazards,
+        })
+    }
 }
 
 const MM: f32 = 72.0 / 25.4;
@@ -126,7 +214,8 @@ pub fn parse(text: &str, file: &Path) -> Result<Manifest> {
             .hint(
                 "book.toml needs a [book] table with `title` and `sections` (or an mdBook \
                  src/SUMMARY.md); optional keys: series, editors, authors, language, identifier, \
-                 cover, date, description, figure_numbers, src; tables [pdf], [fonts], [epub]",
+                 cover, date, description, figure_numbers, src; tables [pdf], [fonts], [epub] \
+                 (embed_font, page_list, accessibility_summary, accessibility_hazards)",
             )
             .into()
     })
@@ -356,6 +445,44 @@ mod tests {
             }
         );
         assert!(s.heading.path.ends_with(BUNDLED_HEADING));
+    }
+
+    fn epub(toml: &str) -> Result<EpubSettings> {
+        let m = parse(
+            &format!("[book]\ntitle='t'\nsections=[]\n[epub]\n{toml}"),
+            Path::new("book.toml"),
+        )?;
+        m.epub.settings(Path::new("book.toml"))
+    }
+
+    #[test]
+    fn epub_keys_default_and_validate() {
+        let d = epub("").unwrap();
+        assert!(d.page_list && !d.embed_font);
+        assert_eq!(d.accessibility_hazards, ["none"]);
+        assert_eq!(d.accessibility_summary, None);
+        let s = epub("page_list = false\naccessibility_hazards = ['flashing', 'noSoundHazard', 'flashing']\naccessibility_summary = ' 说明 '").unwrap();
+        assert!(!s.page_list);
+        assert_eq!(s.accessibility_hazards, ["flashing", "noSoundHazard"]);
+        assert_eq!(s.accessibility_summary.as_deref(), Some("说明"));
+        let msg = |t: &str| epub(t).unwrap_err().first().message.clone();
+        assert!(
+            msg("accessibility_hazards = ['blinking']")
+                .contains("unknown accessibility hazard `blinking`")
+        );
+        assert!(
+            msg("accessibility_hazards = ['none', 'sound']").contains("`none` cannot be combined")
+        );
+        assert!(msg("accessibility_hazards = ['sound', 'noSoundHazard']").contains("contradict"));
+        assert!(msg("accessibility_hazards = []").contains("is empty"));
+        assert!(msg("accessibility_summary = ''").contains("is empty"));
+        let e = epub("pagelist = false").unwrap_err();
+        assert!(
+            e.first().message.contains("unknown field `pagelist`"),
+            "{}",
+            e.first().message
+        );
+        assert_eq!(e.first().line, 5);
     }
 
     #[test]

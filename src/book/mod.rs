@@ -14,7 +14,7 @@ pub mod yaml;
 
 use crate::diag::{Diagnostic, Result, Severity};
 use assets::{ImageCache, confine, io_reason};
-use model::{Book, EpubSettings, Metadata, Part};
+use model::{Book, Metadata, Part};
 use source::{FigureNumbers, Placement};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -239,9 +239,7 @@ pub fn load_all(dir: &Path) -> Result<(Book, Vec<Diagnostic>)> {
     let book = Book {
         pdf: manifest.pdf.settings(&toml_path)?,
         fonts: font_settings,
-        epub: EpubSettings {
-            embed_font: manifest.epub.embed_font,
-        },
+        epub: manifest.epub.settings(&toml_path)?,
         root,
         meta,
         sections,

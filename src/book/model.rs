@@ -339,10 +339,27 @@ pub enum Imposition {
     CutStack,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct EpubSettings {
     /// Embed a subset of the body font in the EPUB.
     pub embed_font: bool,
+    /// Mark where each page of the PDF booklet begins and write a `page-list` nav (default on).
+    pub page_list: bool,
+    /// Replaces the generated `schema:accessibilitySummary`.
+    pub accessibility_summary: Option<String>,
+    /// `schema:accessibilityHazard` values (schema.org vocabulary); default `["none"]`.
+    pub accessibility_hazards: Vec<String>,
+}
+
+impl Default for EpubSettings {
+    fn default() -> Self {
+        EpubSettings {
+            embed_font: false,
+            page_list: true,
+            accessibility_summary: None,
+            accessibility_hazards: vec!["none".into()],
+        }
+    }
 }
 
 impl Section {

@@ -4,6 +4,7 @@
 //! Written directly with the `zip` crate rather than epub-builder, which cannot set the
 //! identifier, contributor roles, `lang` on its nav document, or zip timestamps.
 
+pub mod a11y;
 mod cover;
 mod font;
 mod images;
@@ -18,6 +19,7 @@ use zip::{CompressionMethod, DateTime, ZipWriter};
 
 use crate::book::model::{Block, Book, Image, Inline, OutlineNode, Role, plain_text};
 use crate::diag::{Diagnostic, Result};
+use crate::typeset::page::{PageStart, Part, SourcePos};
 
 /// The stylesheet every content document links to.
 pub const STYLE: &str = include_str!("style.css");
@@ -35,7 +37,41 @@ pub fn write_with(
     cover_font: (&[u8], u32),
     embed_font: Option<(&[u8], u32)>,
 ) -> Result<Vec<u8>> {
-    let files = package_files(book, cover_font, embed_font)?;
+    write_full(book, cover_font, embed_font, None)
+}
+
+/// The pages of the print edition, for the EPUB's page-break markers and page list.
+#[derive(Debug, Clone)]
+pub struct PrintPages {
+    /// Each page of the PDF in order: its printed folio and where it begins.
+    pub pages: Vec<(String, PageStart)>,
+    /// Names the print edition (`pageBreakSource`), e.g. the PDF's file name.
+    pub source: String,
+}
+
+impl PrintPages {
+    /// The pages of a laid-out booklet.
+    pub fn from_layout(doc: &crate::typeset::page::Document, source: String) -> PrintPages {
+        PrintPages {
+            pages: doc
+                .pages
+                .iter()
+                .map(|p| (p.label.text(), p.start.clone()))
+                .collect(),
+            source,
+        }
+    }
+}
+
+/// Like [`write_with`], and with `print`, a page-break marker where each page of the print
+/// edition begins and a `page-list` nav.
+pub fn write_full(
+    book: &Book,
+    cover_font: (&[u8], u32),
+    embed_font: Option<(&[u8], u32)>,
+    print: Option<&PrintPages>,
+) -> Result<Vec<u8>> {
+    let files = package_files(book, cover_font, embed_font, print)?;
     zip_package(&files, book.meta.modified_unix)
 }
 
@@ -105,6 +141,66 @@ fn all_images(book: &Book) -> Vec<&Image> {
     let mut seen = std::collections::HashSet::new();
     out.retain(|i| seen.insert(i.path.clone()));
     out
+}
+
+/// What the book shows, for the accessibility metadata: pictures (each occurrence) and whether
+/// each has a text alternative, tables, footnotes.
+fn facts(book: &Book) -> a11y::Facts {
+    fn inlines(list: &[Inline], f: &mut a11y::Facts) {
+        for i in list {
+            match i {
+                Inline::Image { alt, .. } => {
+                    f.pictures += 1;
+                    if alt.trim().is_empty() {
+                        f.without_alt += 1;
+                    }
+                }
+                Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) => inlines(c, f),
+                Inline::Link { content, .. } | Inline::Styled { content, .. } => {
+                    inlines(content, f)
+                }
+                _ => {}
+            }
+        }
+    }
+    fn blocks(list: &[Block], f: &mut a11y::Facts) {
+        for b in list {
+            match b {
+                Block::Heading { content, .. } | Block::Paragraph { content, .. } => {
+                    inlines(content, f)
+                }
+                Block::Figure(fig) => {
+                    f.pictures += 1;
+                    if plain_text(&fig.caption).trim().is_empty() && fig.alt.trim().is_empty() {
+                        f.without_alt += 1;
+                    }
+                    inlines(&fig.caption, f);
+                }
+                Block::List { items, .. } => items.iter().for_each(|i| blocks(i, f)),
+                Block::Quote { blocks: bs, .. } => blocks(bs, f),
+                Block::Table(t) => {
+                    f.tables += 1;
+                    t.head.iter().for_each(|c| inlines(c, f));
+                    t.rows.iter().flatten().for_each(|c| inlines(c, f));
+                }
+                Block::Code { .. } | Block::Rule { .. } => {}
+            }
+        }
+    }
+    let mut f = a11y::Facts::default();
+    // The user's cover picture, described by its alt text (封面：<title>); the generated cover
+    // only draws the title and series, which its alt text gives in full.
+    if book.meta.cover.is_some() {
+        f.pictures += 1;
+    }
+    for s in &book.sections {
+        blocks(&s.blocks, &mut f);
+        f.footnotes += s.footnotes.len();
+        for n in &s.footnotes {
+            blocks(&n.blocks, &mut f);
+        }
+    }
+    f
 }
 
 /// Record where every id a link can point at lives: `model id -> file#xml-id`.
@@ -216,10 +312,133 @@ fn nav_list(entries: &[TocEntry], out: &mut String) {
     out.push_str("</ol>\n");
 }
 
-fn nav_document(book: &Book, entries: &[TocEntry], landmarks: &[(&str, String, &str)]) -> String {
-    let mut body = String::from("<nav epub:type=\"toc\" id=\"toc\">\n<h1>目录</h1>\n");
-    nav_list(entries, &mut body);
-    body.push_str("</nav>\n<nav epub:type=\"landmarks\" id=\"landmarks\" hidden=\"hidden\">\n<h2>导览</h2>\n<ol>\n");
+/// Where the print pages go in the EPUB: per section, the marks in reading order; the marks of
+/// the title page and of the table of contents; and the page list (folio, href).
+#[derive(Debug, Default)]
+struct Placed {
+    sections: Vec<Vec<xhtml::Mark>>,
+    title_page: Vec<String>,
+    /// (entry index, folio): before the TOC title for entry 0, inside entry k's link otherwise.
+    toc: Vec<(usize, String)>,
+    list: Vec<(String, String)>,
+}
+
+/// Places every print page: a blank page is marked just before the page that follows it (at
+/// the end of the book when none follows).
+fn place_pages(book: &Book, pages: &[(String, PageStart)], files: &[String]) -> Placed {
+    let mut resolved: Vec<PageStart> = Vec::with_capacity(pages.len());
+    let mut next: Option<PageStart> = None;
+    for (_, start) in pages.iter().rev() {
+        if *start != PageStart::Blank {
+            next = Some(start.clone());
+        }
+        resolved.push(next.clone().unwrap_or_else(|| {
+            PageStart::At(SourcePos {
+                section: book.sections.len().saturating_sub(1),
+                part: Part::Notes,
+                path: vec![usize::MAX],
+                offset: 0,
+            })
+        }));
+    }
+    resolved.reverse();
+    let mut placed = Placed {
+        sections: vec![Vec::new(); book.sections.len()],
+        ..Placed::default()
+    };
+    let mut at: Vec<(SourcePos, usize)> = Vec::new();
+    for (i, ((label, _), start)) in pages.iter().zip(&resolved).enumerate() {
+        let file = match start {
+            PageStart::Cover => {
+                placed.title_page.push(label.clone());
+                "title.xhtml".to_string()
+            }
+            PageStart::Toc(k) => {
+                placed.toc.push((*k, label.clone()));
+                "nav.xhtml".to_string()
+            }
+            PageStart::At(pos) if pos.section < book.sections.len() => {
+                at.push((pos.clone(), i));
+                files[pos.section].clone()
+            }
+            PageStart::At(_) | PageStart::Blank => continue,
+        };
+        placed
+            .list
+            .push((label.clone(), format!("{file}#{}", xhtml::page_id(label))));
+    }
+    // Reading order; pages that begin at the same place keep their order.
+    at.sort();
+    for (pos, i) in at {
+        placed.sections[pos.section].push(xhtml::Mark {
+            part: pos.part,
+            path: pos.path,
+            offset: pos.offset,
+            label: pages[i].0.clone(),
+        });
+    }
+    placed
+}
+
+/// Words of the navigation document, in the book's script.
+fn page_list_title(lang: &str) -> &'static str {
+    match a11y::script(lang) {
+        a11y::Script::Hans => "页码",
+        a11y::Script::Hant => "頁碼",
+        a11y::Script::Latin => "Pages",
+    }
+}
+
+/// The content document of each section, in reading order.
+fn section_files(book: &Book) -> Vec<String> {
+    (1..=book.sections.len())
+        .map(|n| format!("section-{n:02}.xhtml"))
+        .collect()
+}
+
+fn nav_document(
+    book: &Book,
+    entries: &[TocEntry],
+    landmarks: &[(&str, String, &str)],
+    placed: Option<&Placed>,
+) -> String {
+    let mut body = String::new();
+    let toc_marks = placed.map(|p| p.toc.as_slice()).unwrap_or(&[]);
+    for (_, label) in toc_marks.iter().filter(|(k, _)| *k == 0) {
+        body.push_str(&xhtml::pagebreak(label));
+        body.push('\n');
+    }
+    body.push_str("<nav epub:type=\"toc\" role=\"doc-toc\" id=\"toc\">\n<h1>目录</h1>\n");
+    let mut list = String::new();
+    nav_list(entries, &mut list);
+    // A TOC page of the print edition that begins with entry k: its marker opens that entry's
+    // link (the nav's list items may hold nothing but the link and a sub-list).
+    let files = section_files(book);
+    for (k, label) in toc_marks.iter().filter(|(k, _)| *k > 0) {
+        if let Some(file) = files.get(*k) {
+            let open = format!("<li><a href=\"{}\">", xml::attr(file));
+            list = list.replacen(&open, &format!("{open}{}", xhtml::pagebreak(label)), 1);
+        }
+    }
+    body.push_str(&list);
+    body.push_str("</nav>\n");
+    if let Some(p) = placed.filter(|p| !p.list.is_empty()) {
+        body.push_str(&format!(
+            "<nav epub:type=\"page-list\" role=\"doc-pagelist\" id=\"page-list\" hidden=\"hidden\">\n<h2>{}</h2>\n<ol>\n",
+            page_list_title(lang_of(book))
+        ));
+        for (label, href) in &p.list {
+            body.push_str(&format!(
+                "<li><a href=\"{}\">{}</a></li>\n",
+                xml::attr(href),
+                xml::text(label)
+            ));
+        }
+        body.push_str("</ol>\n</nav>\n");
+    }
+    body.push_str(
+        "<nav epub:type=\"landmarks\" id=\"landmarks\" hidden=\"hidden\">\n<h2>导览</h2>\n<ol>\n",
+    );
     for (kind, href, label) in landmarks {
         body.push_str(&format!(
             "<li><a epub:type=\"{kind}\" href=\"{}\">{}</a></li>\n",
@@ -267,7 +486,13 @@ fn ncx_document(book: &Book, entries: &[TocEntry]) -> String {
     )
 }
 
-fn opf_document(book: &Book, items: &[Item], spine: &[&str], font_embedded: bool) -> String {
+fn opf_document(
+    book: &Book,
+    items: &[Item],
+    spine: &[&str],
+    font_embedded: bool,
+    a11y_meta: &str,
+) -> String {
     let m = &book.meta;
     let lang = lang_of(book);
     let mut md = String::new();
@@ -307,6 +532,7 @@ fn opf_document(book: &Book, items: &[Item], spine: &[&str], font_embedded: bool
     if font_embedded {
         md.push_str("<meta property=\"ibooks:specified-fonts\">true</meta>\n");
     }
+    md.push_str(a11y_meta);
     md.push_str("<meta name=\"cover\" content=\"cover-image\"/>\n");
 
     let mut manifest = String::new();
@@ -373,12 +599,12 @@ fn package_files(
     book: &Book,
     cover_font: (&[u8], u32),
     embed_font: Option<(&[u8], u32)>,
+    print: Option<&PrintPages>,
 ) -> Result<Vec<(String, Vec<u8>)>> {
     let lang = lang_of(book);
-    let section_files: Vec<String> = (1..=book.sections.len())
-        .map(|n| format!("section-{n:02}.xhtml"))
-        .collect();
+    let section_files = section_files(book);
     let targets = collect_targets(book, &section_files);
+    let placed = print.map(|p| place_pages(book, &p.pages, &section_files));
 
     // Pictures, prepared once each.
     let mut image_items: Vec<Item> = Vec::new();
@@ -447,7 +673,7 @@ fn package_files(
             href: "nav.xhtml".into(),
             media_type: "application/xhtml+xml",
             properties: Some("nav"),
-            data: nav_document(book, &entries, &landmarks).into_bytes(),
+            data: nav_document(book, &entries, &landmarks, placed.as_ref()).into_bytes(),
         },
         Item {
             id: "ncx".into(),
@@ -475,10 +701,21 @@ fn package_files(
             href: "title.xhtml".into(),
             media_type: "application/xhtml+xml",
             properties: None,
-            data: xhtml::title_page(book).into_bytes(),
+            data: xhtml::title_page(
+                book,
+                placed
+                    .as_ref()
+                    .map(|p| p.title_page.as_slice())
+                    .unwrap_or(&[]),
+            )
+            .into_bytes(),
         },
     ];
-    for (sec, file) in book.sections.iter().zip(&section_files) {
+    for (i, (sec, file)) in book.sections.iter().zip(&section_files).enumerate() {
+        let marks = placed
+            .as_ref()
+            .map(|p| p.sections[i].as_slice())
+            .unwrap_or(&[]);
         let ctx = xhtml::Ctx {
             targets: &targets,
             images: &image_hrefs,
@@ -490,7 +727,7 @@ fn package_files(
             href: file.clone(),
             media_type: "application/xhtml+xml",
             properties: None,
-            data: xhtml::section(sec, &ctx).into_bytes(),
+            data: xhtml::section(sec, &ctx, marks).into_bytes(),
         });
     }
     items.extend(image_items);
@@ -521,7 +758,13 @@ fn package_files(
     for f in &section_files {
         spine.push(f.trim_end_matches(".xhtml"));
     }
-    let opf = opf_document(book, &items, &spine, embed_font.is_some());
+    let facts = a11y::Facts {
+        pages: placed.as_ref().map(|p| p.list.len()).filter(|n| *n > 0),
+        ..facts(book)
+    };
+    let meta = a11y::A11y::compute(book, &facts)
+        .opf_meta(facts.pages.and(print).map(|p| p.source.as_str()));
+    let opf = opf_document(book, &items, &spine, embed_font.is_some(), &meta);
 
     let mut files = vec![(
         "META-INF/container.xml".to_string(),
@@ -581,6 +824,7 @@ fn zip_package(files: &[(String, Vec<u8>)], modified_unix: i64) -> Result<Vec<u8
 pub(crate) mod tests {
     use super::*;
     use crate::book::model::*;
+    use crate::typeset::page::Part;
     use std::path::PathBuf;
     use std::sync::Arc;
 
@@ -725,7 +969,7 @@ pub(crate) mod tests {
             entries[2].children[0].href.as_deref(),
             Some("section-03.xhtml#h-1")
         );
-        let opf = opf_document(&book, &[], &["cover"], false);
+        let opf = opf_document(&book, &[], &["cover"], false, "");
         let doc = roxmltree::Document::parse(&opf).unwrap();
         let dc = "http://purl.org/dc/elements/1.1/";
         let contributors: Vec<_> = doc
@@ -769,6 +1013,73 @@ pub(crate) mod tests {
         (1..=book.sections.len())
             .map(|n| format!("section-{n:02}.xhtml"))
             .collect()
+    }
+
+    #[test]
+    fn print_pages_are_placed_blank_ones_before_the_next() {
+        let book = sample_book();
+        let files = section_names(&book);
+        let at = |section: usize, part: Part, path: &[usize], offset: usize| {
+            PageStart::At(SourcePos {
+                section,
+                part,
+                path: path.to_vec(),
+                offset,
+            })
+        };
+        let pages: Vec<(String, PageStart)> = [
+            ("i", PageStart::Cover),
+            ("ii", PageStart::Blank),
+            ("iii", PageStart::Toc(0)),
+            ("iv", PageStart::Toc(2)),
+            ("v", at(0, Part::Opening, &[], 0)),
+            ("vi", PageStart::Blank),
+            ("1", at(1, Part::Opening, &[], 0)),
+            // Out of reading order in the list (a figure moved up): sorted in the section.
+            ("2", at(2, Part::Body, &[2], 0)),
+            ("3", at(2, Part::Body, &[1], 7)),
+            ("4", PageStart::Blank),
+        ]
+        .into_iter()
+        .map(|(l, s)| (l.to_string(), s))
+        .collect();
+        let p = place_pages(&book, &pages, &files);
+        assert_eq!(p.title_page, ["i"]);
+        assert_eq!(
+            p.toc,
+            [(0, "ii".to_string()), (0, "iii".into()), (2, "iv".into())]
+        );
+        let labels =
+            |s: usize| -> Vec<&str> { p.sections[s].iter().map(|m| m.label.as_str()).collect() };
+        assert_eq!(labels(0), ["v"]);
+        assert_eq!(labels(1), ["vi", "1"]);
+        // The trailing blank page goes to the end of the last section.
+        assert_eq!(labels(2), ["3", "2", "4"]);
+        assert_eq!(p.sections[2][0].offset, 7);
+        let list: Vec<&str> = p.list.iter().map(|(l, _)| l.as_str()).collect();
+        assert_eq!(
+            list,
+            ["i", "ii", "iii", "iv", "v", "vi", "1", "2", "3", "4"]
+        );
+        assert_eq!(p.list[0].1, "title.xhtml#page-i");
+        assert_eq!(p.list[2].1, "nav.xhtml#page-iii");
+        assert_eq!(p.list[6].1, "section-02.xhtml#page-1");
+        // In the nav: the first TOC pages before the title, a later one inside its entry's link.
+        let entries = toc(&book, &files);
+        let nav = nav_document(&book, &entries, &[], Some(&p));
+        let toc_at = nav.find("<nav epub:type=\"toc\"").unwrap();
+        assert!(
+            nav[..toc_at].contains("id=\"page-ii\"") && nav[..toc_at].contains("id=\"page-iii\"")
+        );
+        assert!(
+            nav.contains(&format!(
+                "<li><a href=\"section-03.xhtml\">{}做好",
+                xhtml::pagebreak("iv")
+            )),
+            "{nav}"
+        );
+        assert!(nav.contains("<nav epub:type=\"page-list\" role=\"doc-pagelist\""));
+        assert!(nav.contains("<h2>页码</h2>"));
     }
 
     #[test]

@@ -6,6 +6,33 @@ use super::xml;
 use crate::book::model::{
     Align, Block, Book, Figure, Footnote, Inline, Role, Section, Table, plain_text,
 };
+use crate::typeset::page::Part;
+
+/// A page of the print edition that begins in this document: where, and its printed folio.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mark {
+    pub part: Part,
+    /// As in [`crate::typeset::page::SourcePos::path`].
+    pub path: Vec<usize>,
+    /// Characters into the block's plain text.
+    pub offset: usize,
+    /// The folio, e.g. `iii` or `12`.
+    pub label: String,
+}
+
+/// The page-break marker for the page with folio `label`.
+pub fn pagebreak(label: &str) -> String {
+    format!(
+        "<span epub:type=\"pagebreak\" role=\"doc-pagebreak\" id=\"{}\" aria-label=\"{}\"></span>",
+        page_id(label),
+        xml::attr(label)
+    )
+}
+
+/// The XML id of the marker for folio `label`.
+pub fn page_id(label: &str) -> String {
+    xml::id(&format!("page-{label}"))
+}
 
 /// What rendering needs to know about the rest of the book.
 pub struct Ctx<'a> {
@@ -58,13 +85,18 @@ pub fn section_heading_shift(section: &Section) -> u8 {
     section.top_heading_level()
 }
 
-/// One section as a content document.
-pub fn section(sec: &Section, ctx: &Ctx) -> String {
+/// One section as a content document, with the page-break markers of the print pages that
+/// begin in it (`marks` in reading order).
+pub fn section(sec: &Section, ctx: &Ctx, marks: &[Mark]) -> String {
     let mut w = Writer {
         ctx,
         out: String::new(),
         noterefs: HashMap::new(),
         min_level: sec.top_heading_level(),
+        marks: marks.iter().rev().cloned().collect(),
+        part: Part::Opening,
+        path: Vec::new(),
+        chars: 0,
     };
     let sid = xml::id(&sec.id);
     let kind = match sec.role {
@@ -72,14 +104,16 @@ pub fn section(sec: &Section, ctx: &Ctx) -> String {
         Role::Body => "chapter",
     };
     w.out.push_str(&format!(
-        "<section id=\"{sid}\" class=\"{kind}\" epub:type=\"{kind}\">\n<header>\n"
+        "<section id=\"{sid}\" class=\"{kind}\" epub:type=\"{kind}\" role=\"doc-{kind}\" aria-labelledby=\"{sid}-title\">\n"
     ));
+    w.mark_block();
+    w.out.push_str("<header>\n");
     if let Some(k) = sec.kicker.as_deref().filter(|k| !k.trim().is_empty()) {
         w.out
             .push_str(&format!("<p class=\"kicker\">{}</p>\n", xml::text(k)));
     }
     w.out.push_str(&format!(
-        "<h1 class=\"title\">{}</h1>\n",
+        "<h1 class=\"title\" id=\"{sid}-title\">{}</h1>\n",
         xml::text(&sec.title)
     ));
     if let Some(a) = sec.author.as_deref().filter(|a| !a.trim().is_empty()) {
@@ -87,15 +121,26 @@ pub fn section(sec: &Section, ctx: &Ctx) -> String {
             .push_str(&format!("<p class=\"byline\">{}</p>\n", xml::text(a)));
     }
     w.out.push_str("</header>\n");
+    w.part = Part::Body;
     w.blocks(&sec.blocks);
     if !sec.footnotes.is_empty() {
-        w.out.push_str(
-            "<section class=\"footnotes\" epub:type=\"footnotes\">\n<hr class=\"fn-rule\"/>\n",
-        );
-        for f in &sec.footnotes {
+        w.part = Part::Notes;
+        w.path.clear();
+        w.out.push_str(&format!(
+            "<section class=\"footnotes\" epub:type=\"footnotes\" aria-label=\"{}\">\n",
+            notes_label(ctx.lang)
+        ));
+        w.mark_block();
+        w.out.push_str("<hr class=\"fn-rule\"/>\n");
+        for (k, f) in sec.footnotes.iter().enumerate() {
+            w.path = vec![k];
             w.footnote(f);
         }
         w.out.push_str("</section>\n");
+    }
+    // Marks not placed yet (none are expected): at the end rather than lost.
+    while let Some(m) = w.marks.pop() {
+        w.out.push_str(&pagebreak(&m.label));
     }
     w.out.push_str("</section>\n");
     let body_type = match sec.role {
@@ -116,6 +161,21 @@ struct Writer<'a> {
     /// Footnote id -> how many references to it were written so far.
     noterefs: HashMap<String, u32>,
     min_level: u8,
+    /// Page-break marks still to write, the next one last.
+    marks: Vec<Mark>,
+    /// Where the writer is: part, block path, characters of the block's plain text written.
+    part: Part,
+    path: Vec<usize>,
+    chars: usize,
+}
+
+/// The label of a section's footnotes, in the book's script.
+fn notes_label(lang: &str) -> &'static str {
+    match super::a11y::script(lang) {
+        super::a11y::Script::Hans => "注释",
+        super::a11y::Script::Hant => "註釋",
+        super::a11y::Script::Latin => "Notes",
+    }
 }
 
 fn align_class(a: Align) -> &'static str {
@@ -138,14 +198,26 @@ fn noteref_id(fid: &str, n: u32) -> String {
 
 /// The start of a figure, up to the number in its caption; the caller writes the caption, the
 /// credit and the closing tags.
+/// A picture with no caption (its alt text) has no text alternative: it is marked decorative
+/// (`alt=""`, `role="presentation"`), and `check` warns about it.
 fn figure_open(f: &Figure, src: &str) -> String {
     let caption = plain_text(&f.caption);
-    let alt = if !f.alt.trim().is_empty() {
-        f.alt.clone()
-    } else if caption.trim().is_empty() {
-        f.label.clone()
+    let alt = if f.alt.trim().is_empty() {
+        caption.trim()
     } else {
-        caption
+        f.alt.trim()
+    };
+    let img = if alt.is_empty() {
+        format!(
+            "<img src=\"{}\" alt=\"\" role=\"presentation\"/>",
+            xml::attr(src)
+        )
+    } else {
+        format!(
+            "<img src=\"{}\" alt=\"{}\"/>",
+            xml::attr(src),
+            xml::attr(alt)
+        )
     };
     let label = if f.label.is_empty() {
         String::new()
@@ -153,21 +225,76 @@ fn figure_open(f: &Figure, src: &str) -> String {
         format!("<span class=\"fignum\">{}</span>", xml::text(&f.label))
     };
     format!(
-        "<figure id=\"{}\" class=\"figure\">\n<img src=\"{}\" alt=\"{}\"/>\n<figcaption>{label}",
+        "<figure id=\"{}\" class=\"figure\">\n{img}\n<figcaption>{label}",
         xml::id(&f.id),
-        xml::attr(src),
-        xml::attr(&alt),
     )
 }
 
 impl Writer<'_> {
+    /// Writes every mark that is due at the start of the current block (and any left over from
+    /// before it), and starts counting the block's characters.
+    fn mark_block(&mut self) {
+        self.chars = 0;
+        self.mark_here();
+    }
+
+    /// Writes every mark due at or before the current place.
+    fn mark_here(&mut self) {
+        while let Some(m) = self.marks.last() {
+            let due = (m.part, &m.path[..], m.offset) <= (self.part, &self.path[..], self.chars);
+            if !due {
+                break;
+            }
+            let m = self.marks.pop().expect("checked");
+            self.out.push_str(&pagebreak(&m.label));
+        }
+    }
+
+    /// The offset of the next mark inside the current block before character `end`, if any.
+    fn mark_before(&self, end: usize) -> Option<usize> {
+        let m = self.marks.last()?;
+        (m.part == self.part && m.path == self.path && m.offset < end).then_some(m.offset)
+    }
+
+    /// Text of the current block, escaped by `escape`, with the marks that fall inside it.
+    fn marked_text(&mut self, t: &str, escape: &dyn Fn(&str) -> String) {
+        let start = self.chars;
+        let end = start + t.chars().count();
+        let mut written = 0; // characters of `t`
+        let mut at = 0; // byte offset in `t`
+        while let Some(off) = self.mark_before(end) {
+            let k = off.saturating_sub(start).max(written);
+            let byte = t.char_indices().nth(k).map_or(t.len(), |(b, _)| b);
+            self.out.push_str(&escape(&t[at..byte]));
+            at = byte;
+            written = k;
+            self.chars = start + k;
+            self.mark_here();
+        }
+        self.out.push_str(&escape(&t[at..]));
+        self.chars = end;
+    }
+
+    /// Counts `n` characters that the EPUB shows otherwise (a picture's alt text, a note
+    /// number), writing the marks due before them.
+    fn skip_chars(&mut self, n: usize) {
+        self.mark_here();
+        self.chars += n;
+    }
+
     fn blocks(&mut self, blocks: &[Block]) {
-        for b in blocks {
+        for (i, b) in blocks.iter().enumerate() {
+            self.path.push(i);
             self.block(b);
+            self.path.pop();
         }
     }
 
     fn block(&mut self, b: &Block) {
+        // Lists and tables write their marks inside items and cells.
+        if !matches!(b, Block::List { .. }) {
+            self.mark_block();
+        }
         match b {
             Block::Heading {
                 level, id, content, ..
@@ -195,15 +322,22 @@ impl Writer<'_> {
                 } else {
                     self.out.push_str(&format!("<{tag}>\n"));
                 }
-                for item in items {
+                for (k, item) in items.iter().enumerate() {
                     self.out.push_str("<li>");
+                    self.path.push(k);
                     match item.as_slice() {
-                        [Block::Paragraph { content, .. }] => self.inlines(content),
+                        [Block::Paragraph { content, .. }] => {
+                            self.path.push(0);
+                            self.mark_block();
+                            self.inlines(content);
+                            self.path.pop();
+                        }
                         blocks => {
                             self.out.push('\n');
                             self.blocks(blocks);
                         }
                     }
+                    self.path.pop();
                     self.out.push_str("</li>\n");
                 }
                 self.out.push_str(&format!("</{tag}>\n"));
@@ -214,8 +348,9 @@ impl Writer<'_> {
                 self.out.push_str("</blockquote>\n");
             }
             Block::Code { text, .. } => {
-                self.out
-                    .push_str(&format!("<pre><code>{}</code></pre>\n", xml::text(text)));
+                self.out.push_str("<pre><code>");
+                self.marked_text(text, &xml::text);
+                self.out.push_str("</code></pre>\n");
             }
             Block::Table(t) => self.table(t),
             Block::Rule { .. } => self.out.push_str("<hr/>\n"),
@@ -245,17 +380,27 @@ impl Writer<'_> {
         self.out.push_str("</figcaption>\n</figure>\n");
     }
 
+    /// A table; header cells are `<th scope="col">`. A page-break mark for a row goes into its
+    /// first cell (the row where the print edition's page begins).
     fn table(&mut self, t: &Table) {
         let align = |i: usize| align_class(t.align.get(i).copied().unwrap_or(Align::None));
         self.out.push_str("<table>\n");
+        let mut row_index = 0;
         if !t.head.is_empty() {
             self.out.push_str("<thead>\n<tr>");
             for (i, cell) in t.head.iter().enumerate() {
-                self.out.push_str(&format!("<th{}>", align(i)));
+                self.out
+                    .push_str(&format!("<th scope=\"col\"{}>", align(i)));
+                if i == 0 {
+                    self.path.push(row_index);
+                    self.mark_block();
+                    self.path.pop();
+                }
                 self.inlines(cell);
                 self.out.push_str("</th>");
             }
             self.out.push_str("</tr>\n</thead>\n");
+            row_index += 1;
         }
         if !t.rows.is_empty() {
             self.out.push_str("<tbody>\n");
@@ -263,10 +408,16 @@ impl Writer<'_> {
                 self.out.push_str("<tr>");
                 for (i, cell) in row.iter().enumerate() {
                     self.out.push_str(&format!("<td{}>", align(i)));
+                    if i == 0 {
+                        self.path.push(row_index);
+                        self.mark_block();
+                        self.path.pop();
+                    }
                     self.inlines(cell);
                     self.out.push_str("</td>");
                 }
                 self.out.push_str("</tr>\n");
+                row_index += 1;
             }
             self.out.push_str("</tbody>\n");
         }
@@ -276,11 +427,12 @@ impl Writer<'_> {
     fn footnote(&mut self, f: &Footnote) {
         let fid = xml::id(&f.id);
         self.out.push_str(&format!(
-            "<aside id=\"{fid}\" class=\"footnote\" epub:type=\"footnote\">\n"
+            "<aside id=\"{fid}\" class=\"footnote\" epub:type=\"footnote\" role=\"doc-footnote\">\n"
         ));
+        self.mark_block();
         let mark = if self.noterefs.contains_key(&f.id) {
             format!(
-                "<a class=\"fn-back\" href=\"#{}\">{}</a>\u{3000}",
+                "<a class=\"fn-back\" role=\"doc-backlink\" href=\"#{}\">{}</a>\u{3000}",
                 noteref_id(&fid, 1),
                 f.number
             )
@@ -315,13 +467,18 @@ impl Writer<'_> {
     }
 
     fn inline(&mut self, i: &Inline) {
+        let lang = self.ctx.lang;
         match i {
-            Inline::Text(t) => self.out.push_str(&tag_latin(t, self.ctx.lang)),
+            Inline::Text(t) => self.marked_text(t, &|s| tag_latin(s, lang)),
             Inline::Emph(c) => self.wrap("em", c),
             Inline::Strong(c) => self.wrap("strong", c),
             Inline::Strike(c) => self.wrap("s", c),
             Inline::Styled { style, content } => self.wrap(style.tag(), content),
-            Inline::Code(t) => self.out.push_str(&format!("<code>{}</code>", xml::text(t))),
+            Inline::Code(t) => {
+                self.out.push_str("<code>");
+                self.marked_text(t, &xml::text);
+                self.out.push_str("</code>");
+            }
             Inline::Link { href, content } => {
                 let target = if href.starts_with('#') {
                     self.ctx.resolve(href)
@@ -340,25 +497,36 @@ impl Writer<'_> {
                 }
             }
             Inline::FootnoteRef { number, id } => {
+                self.skip_chars(number.to_string().chars().count());
                 let fid = xml::id(id);
                 if self.ctx.targets.contains_key(id) {
                     let n = self.noterefs.entry(id.clone()).or_insert(0);
                     *n += 1;
                     let rid = noteref_id(&fid, *n);
                     self.out.push_str(&format!(
-                        "<sup><a id=\"{rid}\" class=\"noteref\" epub:type=\"noteref\" href=\"#{fid}\">{number}</a></sup>"
+                        "<sup><a id=\"{rid}\" class=\"noteref\" epub:type=\"noteref\" role=\"doc-noteref\" href=\"#{fid}\">{number}</a></sup>"
                     ));
                 } else {
                     self.out.push_str(&format!("<sup>{number}</sup>"));
                 }
             }
-            Inline::LineBreak => self.out.push_str("<br/>"),
+            Inline::LineBreak => {
+                self.skip_chars(1);
+                self.out.push_str("<br/>");
+            }
             Inline::Image { image, alt } => {
+                self.skip_chars(alt.chars().count());
                 let src = self.ctx.image(&image.path).to_string();
+                // No alt text: decorative for assistive technology (`check` warns about it).
+                let role = if alt.trim().is_empty() {
+                    " role=\"presentation\""
+                } else {
+                    ""
+                };
                 self.out.push_str(&format!(
-                    "<img class=\"inline\" src=\"{}\" alt=\"{}\"/>",
+                    "<img class=\"inline\" src=\"{}\" alt=\"{}\"{role}/>",
                     xml::attr(&src),
-                    xml::attr(alt)
+                    xml::attr(alt.trim())
                 ));
             }
         }
@@ -431,7 +599,7 @@ fn tag_latin(s: &str, doc_lang: &str) -> String {
 /// The cover page: the cover picture, full page.
 pub fn cover_page(book: &Book, src: &str) -> String {
     let body = format!(
-        "<section class=\"cover\" epub:type=\"cover\">\n<img src=\"{}\" alt=\"{}\"/>\n</section>\n",
+        "<section class=\"cover\" epub:type=\"cover\">\n<img role=\"doc-cover\" src=\"{}\" alt=\"{}\"/>\n</section>\n",
         xml::attr(src),
         xml::attr(&format!("封面：{}", book.meta.title))
     );
@@ -443,10 +611,14 @@ pub fn cover_page(book: &Book, src: &str) -> String {
     )
 }
 
-/// The title page: series, title, editors and authors.
-pub fn title_page(book: &Book) -> String {
+/// The title page: series, title, editors and authors; `marks` are the folios of the print
+/// pages that begin with it (the booklet's cover shows the same).
+pub fn title_page(book: &Book, marks: &[String]) -> String {
     let m = &book.meta;
     let mut body = String::from("<section class=\"titlepage\" epub:type=\"titlepage\">\n");
+    for label in marks {
+        body.push_str(&pagebreak(label));
+    }
     if let Some(s) = m.series.as_deref().filter(|s| !s.trim().is_empty()) {
         body.push_str(&format!("<p class=\"tp-series\">{}</p>\n", xml::text(s)));
     }
@@ -497,6 +669,15 @@ mod tests {
     }
 
     fn render(blocks: Vec<Block>, footnotes: Vec<Footnote>, targets: &[(&str, &str)]) -> String {
+        render_marked(blocks, footnotes, targets, &[])
+    }
+
+    fn render_marked(
+        blocks: Vec<Block>,
+        footnotes: Vec<Footnote>,
+        targets: &[(&str, &str)],
+        marks: &[Mark],
+    ) -> String {
         let targets: HashMap<String, String> = targets
             .iter()
             .map(|(a, b)| (a.to_string(), b.to_string()))
@@ -520,7 +701,145 @@ mod tests {
             footnotes,
             span: Span::default(),
         };
-        section(&sec, &ctx)
+        section(&sec, &ctx, marks)
+    }
+
+    fn mark(part: Part, path: &[usize], offset: usize, label: &str) -> Mark {
+        Mark {
+            part,
+            path: path.to_vec(),
+            offset,
+            label: label.into(),
+        }
+    }
+
+    fn text(s: &str) -> Inline {
+        Inline::Text(s.into())
+    }
+
+    fn p(content: Vec<Inline>) -> Block {
+        Block::Paragraph {
+            content,
+            span: Span::default(),
+        }
+    }
+
+    #[test]
+    fn page_marks_go_to_the_exact_character() {
+        let blocks = vec![
+            p(vec![
+                text("一二三"),
+                Inline::Emph(vec![text("四五")]),
+                Inline::FootnoteRef {
+                    number: 1,
+                    id: "n1".into(),
+                },
+                Inline::LineBreak,
+                text("六七"),
+            ]),
+            Block::List {
+                ordered: false,
+                start: 1,
+                items: vec![vec![p(vec![text("甲")])], vec![p(vec![text("乙丙")])]],
+                span: Span::default(),
+            },
+            Block::Table(Table {
+                align: vec![],
+                head: vec![vec![text("头")]],
+                rows: vec![vec![vec![text("行一")]], vec![vec![text("行二")]]],
+                span: Span::default(),
+            }),
+            Block::Code {
+                text: "ab\ncd".into(),
+                span: Span::default(),
+            },
+        ];
+        let notes = vec![Footnote {
+            id: "n1".into(),
+            number: 1,
+            blocks: vec![p(vec![text("注")])],
+        }];
+        let marks = [
+            mark(Part::Opening, &[], 0, "1"),
+            // "一二三" + "四五": offset 4 is before 五, inside the emphasis.
+            mark(Part::Body, &[0], 4, "2"),
+            // After 五 (5), the note number (6) and the line break (7): before 六.
+            mark(Part::Body, &[0], 7, "3"),
+            mark(Part::Body, &[1, 1, 0], 1, "4"),
+            mark(Part::Body, &[2, 2], 0, "5"),
+            mark(Part::Body, &[3], 3, "6"),
+            mark(Part::Notes, &[0], 0, "7"),
+        ];
+        let html = render_marked(blocks, notes, &[("n1", "section-01.xhtml#n1")], &marks);
+        parse(&html);
+        let pb = |n: &str| pagebreak(n);
+        assert!(
+            html.contains(&format!("<section id=\"sec-1\" class=\"chapter\" epub:type=\"chapter\" role=\"doc-chapter\" aria-labelledby=\"sec-1-title\">\n{}<header>", pb("1"))),
+            "{html}"
+        );
+        assert!(
+            html.contains(&format!("<em>四{}五</em>", pb("2"))),
+            "{html}"
+        );
+        assert!(html.contains(&format!("<br/>{}六七", pb("3"))), "{html}");
+        assert!(
+            html.contains(&format!("<li>乙{}丙</li>", pb("4"))),
+            "{html}"
+        );
+        assert!(
+            html.contains(&format!("<tr><td>{}行二</td>", pb("5"))),
+            "{html}"
+        );
+        assert!(
+            html.contains(&format!("<pre><code>ab\n{}cd</code></pre>", pb("6"))),
+            "{html}"
+        );
+        assert!(
+            html.contains(&format!("role=\"doc-footnote\">\n{}<p>", pb("7"))),
+            "{html}"
+        );
+        assert_eq!(html.matches("doc-pagebreak").count(), marks.len());
+        assert!(pb("iv").contains("id=\"page-iv\" aria-label=\"iv\""));
+    }
+
+    #[test]
+    fn a_mark_the_writer_does_not_reach_is_kept_at_the_end() {
+        let html = render_marked(
+            vec![p(vec![text("短")])],
+            vec![],
+            &[],
+            &[mark(Part::Body, &[0], 99, "9")],
+        );
+        assert!(
+            html.contains(&format!("{}</section>", pagebreak("9"))),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn captionless_figure_is_decorative_and_roles_match_types() {
+        let html = render(vec![Block::Figure(fig(1, "", None))], vec![], &[]);
+        let doc = parse(&html);
+        let img = doc.descendants().find(|n| n.has_tag_name("img")).unwrap();
+        assert_eq!(img.attribute("alt"), Some(""));
+        assert_eq!(img.attribute("role"), Some("presentation"));
+        // Every epub:type this writer uses has its ARIA role.
+        let ops = "http://www.idpf.org/2007/ops";
+        for n in doc
+            .descendants()
+            .filter(|n| n.attribute((ops, "type")).is_some())
+        {
+            let t = n.attribute((ops, "type")).unwrap();
+            let role = match t {
+                "chapter" | "preface" | "footnote" | "noteref" | "pagebreak" => {
+                    Some(format!("doc-{t}"))
+                }
+                _ => None,
+            };
+            if let Some(role) = role {
+                assert_eq!(n.attribute("role"), Some(role.as_str()), "{t}");
+            }
+        }
     }
 
     fn parse(doc: &str) -> roxmltree::Document<'_> {
@@ -746,7 +1065,7 @@ mod tests {
         ];
         let html = render(blocks, vec![], &[]);
         parse(&html);
-        assert!(html.contains("<th class=\"al-c\">甲</th><th>乙</th>"));
+        assert!(html.contains("<th scope=\"col\" class=\"al-c\">甲</th><th scope=\"col\">乙</th>"));
         assert!(html.contains("<ol start=\"3\">\n<li>三</li>"));
         assert!(html.contains("<blockquote>\n<p>引</p>"));
         assert!(html.contains("<pre><code>a &lt; b</code></pre>"));

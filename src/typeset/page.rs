@@ -50,6 +50,51 @@ pub struct Document {
 pub struct Page {
     pub label: PageLabel,
     pub items: Vec<Item>,
+    /// Where in the book the page begins (for the EPUB's page-break markers).
+    pub start: PageStart,
+}
+
+/// Which part of a section a [`SourcePos`] is in, in reading order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Part {
+    /// The kicker, title and author above the text.
+    Opening,
+    /// The section's blocks.
+    Body,
+    /// The footnotes after the text.
+    Notes,
+}
+
+/// A place in the book's text, ordered as it reads: a section, a block in it, a character.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SourcePos {
+    /// Index into [`Book::sections`].
+    pub section: usize,
+    pub part: Part,
+    /// `Body`: indices down the block tree: the block in [`Section::blocks`], then for a list
+    /// the item and the block in it, for a quote the block in it, for a table the row (the
+    /// header row, when there is one, is row 0). `Notes`: `[]` is the rule above the notes,
+    /// `[k]` footnote `k` of [`Section::footnotes`]. `Opening`: `[]`.
+    pub path: Vec<usize>,
+    /// In a paragraph, the characters of [`model::plain_text`] of its inlines before the place;
+    /// in a code block, the characters of its text before it; otherwise 0 (the block's start).
+    pub offset: usize,
+}
+
+/// Where a page of the booklet begins.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum PageStart {
+    /// No content (a blank verso).
+    #[default]
+    Blank,
+    /// The cover page (series, title, editors: the EPUB's title page).
+    Cover,
+    /// A page of the table of contents whose first entry is section `k` (the first page also
+    /// holds the title 目录 above it).
+    Toc(usize),
+    /// The earliest place in reading order of what the page shows. A figure moved to the top
+    /// of a page comes before the text that continues from the page before it.
+    At(SourcePos),
 }
 
 impl Page {
@@ -394,6 +439,13 @@ pub fn layout(book: &Book, fonts: &FontSet) -> Result<Document> {
         nodes: Vec::new(),
         para_seq: 0,
         timings: para::Timings::default(),
+        at: SourcePos {
+            section: 0,
+            part: Part::Opening,
+            path: Vec::new(),
+            offset: 0,
+        },
+        model_off: 0,
     };
 
     // Content first with a guessed TOC length, then the TOC with real numbers; redo the content
@@ -428,13 +480,25 @@ pub fn layout(book: &Book, fonts: &FontSet) -> Result<Document> {
     builds.extend(content.pages);
 
     let mut pages = Vec::with_capacity(builds.len());
+    let toc_end = 2 + toc_pages;
     for (i, b) in builds.into_iter().enumerate() {
         let label = label_for(i, body_start);
         let mut items = b.items;
         if !b.blank && i > 0 {
             lay.decorate(i, &label, b.opening, b.head.as_deref(), &mut items)?;
         }
-        pages.push(Page { label, items });
+        let start = match b.first {
+            _ if b.blank => PageStart::Blank,
+            _ if i == 0 => PageStart::Cover,
+            Some(p) if i < toc_end => PageStart::Toc(p.section),
+            Some(p) => PageStart::At(p),
+            None => PageStart::Blank,
+        };
+        pages.push(Page {
+            label,
+            items,
+            start,
+        });
     }
 
     let dest_map: HashMap<&str, &Destination> =
@@ -475,6 +539,8 @@ struct PageBuild {
     blank: bool,
     /// Section title for the running head on recto pages.
     head: Option<String>,
+    /// The earliest source position of what was placed on the page.
+    first: Option<SourcePos>,
 }
 
 /// One grid line of text, items relative to (measure left, line top).
@@ -485,6 +551,8 @@ struct PLine {
     para: usize,
     idx: usize,
     count: usize,
+    /// Where the line starts in the source.
+    pos: SourcePos,
 }
 
 /// A piece of free height, items relative to (measure left, block top).
@@ -500,6 +568,8 @@ struct PBlock {
     anchors: Vec<(String, f32)>,
     /// Space above, dropped at the top of a page.
     space_before: f32,
+    /// Where the block starts in the source (`None`: no text of the book, e.g. the TOC title).
+    pos: Option<SourcePos>,
 }
 
 #[derive(Debug, Clone)]
@@ -530,6 +600,8 @@ struct RunStyle {
     link: Option<LinkTarget>,
     node: Option<NodeId>,
     gray: f32,
+    /// Characters of the block's plain text before this run.
+    model_off: usize,
 }
 
 /// One forced-break segment of a paragraph.
@@ -557,9 +629,21 @@ struct Layout<'a> {
     nodes: Vec<StructNode>,
     para_seq: usize,
     timings: para::Timings,
+    /// Where the blocks being laid out are: section index, part and block path.
+    at: SourcePos,
+    /// Characters of the current block's plain text flattened so far.
+    model_off: usize,
 }
 
 impl<'a> Layout<'a> {
+    /// The current block's position, `offset` characters in.
+    fn here(&self, offset: usize) -> SourcePos {
+        SourcePos {
+            offset,
+            ..self.at.clone()
+        }
+    }
+
     fn node(&mut self, kind: StructKind, parent: Option<NodeId>, alt: Option<String>) -> NodeId {
         self.nodes.push(StructNode { kind, parent, alt });
         self.nodes.len() - 1
@@ -569,6 +653,7 @@ impl<'a> Layout<'a> {
 
     fn segments(&mut self, inlines: &[Inline], cur: Cur, link: Option<LinkTarget>) -> Vec<Segment> {
         let mut segs = vec![Segment::default()];
+        self.model_off = 0;
         self.flatten(inlines, cur, link, &mut segs);
         segs
     }
@@ -582,7 +667,7 @@ impl<'a> Layout<'a> {
     ) {
         for i in inlines {
             match i {
-                Inline::Text(t) | Inline::Code(t) => push_run(segs, t, cur, link.clone()),
+                Inline::Text(t) | Inline::Code(t) => self.push_run(segs, t, cur, link.clone()),
                 Inline::Emph(c) => self.flatten(c, Cur { dots: true, ..cur }, link.clone(), segs),
                 Inline::Strong(c) => self.flatten(
                     c,
@@ -626,7 +711,7 @@ impl<'a> Layout<'a> {
                         node: Some(n),
                         ..cur
                     };
-                    push_run(
+                    self.push_run(
                         segs,
                         &number.to_string(),
                         c,
@@ -658,10 +743,23 @@ impl<'a> Layout<'a> {
                     };
                     self.flatten(content, c, link.clone(), segs);
                 }
-                Inline::LineBreak => segs.push(Segment::default()),
-                Inline::Image { alt, .. } => push_run(segs, alt, cur, link.clone()),
+                Inline::LineBreak => {
+                    // `plain_text` counts the break as one character ('\n').
+                    self.model_off += 1;
+                    segs.push(Segment::default());
+                }
+                Inline::Image { alt, .. } => self.push_run(segs, alt, cur, link.clone()),
             }
         }
+    }
+
+    /// [`push_run`], counting the text's characters toward the block's plain-text offset.
+    fn push_run(&mut self, segs: &mut [Segment], text: &str, cur: Cur, link: Option<LinkTarget>) {
+        push_run(segs, text, cur, link);
+        if let Some(st) = segs.last_mut().and_then(|s| s.styles.last_mut()) {
+            st.model_off = self.model_off;
+        }
+        self.model_off += text.chars().count();
     }
 
     fn cur(&self, font: FontId, size: f32, node: Option<NodeId>) -> Cur {
@@ -701,6 +799,7 @@ impl<'a> Layout<'a> {
                         items: Vec::new(),
                         width: 0.0,
                         size: self.g.size,
+                        start: None,
                     });
                 }
                 continue;
@@ -712,8 +811,28 @@ impl<'a> Layout<'a> {
                 kinsoku: self.book.pdf.kinsoku,
             };
             let p = para::set_paragraph_timed(self.fonts, &runs, &spec, &mut self.timings)?;
+            // Byte offset of each run in the paragraph's text (the runs concatenated).
+            let run_at: Vec<usize> = runs
+                .iter()
+                .scan(0, |at, r| {
+                    let start = *at;
+                    *at += r.text.len();
+                    Some(start)
+                })
+                .collect();
             for l in 0..p.lines.len() {
-                out.push(line_items(&p, l, &styles));
+                let mut line = line_items(&p, l, &styles);
+                // The first character the line shows, as an offset in the block's plain text.
+                line.start = p.lines[l]
+                    .glyphs
+                    .iter()
+                    .min_by_key(|g| g.text_range.start)
+                    .and_then(|g| {
+                        let run_start = *run_at.get(g.run)?;
+                        let before = p.text.get(run_start..g.text_range.start)?;
+                        Some(styles.get(g.run)?.model_off + before.chars().count())
+                    });
+                out.push(line);
             }
             first = false;
         }
@@ -734,17 +853,20 @@ impl<'a> Layout<'a> {
         self.para_seq += 1;
         let count = lines.len();
         let base = self.g.baseline_in_line(self.g.size);
+        let mut offset = 0;
         Ok(lines
             .into_iter()
             .enumerate()
             .map(|(idx, l)| {
                 let mut items = l.items;
                 items.iter_mut().for_each(|it| it.translate(x, base));
+                offset = l.start.unwrap_or(offset);
                 Piece::Line(PLine {
                     items,
                     para: id,
                     idx,
                     count,
+                    pos: self.here(offset),
                 })
             })
             .collect())
@@ -787,8 +909,23 @@ impl<'a> Layout<'a> {
         parent: NodeId,
         out: &mut Vec<Piece>,
     ) -> Result<()> {
+        self.blocks_from(blocks, 0, x, width, parent, out)
+    }
+
+    /// [`Self::blocks`] for `blocks`, the first of which is block `first` of its container
+    /// (for the source positions).
+    fn blocks_from(
+        &mut self,
+        blocks: &[Block],
+        first: usize,
+        x: f32,
+        width: f32,
+        parent: NodeId,
+        out: &mut Vec<Piece>,
+    ) -> Result<()> {
         let size = self.g.size;
-        for b in blocks {
+        for (bi, b) in blocks.iter().enumerate() {
+            self.at.path.push(first + bi);
             match b {
                 Block::Paragraph { content, .. } => {
                     let n = self.node(StructKind::Paragraph, Some(parent), None);
@@ -832,6 +969,7 @@ impl<'a> Layout<'a> {
                     blk.height = h;
                     blk.space_before = if lvl == 2 { self.g.pitch * 0.5 } else { 0.0 };
                     blk.anchors.push((id.clone(), 0.0));
+                    blk.pos = Some(self.here(0));
                     out.push(Piece::Block(blk));
                 }
                 Block::Figure(f) => out.push(Piece::Block(self.figure(f, x, width, parent)?)),
@@ -865,8 +1003,10 @@ impl<'a> Layout<'a> {
                         let (tx, tw) = self.inset(x, width, ind, 0.0);
                         let mx = tx - ind;
                         // List item paragraphs: no first-line indent, hanging after the marker.
+                        self.at.path.push(k);
                         for (bi, blk) in item.iter().enumerate() {
                             if let Block::Paragraph { content, .. } = blk {
+                                self.at.path.push(bi);
                                 let n = self.node(StructKind::Paragraph, Some(body), None);
                                 let segs = self.segments(
                                     content,
@@ -887,10 +1027,19 @@ impl<'a> Layout<'a> {
                                     }
                                 }
                                 sub.extend(lines);
+                                self.at.path.pop();
                             } else {
-                                self.blocks(std::slice::from_ref(blk), tx, tw, body, &mut sub)?;
+                                self.blocks_from(
+                                    std::slice::from_ref(blk),
+                                    bi,
+                                    tx,
+                                    tw,
+                                    body,
+                                    &mut sub,
+                                )?;
                             }
                         }
+                        self.at.path.pop();
                         out.extend(sub);
                     }
                 }
@@ -904,6 +1053,10 @@ impl<'a> Layout<'a> {
                     let n = self.node(StructKind::Code, Some(parent), None);
                     let cs = size * SMALL;
                     for line in text.lines() {
+                        // Characters of the code before this line (`lines` yields sub-slices).
+                        let line_start = text[..line.as_ptr().addr() - text.as_ptr().addr()]
+                            .chars()
+                            .count();
                         let mut seg = Segment::default();
                         push_seg(
                             &mut seg,
@@ -922,11 +1075,13 @@ impl<'a> Layout<'a> {
                             items
                                 .iter_mut()
                                 .for_each(|it| it.translate(x + 2.0 * size, base));
+                            let pos = self.here(line_start + l.start.unwrap_or(0));
                             out.push(Piece::Line(PLine {
                                 items,
                                 para: id,
                                 idx,
                                 count,
+                                pos,
                             }));
                         }
                     }
@@ -950,10 +1105,12 @@ impl<'a> Layout<'a> {
                     out.push(Piece::Block(PBlock {
                         items,
                         height: p,
+                        pos: Some(self.here(0)),
                         ..PBlock::default()
                     }));
                 }
             }
+            self.at.path.pop();
         }
         Ok(())
     }
@@ -1030,6 +1187,7 @@ impl<'a> Layout<'a> {
             y = self.stack(lines, lead, x, y, &mut blk.items);
         }
         blk.height = snap(y + self.g.pitch * 0.3, self.g.pitch);
+        blk.pos = Some(self.here(0));
         Ok(blk)
     }
 
@@ -1051,7 +1209,15 @@ impl<'a> Layout<'a> {
         let cw = width / cols as f32;
         let tn = self.node(StructKind::Table, Some(parent), None);
         let lead = size * 1.6;
-        let mut blk = PBlock::default();
+        let row_pos = |lay: &Self, r: usize| {
+            let mut p = lay.here(0);
+            p.path.push(r);
+            p
+        };
+        let mut blk = PBlock {
+            pos: Some(row_pos(self, 0)),
+            ..PBlock::default()
+        };
         let rule = |y: f32, w: f32| {
             Item::Line(LineItem {
                 x0: x,
@@ -1122,6 +1288,7 @@ impl<'a> Layout<'a> {
                 chunks.push(full);
                 chunk_top = y;
                 blk.items = row;
+                blk.pos = Some(row_pos(self, ri));
             }
             y += row_h;
             if *head || ri + 1 == rows.len() {
@@ -1190,6 +1357,7 @@ impl<'a> Layout<'a> {
             y = self.stack(lines, size * 1.6, 0.0, y, &mut blk.items);
         }
         blk.height = snap(y + self.g.pitch * 1.2, self.g.pitch);
+        blk.pos = Some(self.here(0));
         Ok(blk)
     }
 
@@ -1208,12 +1376,15 @@ impl<'a> Layout<'a> {
             node: None,
             artifact: ArtifactKind::Layout,
         });
+        self.at.part = Part::Notes;
+        self.at.path.clear();
         out.push(Piece::Block(PBlock {
             items: vec![rule],
             height: self.g.pitch,
+            pos: Some(self.here(0)),
             ..PBlock::default()
         }));
-        for f in &s.footnotes {
+        for (k, f) in s.footnotes.iter().enumerate() {
             let n = self.node(StructKind::Note, Some(sec), None);
             let mut inl = vec![Inline::Text(format!("{}\u{3000}", f.number))];
             for (i, b) in f.blocks.iter().enumerate() {
@@ -1230,6 +1401,10 @@ impl<'a> Layout<'a> {
             let y = self.stack(lines, cs * 1.6, 0.0, 0.0, &mut blk.items);
             blk.height = snap(y, self.g.pitch);
             blk.anchors.push((f.id.clone(), 0.0));
+            blk.pos = Some(SourcePos {
+                path: vec![k],
+                ..self.here(0)
+            });
             out.push(Piece::Block(blk));
         }
         Ok(())
@@ -1240,7 +1415,13 @@ impl<'a> Layout<'a> {
     fn content(&mut self, start: usize) -> Result<Content> {
         let mut pieces = Vec::new();
         let mut first_body = true;
-        for s in &self.book.sections {
+        for (si, s) in self.book.sections.iter().enumerate() {
+            self.at = SourcePos {
+                section: si,
+                part: Part::Opening,
+                path: Vec::new(),
+                offset: 0,
+            };
             let body = s.role == Role::Body;
             let recto = body && first_body;
             if body {
@@ -1253,6 +1434,7 @@ impl<'a> Layout<'a> {
             });
             let sec = self.node(StructKind::Section, None, None);
             pieces.push(Piece::Block(self.opening(s, sec)?));
+            self.at.part = Part::Body;
             let m = self.g.measure;
             self.blocks(&s.blocks, 0.0, m, sec, &mut pieces)?;
             self.footnotes(s, sec, &mut pieces)?;
@@ -1298,28 +1480,35 @@ impl<'a> Layout<'a> {
         pieces.push(Piece::Block(blk));
         let reserve = 3.0 * size;
         let base = self.g.baseline_in_line(size);
-        for entry in toc_entries(self.book) {
+        for line in toc_entries(self.book) {
+            // The entry's section index stands for the entry (see PageStart::Toc); a part
+            // stands for its first section.
+            let entry = SourcePos {
+                section: line.section,
+                part: Part::Opening,
+                path: Vec::new(),
+                offset: 0,
+            };
             let num = numbers
-                .and_then(|(m, _)| m.get(&entry.dest).cloned())
+                .and_then(|(m, _)| m.get(&line.dest).cloned())
                 .unwrap_or_else(|| "00".into());
             let item = toc_node.map(|t| self.node(StructKind::TocItem, Some(t), None));
-            let link =
-                item.map(|i| self.node(StructKind::Link, Some(i), Some(entry.title.clone())));
-            let target = LinkTarget::Named(entry.dest.clone());
+            let link = item.map(|i| self.node(StructKind::Link, Some(i), Some(line.title.clone())));
+            let target = LinkTarget::Named(line.dest.clone());
             let mut seg = Segment::default();
-            let face = if entry.part {
+            let face = if line.part {
                 self.fonts.heading()
             } else {
                 self.fonts.body()
             };
             push_seg(
                 &mut seg,
-                &entry.title,
+                &line.title,
                 self.cur(face, size, link),
                 Some(target.clone()),
             );
             // Sub-chapters are indented two characters a level.
-            let indent = f32::from(entry.depth.min(4)) * 2.0 * size;
+            let indent = f32::from(line.depth.min(4)) * 2.0 * size;
             let mut lines = self.set_lines(&[seg], w - reserve - indent, 0.0, para::Align::Left)?;
             for l in &mut lines {
                 l.items.iter_mut().for_each(|it| it.translate(indent, 0.0));
@@ -1384,6 +1573,7 @@ impl<'a> Layout<'a> {
                     para: id,
                     idx,
                     count,
+                    pos: entry.clone(),
                 }));
             }
         }
@@ -1560,6 +1750,8 @@ impl<'a> Layout<'a> {
 /// One line of the printed table of contents.
 struct TocLine {
     title: String,
+    /// The section it stands for (a part: its first).
+    section: usize,
     /// The destination it links to (a part: its first section).
     dest: String,
     depth: u8,
@@ -1575,6 +1767,7 @@ fn toc_entries(book: &Book) -> Vec<TocLine> {
                     let p = &book.parts[*index];
                     out.push(TocLine {
                         title: p.title.clone(),
+                        section: p.first,
                         dest: book.sections[p.first].id.clone(),
                         depth,
                         part: true,
@@ -1585,6 +1778,7 @@ fn toc_entries(book: &Book) -> Vec<TocLine> {
                     let s = &book.sections[*index];
                     out.push(TocLine {
                         title: s.title.clone(),
+                        section: *index,
                         dest: s.id.clone(),
                         depth,
                         part: false,
@@ -1666,6 +1860,8 @@ struct SetLine {
     /// Right end of the last glyph.
     width: f32,
     size: f32,
+    /// The first character shown, in the block's plain text (set by `set_lines`).
+    start: Option<usize>,
 }
 
 fn push_run(segs: &mut [Segment], text: &str, cur: Cur, link: Option<LinkTarget>) {
@@ -1687,6 +1883,7 @@ fn push_seg(seg: &mut Segment, text: &str, cur: Cur, link: Option<LinkTarget>) {
         link,
         node: cur.node,
         gray: cur.gray,
+        model_off: 0,
     });
 }
 
@@ -1791,7 +1988,12 @@ fn line_items(p: &Paragraph, li: usize, styles: &[RunStyle]) -> SetLine {
         }
         i = j;
     }
-    SetLine { items, width, size }
+    SetLine {
+        items,
+        width,
+        size,
+        start: None,
+    }
 }
 
 /// Places pieces onto pages.
@@ -1861,10 +2063,20 @@ impl<'g> Paginator<'g> {
         self.g.area_h - self.y
     }
 
+    /// Notes that `pos` is shown on the current page.
+    fn shown(&mut self, pos: Option<&SourcePos>) {
+        if let (Some(p), Some(pos)) = (self.cur.as_mut(), pos)
+            && p.first.as_ref().is_none_or(|f| pos < f)
+        {
+            p.first = Some(pos.clone());
+        }
+    }
+
     fn put_block(&mut self, b: PBlock) {
         if b.height > self.g.area_h + 0.01 {
             return self.put_tall_block(b);
         }
+        self.shown(b.pos.as_ref());
         let idx = self.index();
         let left = self.g.left(idx);
         let top = self.g.top;
@@ -1937,12 +2149,14 @@ impl<'g> Paginator<'g> {
                 items,
                 height,
                 anchors: std::mem::take(&mut anchors),
+                pos: b.pos.clone(),
                 ..PBlock::default()
             });
         }
     }
 
     fn put_line(&mut self, l: PLine) {
+        self.shown(Some(&l.pos));
         let idx = self.index();
         let left = self.g.left(idx);
         let y = self.g.top + self.y;
