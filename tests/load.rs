@@ -208,3 +208,49 @@ fn bad_source_date_epoch_is_reported_not_ignored() {
         .unwrap();
     assert!(status.success());
 }
+
+#[test]
+fn figure_numbers_by_book_chapter_or_source() {
+    let png = {
+        let img = image::RgbImage::from_pixel(8, 6, image::Rgb([90, 90, 90]));
+        let mut out = Vec::new();
+        image::DynamicImage::ImageRgb8(img)
+            .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+            .unwrap();
+        out
+    };
+    let labels = |mode: &str| {
+        let dir = fixture(&[
+            (
+                "book.toml",
+                &format!(
+                    "[book]\ntitle = \"图\"\nsections = [\"a.md\", \"b.md\"]\nfigure_numbers = \"{mode}\"\n"
+                ),
+            ),
+            ("a.md", "# 一\n\n![甲](p.png)\n\n![图 9 自带编号](p.png)\n"),
+            ("b.md", "# 二\n\n![乙](p.png)\n"),
+        ]);
+        std::fs::write(dir.path().join("p.png"), &png).unwrap();
+        let book = load(dir.path()).unwrap();
+        book.figures()
+            .iter()
+            .map(|f| f.label.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(labels("book"), ["图1", "", "图3"]);
+    assert_eq!(labels("chapter"), ["图1.1", "", "图2.1"]);
+    assert_eq!(labels("source"), ["", "", ""]);
+    let dir = fixture(&[
+        (
+            "book.toml",
+            "[book]\ntitle = \"图\"\nsections = [\"a.md\"]\nfigure_numbers = \"page\"\n",
+        ),
+        ("a.md", "# 一\n"),
+    ]);
+    let e = load(dir.path()).unwrap_err();
+    assert!(
+        e.first().message.contains("unknown figure_numbers `page`"),
+        "{e}"
+    );
+    assert_eq!(e.first().line, 4);
+}
