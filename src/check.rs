@@ -12,8 +12,26 @@ pub fn uncovered_characters(book: &Book, fonts: &FontSet, sources: &Sources) -> 
     let mut out = Vec::new();
     let mut seen = BTreeSet::new();
     let searched = font_list(book);
+    // A body font without Chinese (a Latin font by mistake) is one error naming it, not one per
+    // character: its Han characters are reported together here.
+    let no_han = |face| {
+        !['的', '中', '一', '国']
+            .iter()
+            .any(|&c| fonts.covers(face, c))
+    };
+    let mut han_missing = 0usize;
+    let mut first_han: Option<(std::path::PathBuf, u32, u32)> = None;
+    let body_lacks_han = no_han(fonts.body());
     let mut report = |c: char, file: &Path, source: Option<&str>, seen: &mut BTreeSet<char>| {
         if !seen.insert(c) {
+            return;
+        }
+        if body_lacks_han && is_chinese(c) {
+            han_missing += 1;
+            if first_han.is_none() {
+                let (line, col) = source.and_then(|s| position_of(s, c)).unwrap_or((0, 0));
+                first_han = Some((file.to_path_buf(), line, col));
+            }
             return;
         }
         let (line, col) = source.and_then(|s| position_of(s, c)).unwrap_or((0, 0));
@@ -63,6 +81,27 @@ pub fn uncovered_characters(book: &Book, fonts: &FontSet, sources: &Sources) -> 
             report(c, &s.source, source.as_deref(), &mut seen);
         }
     }
+    if let Some((file, line, col)) = first_han {
+        let body = &book.fonts.body.path;
+        let name = body.file_name().map_or_else(
+            || body.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        let mut d = Diagnostic::error(format!(
+            "the body font `{name}` has no Chinese characters: {han_missing} distinct characters \
+             of the book cannot be drawn"
+        ))
+        .in_file(file)
+        .at(line, col)
+        .hint(format!(
+            "set [fonts] body in book.toml to a CJK font (or remove it for the built-in Noto \
+             Serif CJK SC), or add one as a fallback; fonts searched: {searched}"
+        ));
+        if line > 0 {
+            d = d.width(1);
+        }
+        out.insert(0, d);
+    }
     out
 }
 
@@ -79,6 +118,11 @@ fn font_list(book: &Book) -> String {
         })
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// Han characters, CJK punctuation and full-width forms: what a body font without Chinese lacks.
+fn is_chinese(c: char) -> bool {
+    crate::typeset::cjk::is_han(c) || matches!(c as u32, 0x3000..=0x303F | 0xFF00..=0xFFEF)
 }
 
 fn needs_glyph(c: char) -> bool {
@@ -502,8 +546,11 @@ pub fn check_book(dir: &Path, fix: bool) -> crate::diag::Result<Report> {
         }
     };
     report.findings.extend(warnings);
-    match FontSet::load(&book.fonts) {
-        Ok(fonts) => report.findings.extend(check_loaded(&book, &fonts)),
+    match FontSet::load_for(&book.fonts, &book.meta.language) {
+        Ok((fonts, notes)) => {
+            report.findings.extend(notes);
+            report.findings.extend(check_loaded(&book, &fonts));
+        }
         Err(e) => {
             report
                 .findings

@@ -5,8 +5,21 @@ use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
+    /// Information about a choice made for the user (e.g. which face of a font collection was
+    /// taken); never fails a build or a check.
+    Note,
     Warning,
     Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Note => "note",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,8 +30,11 @@ pub struct Diagnostic {
     pub file: Option<PathBuf>,
     /// 1-based; 0 when unknown.
     pub line: u32,
-    /// 1-based; 0 when unknown.
+    /// 1-based, in characters; 0 when unknown.
     pub column: u32,
+    /// How many characters from `column` the problem covers (the caret's length); 0 when only
+    /// the position is known (one caret).
+    pub width: u32,
     pub message: String,
     /// What to do about it.
     pub hint: Option<String>,
@@ -31,6 +47,7 @@ impl Diagnostic {
             file: None,
             line: 0,
             column: 0,
+            width: 0,
             message: message.into(),
             hint: None,
         }
@@ -54,19 +71,119 @@ impl Diagnostic {
         self
     }
 
+    /// A note (see [`Severity::Note`]).
+    pub fn note(message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Note,
+            ..Diagnostic::error(message)
+        }
+    }
+
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
+    }
+
+    /// The span covers `chars` characters from the column (for the caret under it).
+    pub fn width(mut self, chars: u32) -> Self {
+        self.width = chars;
+        self
+    }
+
+    /// Rendered in the style of rustc: the header, then, when `source` (the text of the file)
+    /// is given and the line is known, the line with a caret under the span, then the hint.
+    /// `path` is how to show the file; `color` adds ANSI colours.
+    pub fn render(&self, path: Option<&str>, source: Option<&str>, color: bool) -> String {
+        use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
+        let level = match self.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+            Severity::Note => Level::NOTE,
+        };
+        let shown = path
+            .map(str::to_string)
+            .or_else(|| self.file.as_ref().map(|f| f.display().to_string()));
+        let title = level.primary_title(self.message.as_str());
+        let line_text = (self.line > 0)
+            .then(|| source.and_then(|s| s.split('\n').nth(self.line as usize - 1)))
+            .flatten()
+            .map(|l| l.strip_suffix('\r').unwrap_or(l));
+        let mut group: Group<'_> = match (&shown, line_text) {
+            (Some(p), Some(text)) => {
+                let span = char_span(text, self.column, self.width);
+                title.element(
+                    Snippet::source(text)
+                        .line_start(self.line as usize)
+                        .path(p.as_str())
+                        .annotation(AnnotationKind::Primary.span(span)),
+                )
+            }
+            (Some(p), None) => {
+                let mut origin = Origin::path(p.as_str());
+                if self.line > 0 {
+                    origin = origin.line(self.line as usize);
+                    if self.column > 0 {
+                        origin = origin.char_column(self.column as usize);
+                    }
+                }
+                title.element(origin)
+            }
+            (None, _) => Group::with_title(title),
+        };
+        if let Some(h) = &self.hint {
+            group = group.element(Level::HELP.message(h.as_str()));
+        }
+        let renderer = if color {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
+        renderer.render(&[group])
+    }
+
+    /// A GitHub Actions workflow command (`::error file=…,line=…,col=…::message`), which the
+    /// Actions runner turns into an annotation on the file. `path` is the file as seen from the
+    /// repository root (the working directory).
+    pub fn to_github(&self, path: Option<&str>) -> String {
+        let kind = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Note => "notice",
+        };
+        let mut props = Vec::new();
+        let shown = path
+            .map(str::to_string)
+            .or_else(|| self.file.as_ref().map(|f| f.display().to_string()));
+        if let Some(p) = shown {
+            props.push(format!("file={}", gh_property(&p)));
+            if self.line > 0 {
+                props.push(format!("line={}", self.line));
+                if self.column > 0 {
+                    props.push(format!("col={}", self.column));
+                    if self.width > 1 {
+                        props.push(format!("endColumn={}", self.column + self.width));
+                    }
+                }
+            }
+        }
+        let mut message = self.message.clone();
+        if let Some(h) = &self.hint {
+            message.push_str("\nhelp: ");
+            message.push_str(h);
+        }
+        let props = if props.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", props.join(","))
+        };
+        format!("::{kind}{props}::{}", gh_data(&message))
     }
 
     /// One JSON object, for `--format json`.
     pub fn to_json(&self) -> String {
         format!(
             "{{\"severity\":\"{}\",\"file\":{},\"line\":{},\"column\":{},\"message\":{},\"hint\":{}}}",
-            match self.severity {
-                Severity::Error => "error",
-                Severity::Warning => "warning",
-            },
+            self.severity.as_str(),
             self.file
                 .as_ref()
                 .map_or("null".into(), |f| json_str(&f.display().to_string())),
@@ -76,6 +193,43 @@ impl Diagnostic {
             self.hint.as_deref().map_or("null".into(), json_str),
         )
     }
+}
+
+/// The byte range of `width` characters (at least one) from 1-based character column `column`
+/// of `line`; column 0 (unknown) marks the whole line, past its end the position after it.
+fn char_span(line: &str, column: u32, width: u32) -> std::ops::Range<usize> {
+    if column == 0 {
+        let start = line.len() - line.trim_start().len();
+        let end = line.trim_end().len().max(start);
+        return start..end;
+    }
+    let offset = |n: usize| line.char_indices().nth(n).map_or(line.len(), |(i, _)| i);
+    let start = offset(column as usize - 1);
+    let end = offset(column as usize - 1 + width.max(1) as usize).max(start);
+    start..end
+}
+
+/// Escapes the message of a workflow command (GitHub's toolkit `escapeData`).
+fn gh_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a property value of a workflow command (GitHub's toolkit `escapeProperty`).
+fn gh_property(s: &str) -> String {
+    gh_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// `2 errors, 1 warning`: the summary line after a list of findings (notes are not counted).
+pub fn summary(findings: &[Diagnostic]) -> String {
+    let count = |sev| findings.iter().filter(|d| d.severity == sev).count();
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    format!(
+        "{}, {}",
+        plural(count(Severity::Error), "error"),
+        plural(count(Severity::Warning), "warning")
+    )
 }
 
 fn json_str(s: &str) -> String {
@@ -109,11 +263,7 @@ impl fmt::Display for Diagnostic {
             }
             write!(f, ": ")?;
         }
-        let sev = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        write!(f, "{sev}: {}", self.message)?;
+        write!(f, "{}: {}", self.severity.as_str(), self.message)?;
         if let Some(h) = &self.hint {
             write!(f, "\n  = help: {h}")?;
         }

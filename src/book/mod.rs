@@ -95,6 +95,16 @@ pub fn load_with_warnings(dir: &Path) -> Result<(Book, Vec<Diagnostic>)> {
         })?;
         let rel_path = Path::new(rel);
         let text = source::decode(bytes, rel_path)?;
+        if text.starts_with("---\n") {
+            return Err(Diagnostic::error("YAML front matter is not supported yet")
+                .in_file(rel_path)
+                .at(1, 1)
+                .width(3)
+                .hint(
+                    "write the front matter as TOML between `+++` lines: +++ / title = \"…\" / +++",
+                )
+                .into());
+        }
         let mut ctx = source::Context {
             root: &root,
             images: &mut images,
@@ -108,8 +118,25 @@ pub fn load_with_warnings(dir: &Path) -> Result<(Book, Vec<Diagnostic>)> {
     let cover = match &b.cover {
         None => None,
         Some(c) => {
-            let (abs, rel) = confine(&root, Path::new(""), c).map_err(at_key("cover"))?;
-            Some(images.load(&abs, &rel).map_err(at_key("cover"))?)
+            // The cover path is relative to book.toml, not to a Markdown file.
+            let cover_hint = |d: Diagnostic| {
+                let hint = d.hint.as_deref().map(|h| {
+                    h.replace(
+                        "relative to the Markdown file",
+                        "relative to book.toml's folder",
+                    )
+                });
+                Diagnostic { hint, ..d }
+            };
+            let (abs, rel) = confine(&root, Path::new(""), c)
+                .map_err(cover_hint)
+                .map_err(at_key("cover"))?;
+            Some(
+                images
+                    .load(&abs, &rel)
+                    .map_err(cover_hint)
+                    .map_err(at_key("cover"))?,
+            )
         }
     };
     let meta = Metadata {
@@ -186,16 +213,18 @@ fn fnv1a128(data: &[u8]) -> u128 {
     h
 }
 
+/// The book folder's name as the outputs' stem, spaces and all: only path separators and
+/// control characters (which no file name should carry) become `_`.
 fn output_name(root: &Path) -> String {
     root.file_name()
-        .and_then(|n| n.to_str())
+        .map(|n| n.to_string_lossy())
         .map(|n| {
             n.chars()
                 .map(|c| {
-                    if c.is_alphanumeric() || "-_.".contains(c) {
-                        c
-                    } else {
+                    if c == '/' || c == '\\' || c.is_control() {
                         '_'
+                    } else {
+                        c
                     }
                 })
                 .collect()
@@ -215,5 +244,16 @@ mod tests {
         assert_ne!(a, identifier_from_title("交流经验（下）"));
         assert_eq!(a.len(), "urn:uuid:".len() + 36);
         assert_eq!(&a[23..24], "5");
+    }
+
+    #[test]
+    fn output_name_keeps_spaces_and_chinese() {
+        assert_eq!(output_name(Path::new("/x/my book")), "my book");
+        assert_eq!(
+            output_name(Path::new("/x/党史 学习（上）")),
+            "党史 学习（上）"
+        );
+        assert_eq!(output_name(Path::new("/x/a\tb")), "a_b");
+        assert_eq!(output_name(Path::new("/")), "book");
     }
 }
