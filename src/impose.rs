@@ -181,16 +181,11 @@ fn impose_counted(pdf: &[u8], opts: &ImposeOptions) -> Result<(Vec<u8>, usize)> 
         )
         .into());
     }
-    let widest = dims
+    // The page that leaves the least room sets the bound.
+    let limit = dims
         .iter()
-        .copied()
-        .max_by(|a, b| {
-            let wa = max_creep_mm(a.0, a.1, opts.sheet);
-            let wb = max_creep_mm(b.0, b.1, opts.sheet);
-            wb.total_cmp(&wa)
-        })
-        .unwrap_or((1.0, 1.0));
-    let limit = max_creep_mm(widest.0, widest.1, opts.sheet);
+        .map(|&(w, h)| max_creep_mm(w, h, opts.sheet))
+        .fold(f32::INFINITY, f32::min);
     if opts.creep_mm > limit + 1e-3 {
         let (sw, sh) = opts.sheet.size_mm();
         return Err(Diagnostic::error(format!(
@@ -396,5 +391,30 @@ mod tests {
     #[test]
     fn garbage_is_an_error() {
         assert!(impose(b"not a pdf", &ImposeOptions::default()).is_err());
+    }
+
+    #[test]
+    fn creep_bound_is_the_blank_beside_the_page_plus_a_twentieth_of_it() {
+        let a5 = (148.0 * PT_PER_MM, 210.0 * PT_PER_MM);
+        // A5 on an A4 half (148.5 mm wide): 0.25 mm blank + 7.4 mm.
+        let m = max_creep_mm(a5.0, a5.1, SheetSize::A4);
+        assert!((m - 7.65).abs() < 0.01, "{m}");
+        // A4 pages on A3 alike; a tall narrow page (scaled to fit) leaves blank beside it.
+        let a4 = (210.0 * PT_PER_MM, 297.0 * PT_PER_MM);
+        assert!((max_creep_mm(a4.0, a4.1, SheetSize::A3) - 10.5).abs() < 0.01);
+        assert!(max_creep_mm(100.0, 300.0, SheetSize::A4) > 40.0);
+        let over = ImposeOptions {
+            creep_mm: m + 0.1,
+            ..ImposeOptions::default()
+        };
+        let e = impose(b"%PDF-1.7", &over).unwrap_err();
+        // The PDF is checked before the creep's bound, which needs its pages.
+        assert!(e.first().message.contains("cannot read"), "{e}");
+        let negative = ImposeOptions {
+            creep_mm: -0.5,
+            ..ImposeOptions::default()
+        };
+        let e = impose(b"%PDF-1.7", &negative).unwrap_err();
+        assert!(e.first().message.contains("0 or more"), "{e}");
     }
 }

@@ -253,10 +253,13 @@ fn main() -> ExitCode {
                     for f in &files {
                         println!("wrote {}", f.display());
                     }
-                    eprintln!(
-                        "next: bookpress build {0}   (or: bookpress watch {0})",
-                        dir.display()
-                    );
+                    let shown = dir.display().to_string();
+                    let arg = if shown.contains([' ', '\'', '"']) {
+                        format!("\"{shown}\"")
+                    } else {
+                        shown
+                    };
+                    eprintln!("next: bookpress build {arg}   (or: bookpress watch {arg})");
                 }
                 ExitCode::SUCCESS
             }
@@ -607,12 +610,14 @@ impl Progress {
             std::thread::spawn(move || {
                 let start = Instant::now();
                 let mut shown = false;
+                let mut last = 0;
                 while !done.load(Ordering::Relaxed) {
                     std::thread::sleep(Duration::from_millis(100));
-                    let t = start.elapsed();
-                    if t >= Duration::from_secs(2) {
-                        eprint!("\rbuilding {name}… {} s", t.as_secs());
+                    let secs = start.elapsed().as_secs();
+                    if secs >= 2 && secs != last {
+                        eprint!("\rbuilding {name}… {secs} s");
                         shown = true;
+                        last = secs;
                     }
                 }
                 if shown {
