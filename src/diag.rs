@@ -331,6 +331,67 @@ mod tests {
     }
 
     #[test]
+    fn render_shows_the_line_with_a_caret_under_the_span() {
+        let d = Diagnostic::warning("half-width `,` in Chinese text")
+            .in_file("a.md")
+            .at(2, 3)
+            .hint("use `，`");
+        let text = "# 题\n你好,世界。\n";
+        assert_eq!(
+            d.render(None, Some(text), false),
+            "warning: half-width `,` in Chinese text\n --> a.md:2:3\n  |\n2 | 你好,世界。\n  |     ^\n  |\n  = help: use `，`"
+        );
+        // A width covers that many characters; column 0 marks the whole line.
+        let wide = Diagnostic::error("x").in_file("a.md").at(2, 1).width(2);
+        let r = wide.render(None, Some(text), false);
+        assert!(r.ends_with("\n  | ^^^^"), "{r}");
+        let line = Diagnostic::error("x").in_file("a.md").at(2, 0);
+        let r = line.render(None, Some(text), false);
+        assert!(r.ends_with("\n  | ^^^^^^^^^^^"), "{r}");
+        // Without the source, or past its end: the place only, no panic.
+        let far = Diagnostic::error("x").in_file("a.md").at(99, 5);
+        assert_eq!(
+            far.render(None, Some(text), false),
+            "error: x\n--> a.md:99:5"
+        );
+        assert_eq!(Diagnostic::error("x").render(None, None, false), "error: x");
+        assert!(
+            d.render(Some("book/a.md"), Some(text), true)
+                .contains("\u{1b}[")
+        );
+    }
+
+    #[test]
+    fn github_annotations_escape_data_and_properties() {
+        let d = Diagnostic::error("100% wrong\nnext")
+            .in_file("a,b:c.md")
+            .at(3, 4)
+            .width(2)
+            .hint("fix it");
+        assert_eq!(
+            d.to_github(None),
+            "::error file=a%2Cb%3Ac.md,line=3,col=4,endColumn=6::100%25 wrong%0Anext%0Ahelp: fix it"
+        );
+        assert_eq!(
+            Diagnostic::note("n").to_github(Some("x.md")),
+            "::notice file=x.md::n"
+        );
+        assert_eq!(Diagnostic::warning("w").to_github(None), "::warning::w");
+    }
+
+    #[test]
+    fn summary_counts_errors_and_warnings_not_notes() {
+        let v = [
+            Diagnostic::error("a"),
+            Diagnostic::warning("b"),
+            Diagnostic::warning("c"),
+            Diagnostic::note("d"),
+        ];
+        assert_eq!(summary(&v), "1 error, 2 warnings");
+        assert_eq!(summary(&[]), "0 errors, 0 warnings");
+    }
+
+    #[test]
     fn json_escapes_quotes_and_newlines() {
         let d = Diagnostic::warning("a \"b\"\nc").in_file("x.md").at(1, 2);
         assert_eq!(

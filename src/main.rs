@@ -530,7 +530,10 @@ impl Reporter {
                 OutputFormat::Json => println!("{}", d.to_json()),
                 OutputFormat::Github => println!("{}", d.to_github(shown_str.as_deref())),
                 OutputFormat::Text => {
-                    let source = shown.as_deref().and_then(|p| self.source(p));
+                    let source = shown
+                        .as_deref()
+                        .filter(|_| d.line > 0)
+                        .and_then(|p| self.source(p));
                     eprintln!(
                         "{}\n",
                         d.render(shown_str.as_deref(), source.as_deref(), self.color)

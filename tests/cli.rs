@@ -695,3 +695,48 @@ fn a_body_font_without_chinese_is_one_error_naming_it() {
         assert!(err.ends_with("1 error, 0 warnings\n"), "{cmd}: {err}");
     }
 }
+
+/// Values of book.toml that parse but are not allowed are reported at their line and column,
+/// with what the key takes.
+#[test]
+fn bad_values_in_book_toml_name_their_line_and_the_allowed_values() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("a.md"), "# 题\n\n正文。\n").unwrap();
+    for (pdf, place, allowed) in [
+        (
+            "kinsoku = \"loose\"",
+            "book.toml:6:11",
+            "none, basic, gb or strict",
+        ),
+        ("page = \"letter\"", "book.toml:6:8", "A5, A4, B5"),
+        ("impose = \"fold\"", "book.toml:6:10", "saddle, cut or none"),
+        ("margin_inner = 150", "book.toml:6:16", "0 to 100"),
+        ("line_height = 0.5", "book.toml:6:15", "1.0 to 4.0"),
+        ("font_size = true", "book.toml:6:13", "5 to 72"),
+        (
+            "margin_top = \"2cm\"",
+            "book.toml:6:14",
+            "millimetres, 0 to 100",
+        ),
+    ] {
+        std::fs::write(
+            tmp.path().join("book.toml"),
+            format!("[book]\ntitle = \"t\"\nsections = [\"a.md\"]\n\n[pdf]\n{pdf}\n"),
+        )
+        .unwrap();
+        let o = bookpress(&["build", ".", "--color", "never"], tmp.path());
+        assert_eq!(o.status.code(), Some(1), "{pdf}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert!(err.contains(&format!(" --> {place}\n")), "{pdf}: {err}");
+        assert!(err.contains(allowed), "{pdf}: {err}");
+        assert!(!err.contains("f32"), "{pdf}: {err}");
+    }
+    // [epub] and [fonts] errors get their own table's help, not [book]'s.
+    std::fs::write(
+        tmp.path().join("book.toml"),
+        "[book]\ntitle = \"t\"\nsections = [\"a.md\"]\n[epub]\nembed_font = \"yes\"\n",
+    )
+    .unwrap();
+    let err = stderr(&bookpress(&["check", ".", "--color", "never"], tmp.path()));
+    assert!(err.contains("= help: embed_font: true or false"), "{err}");
+}
