@@ -294,6 +294,7 @@ fn bookpress_fonts_overrides_the_built_in_fonts() {
         "{}",
         stderr(&o)
     );
+    assert!(stderr(&o).contains("unset the variable"), "{}", stderr(&o));
 }
 
 #[test]

@@ -130,7 +130,7 @@ fn read_interned(path: &std::path::Path) -> Result<&'static [u8]> {
     let meta = std::fs::metadata(path).map_err(|e| {
         Diagnostic::error(format!("cannot read font file: {e}"))
             .in_file(path)
-            .hint("check the font paths in book.toml ([fonts] body/heading/fallback)")
+            .hint(missing_font_hint(path))
     })?;
     let (len, mtime) = (meta.len(), meta.modified().ok());
     let files = FILES.get_or_init(|| Mutex::new(Vec::new()));
@@ -145,10 +145,27 @@ fn read_interned(path: &std::path::Path) -> Result<&'static [u8]> {
     let data = data.map_err(|e| {
         Diagnostic::error(format!("cannot read font file: {e}"))
             .in_file(path)
-            .hint("check the font paths in book.toml ([fonts] body/heading/fallback)")
+            .hint(missing_font_hint(path))
     })?;
     files.push((path.to_path_buf(), len, mtime, data));
     Ok(data)
+}
+
+/// What to do about a font file that cannot be read: a default font looked for in the folder
+/// of `BOOKPRESS_FONTS` points at that variable, any other at book.toml.
+fn missing_font_hint(path: &std::path::Path) -> String {
+    let default_dir = crate::book::manifest::bundled_font_dir();
+    if path.parent() == Some(default_dir.as_path()) {
+        format!(
+            "the default fonts are looked for in {} (BOOKPRESS_FONTS or BOOKPRESS_FONT_DIR): it \
+             must hold {} and {}; unset the variable to use the fonts built into bookpress",
+            default_dir.display(),
+            crate::book::manifest::BUNDLED_BODY,
+            crate::book::manifest::BUNDLED_HEADING
+        )
+    } else {
+        "check the font paths in book.toml ([fonts] body/heading/fallback)".into()
+    }
 }
 
 /// Maps a file read-only for the rest of the process (it is never unmapped, like the interned
