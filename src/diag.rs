@@ -179,6 +179,43 @@ impl Diagnostic {
         format!("::{kind}{props}::{}", gh_data(&message))
     }
 
+    /// One issue of a GitLab Code Quality report (`--format gitlab` prints a JSON array of
+    /// them), which GitLab shows in merge requests beside the changed lines. `path` is the file
+    /// from the repository root; the fingerprint is stable for the same finding at the same place.
+    pub fn to_gitlab(&self, path: Option<&str>) -> String {
+        let severity = match self.severity {
+            Severity::Error => "major",
+            Severity::Warning => "minor",
+            Severity::Note => "info",
+        };
+        let shown = path
+            .map(str::to_string)
+            .or_else(|| self.file.as_ref().map(|f| f.display().to_string()))
+            .unwrap_or_else(|| "book.toml".into());
+        let mut description = self.message.clone();
+        if let Some(h) = &self.hint {
+            description.push_str(" (help: ");
+            description.push_str(h);
+            description.push(')');
+        }
+        let key = format!(
+            "{shown}\u{0}{}\u{0}{}\u{0}{}",
+            self.line, self.column, self.message
+        );
+        let mut h: u64 = 0xcbf29ce484222325;
+        for b in key.bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x100000001b3);
+        }
+        format!(
+            "{{\"description\":{},\"check_name\":\"bookpress-{}\",\"fingerprint\":\"{h:016x}\",\"severity\":\"{severity}\",\"location\":{{\"path\":{},\"lines\":{{\"begin\":{}}}}}}}",
+            json_str(&description),
+            self.severity.as_str(),
+            json_str(&shown),
+            self.line.max(1),
+        )
+    }
+
     /// One JSON object, for `--format json`.
     pub fn to_json(&self) -> String {
         format!(
@@ -377,6 +414,24 @@ mod tests {
             "::notice file=x.md::n"
         );
         assert_eq!(Diagnostic::warning("w").to_github(None), "::warning::w");
+    }
+
+    #[test]
+    fn gitlab_issue_has_path_line_severity_and_a_stable_fingerprint() {
+        let d = Diagnostic::warning("half-width `,`")
+            .in_file("a.md")
+            .at(3, 3)
+            .hint("use `，`");
+        let j = d.to_gitlab(Some("book/a.md"));
+        assert!(j.starts_with(r#"{"description":"half-width `,` (help: use `，`)","check_name":"bookpress-warning","fingerprint":""#), "{j}");
+        assert!(
+            j.ends_with(
+                r#"","severity":"minor","location":{"path":"book/a.md","lines":{"begin":3}}}"#
+            ),
+            "{j}"
+        );
+        assert_eq!(j, d.to_gitlab(Some("book/a.md")));
+        assert_ne!(j, d.clone().at(4, 3).to_gitlab(Some("book/a.md")));
     }
 
     #[test]

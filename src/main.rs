@@ -58,7 +58,7 @@ enum Command {
         #[arg(long)]
         fix: bool,
         /// How to print the findings: text (with the source line), json (one object a line),
-        /// github (GitHub Actions annotations)
+        /// github (GitHub Actions annotations), gitlab (a Code Quality report)
         #[arg(long, value_enum, default_value = "text")]
         format: OutputFormat,
     },
@@ -114,7 +114,8 @@ struct BuildArgs {
     /// Embed a subset of the body font in the EPUB
     #[arg(long)]
     embed_font: bool,
-    /// How to print errors and warnings: text, json (one object a line), github (annotations)
+    /// How to print errors and warnings: text, json (one object a line), github (annotations),
+    /// gitlab (a Code Quality report)
     #[arg(long, value_enum, default_value = "text")]
     message_format: OutputFormat,
 }
@@ -173,6 +174,8 @@ enum OutputFormat {
     Text,
     Json,
     Github,
+    /// A GitLab Code Quality report: one JSON array on stdout
+    Gitlab,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -355,7 +358,12 @@ fn run_build(args: &BuildArgs, rep: &Reporter) -> ExitCode {
             rep.findings(&built.warnings);
             if !rep.quiet {
                 for f in &built.files {
-                    println!("wrote {}", f.display());
+                    // stdout stays one JSON document (lines) for the machine formats.
+                    if matches!(rep.format, OutputFormat::Json | OutputFormat::Gitlab) {
+                        eprintln!("wrote {}", f.display());
+                    } else {
+                        println!("wrote {}", f.display());
+                    }
                 }
             }
             if rep.verbose {
@@ -520,6 +528,18 @@ impl Reporter {
     }
 
     fn findings(&self, findings: &[Diagnostic]) {
+        if self.format == OutputFormat::Gitlab {
+            let issues: Vec<String> = findings
+                .iter()
+                .filter(|d| !self.quiet || d.severity == Severity::Error)
+                .map(|d| {
+                    let shown = d.file.as_deref().map(|f| self.shown_path(f));
+                    d.to_gitlab(shown.as_ref().map(|p| p.display().to_string()).as_deref())
+                })
+                .collect();
+            println!("[{}]", issues.join(",\n"));
+            return;
+        }
         for d in findings {
             if self.quiet && d.severity != Severity::Error {
                 continue;
@@ -527,7 +547,7 @@ impl Reporter {
             let shown = d.file.as_deref().map(|f| self.shown_path(f));
             let shown_str = shown.as_ref().map(|p| p.display().to_string());
             match self.format {
-                OutputFormat::Json => println!("{}", d.to_json()),
+                OutputFormat::Json | OutputFormat::Gitlab => println!("{}", d.to_json()),
                 OutputFormat::Github => println!("{}", d.to_github(shown_str.as_deref())),
                 OutputFormat::Text => {
                     let source = shown

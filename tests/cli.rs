@@ -419,6 +419,30 @@ fn diagnostics_show_the_line_and_a_caret() {
         out.starts_with("::warning file=a.md,line=3,col=3::half-width"),
         "{out}"
     );
+    // gitlab: one Code Quality JSON array on stdout, also from build (files go to stderr).
+    for args in [
+        &["check", ".", "--format", "gitlab"][..],
+        &["build", ".", "--message-format", "gitlab"],
+    ] {
+        let o = bookpress(args, tmp.path());
+        let out = stdout(&o);
+        assert!(
+            out.starts_with("[{\"description\":\"half-width"),
+            "{args:?}: {out}"
+        );
+        assert!(out.trim_end().ends_with("}]"), "{args:?}: {out}");
+        assert!(
+            out.contains(r#""location":{"path":"a.md","lines":{"begin":3}}"#),
+            "{out}"
+        );
+        assert_eq!(out.lines().count(), 1, "{args:?}: {out}");
+    }
+    let clean = bookpress(
+        &["check", sample().to_str().unwrap(), "--format", "gitlab"],
+        tmp.path(),
+    );
+    assert_eq!(clean.status.code(), Some(0));
+    assert_eq!(stdout(&clean), "[]\n");
 }
 
 #[test]
