@@ -192,7 +192,9 @@ fn inlines_text(inlines: &[Inline], face: Face, f: &mut dyn FnMut(&str, Face)) {
             Inline::Text(t) | Inline::Code(t) => f(t, face),
             Inline::Emph(c) | Inline::Strike(c) => inlines_text(c, face, f),
             Inline::Strong(c) => inlines_text(c, Face::Heading, f),
-            Inline::Link { content, .. } => inlines_text(content, face, f),
+            Inline::Link { content, .. } | Inline::Styled { content, .. } => {
+                inlines_text(content, face, f)
+            }
             Inline::FootnoteRef { .. } | Inline::LineBreak | Inline::Image { .. } => {}
         }
     }
@@ -212,7 +214,10 @@ pub fn lint_model(book: &Book) -> Vec<Diagnostic> {
                     .hint("write its text, or remove it from `sections` in book.toml"),
             );
         }
-        let mut level = 1u8;
+        // The section's own top heading level (a sub-chapter may open with `###`) counts as
+        // the one below the title: it skips nothing.
+        let top = s.top_heading_level().max(2);
+        let mut level = top - 1;
         walk_blocks(&s.blocks, &mut |b| match b {
             Block::Heading {
                 level: l, id, span, ..
@@ -268,7 +273,9 @@ pub fn lint_model(book: &Book) -> Vec<Diagnostic> {
                 }
                 // Placed at the text width unless that would need more than its pixels at 150 dpi.
                 let natural = w as f32 / 150.0 * 72.0;
-                if natural < text_width * 0.5 {
+                if natural < text_width * 0.5
+                    && f.image.format != crate::book::model::ImageFormat::Svg
+                {
                     out.push(
                         Diagnostic::warning(format!(
                             "picture `{}` is {w} pixels wide: at 150 dpi it fills only {:.0} of the {:.0} mm text width",
@@ -392,7 +399,9 @@ pub fn literal_emphasis(book: &Book, sources: &Sources) -> Vec<Diagnostic> {
             match i {
                 Inline::Text(t) => out.push(t),
                 Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) => texts(c, out),
-                Inline::Link { content, .. } => texts(content, out),
+                Inline::Link { content, .. } | Inline::Styled { content, .. } => {
+                    texts(content, out)
+                }
                 _ => {}
             }
         }
@@ -538,14 +547,16 @@ pub fn check_book(dir: &Path, fix: bool) -> crate::diag::Result<Report> {
     if fix {
         fix_punctuation(dir, &mut report)?;
     }
-    let (book, warnings) = match crate::book::load_with_warnings(dir) {
+    // The loader goes on past problems in sections, so the checks below still run over
+    // everything it could read: one run shows every problem of the book.
+    let (book, findings) = match crate::book::load_all(dir) {
         Ok(r) => r,
         Err(e) => {
             report.findings.extend(e.diagnostics);
             return Ok(report);
         }
     };
-    report.findings.extend(warnings);
+    report.findings.extend(findings);
     match FontSet::load_for(&book.fonts, &book.meta.language) {
         Ok((fonts, notes)) => {
             report.findings.extend(notes);
@@ -612,7 +623,7 @@ fn fix_punctuation(dir: &Path, report: &mut Report) -> crate::diag::Result<()> {
     let root = dir
         .canonicalize()
         .map_err(|e| Diagnostic::error(e.to_string()).in_file(dir))?;
-    for s in &manifest.book.sections {
+    for s in manifest.book.sections.iter().flatten() {
         let Ok((abs, rel)) = crate::book::assets::confine(&root, Path::new(""), s) else {
             continue;
         };

@@ -193,5 +193,47 @@ fn empty_sections_and_captionless_figures_are_warnings() {
             .any(|t| t.contains("b.md:5") && t.contains("figure 1 has no caption")),
         "{text:#?}"
     );
+    // Each finding once: the loader and the checker do not both report it.
+    let about = |what: &str| text.iter().filter(|t| t.contains(what)).count();
+    assert_eq!(about("has no text"), 1, "{text:#?}");
+    assert_eq!(about("has no caption"), 1, "{text:#?}");
+    assert_eq!(r.findings.len(), 2, "{text:#?}");
     assert!(!r.has_errors(), "{text:#?}");
+}
+
+#[test]
+fn problems_in_every_section_are_found_in_one_run() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(
+        d.path().join("book.toml"),
+        "[book]\ntitle = \"测试\"\nsections = [\"a.md\", \"b.md\", \"c.md\"]\n",
+    )
+    .unwrap();
+    std::fs::write(d.path().join("a.md"), "# 甲\n\n![图](none-1.png)\n").unwrap();
+    // No title and a link to a file that is not in the book: warnings, not a stop.
+    std::fs::write(
+        d.path().join("b.md"),
+        "正文见[说明](notes.txt)，标点,错误。\n",
+    )
+    .unwrap();
+    std::fs::write(d.path().join("c.md"), "# 丙\n\n{{#include missing.rs}}\n").unwrap();
+    let r = check_book(d.path(), false).unwrap();
+    let text: Vec<String> = r.findings.iter().map(|f| f.to_string()).collect();
+    for want in [
+        "a.md:3: error: picture `none-1.png` cannot be read",
+        "b.md:1:1: warning: the section has no title: `b` is used",
+        "b.md:1: warning: link target `notes.txt` is not a section of this book",
+        "c.md:3:1: error: included file `missing.rs` cannot be read",
+    ] {
+        assert!(
+            text.iter().any(|t| t.starts_with(want)),
+            "{want}\n{text:#?}"
+        );
+    }
+    // The source lints ran too, although the book has errors.
+    assert!(
+        text.iter().any(|t| t.contains("half-width `,`")),
+        "{text:#?}"
+    );
+    assert!(r.has_errors());
 }

@@ -670,7 +670,7 @@ fn watch_rebuilds_after_a_change_and_keeps_good_outputs_on_failure() {
         );
         let after = std::fs::read(&epub).unwrap();
         assert_ne!(before, after, "the rebuild did not change the EPUB");
-        std::fs::write(book.join("a.md"), "---\ntitle: x\n---\n").unwrap();
+        std::fs::write(book.join("a.md"), "+++\nautor = \"x\"\n+++\n# 题\n").unwrap();
         let third = next("the failed rebuild");
         assert!(third.contains("build failed"), "{third}");
         assert!(third.contains("1 error"), "{third}");

@@ -97,6 +97,9 @@ fn hex(b: u8) -> Option<u8> {
 #[derive(Default)]
 pub struct ImageCache {
     images: HashMap<String, Image>,
+    /// Fonts for text inside SVG pictures (the book's own), loaded at the first SVG.
+    pub svg_fonts: Vec<PathBuf>,
+    svg_options: Option<usvg::Options<'static>>,
 }
 
 impl ImageCache {
@@ -104,10 +107,63 @@ impl ImageCache {
         if let Some(img) = self.images.get(rel) {
             return Ok(img.clone());
         }
-        let img = read_image(abs, rel)?;
+        let img = if is_svg_name(rel) {
+            let data = read_limited(abs, rel)?;
+            let fonts = &self.svg_fonts;
+            let opts = self.svg_options.get_or_insert_with(|| svg_options(fonts));
+            crate::book::svg::sanitize(&data, rel, opts)?
+        } else {
+            read_image(abs, rel)?
+        };
         self.images.insert(rel.to_string(), img.clone());
         Ok(img)
     }
+}
+
+fn is_svg_name(rel: &str) -> bool {
+    let lower = rel.to_ascii_lowercase();
+    lower.ends_with(".svg") || lower.ends_with(".svgz")
+}
+
+/// usvg's options with the book's fonts, so text in a drawing is set in them.
+fn svg_options(fonts: &[PathBuf]) -> usvg::Options<'static> {
+    let mut opts = usvg::Options::default();
+    let db = opts.fontdb_mut();
+    for f in fonts {
+        // A font that cannot be read is reported by the font stage; here it is just missing.
+        let _ = db.load_font_file(f);
+    }
+    let first = db
+        .faces()
+        .next()
+        .and_then(|f| f.families.first().map(|(n, _)| n.clone()));
+    if let Some(family) = first {
+        db.set_serif_family(family.clone());
+        db.set_sans_serif_family(family.clone());
+        db.set_monospace_family(family.clone());
+        opts.font_family = family;
+    }
+    opts
+}
+
+fn read_limited(abs: &Path, rel: &str) -> Result<Vec<u8>, Diagnostic> {
+    let meta = std::fs::metadata(abs).map_err(|e| {
+        Diagnostic::error(format!("picture `{rel}` cannot be read: {}", io_reason(&e)))
+            .hint("check the path; it is relative to the Markdown file")
+    })?;
+    if !meta.is_file() {
+        return Err(Diagnostic::error(format!("picture `{rel}` is not a file")));
+    }
+    if meta.len() > MAX_IMAGE_BYTES {
+        return Err(Diagnostic::error(format!(
+            "picture `{rel}` is {} MB, too large",
+            meta.len() >> 20
+        ))
+        .hint("scale it down to under 200 MB"));
+    }
+    std::fs::read(abs).map_err(|e| {
+        Diagnostic::error(format!("picture `{rel}` cannot be read: {}", io_reason(&e)))
+    })
 }
 
 fn read_image(abs: &Path, rel: &str) -> Result<Image, Diagnostic> {
@@ -166,7 +222,7 @@ pub fn probe(data: Vec<u8>, rel: &str) -> Result<Image, Diagnostic> {
     let complete = match format {
         ImageFormat::Jpeg => jpeg_complete(&data),
         ImageFormat::Png => png_complete(&data),
-        ImageFormat::Gif | ImageFormat::Webp => Ok(()),
+        ImageFormat::Gif | ImageFormat::Webp | ImageFormat::Svg => Ok(()),
     };
     complete.map_err(|why| bad(format!("is damaged: {why} (truncated file?)")))?;
     let mut decoder = reader

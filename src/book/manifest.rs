@@ -15,6 +15,15 @@ pub struct Manifest {
     pub fonts: FontsTable,
     #[serde(default)]
     pub epub: EpubTable,
+    /// mdBook's own tables: not ours, accepted and ignored so an mdBook book builds as it is.
+    #[serde(default, rename = "output")]
+    pub _output: Option<toml::Value>,
+    #[serde(default, rename = "preprocessor")]
+    pub _preprocessor: Option<toml::Value>,
+    #[serde(default, rename = "rust")]
+    pub _rust: Option<toml::Value>,
+    #[serde(default, rename = "build")]
+    pub _build: Option<toml::Value>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -29,7 +38,21 @@ pub struct BookTable {
     pub language: Option<String>,
     pub identifier: Option<String>,
     pub cover: Option<String>,
-    pub sections: Vec<String>,
+    /// Reading order. Without it the book is an mdBook book: `src/SUMMARY.md` gives the order.
+    pub sections: Option<Vec<String>>,
+    /// `YYYY-MM-DD`: the date of this edition (otherwise the newest of the book's files).
+    pub date: Option<String>,
+    pub description: Option<String>,
+    /// `book` (图1, 图2 … through the book, the default), `chapter` (图1.1) or `source` (only
+    /// the label a caption carries itself).
+    pub figure_numbers: Option<String>,
+    /// mdBook: the folder holding SUMMARY.md and the chapters (default `src`).
+    pub src: Option<String>,
+    /// mdBook keys with no meaning here, accepted so its book.toml needs no change.
+    #[serde(default, rename = "multilingual")]
+    pub _multilingual: Option<toml::Value>,
+    #[serde(default, rename = "text-direction")]
+    pub _text_direction: Option<toml::Value>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -174,13 +197,17 @@ fn explain(text: &str, span: std::ops::Range<usize>, message: &str) -> (String, 
         }
         ("epub", "embed_font") => "embed_font: true or false",
         ("epub", _) => "keys of [epub]: embed_font (true or false)",
+        ("book", "figure_numbers") => {
+            "figure_numbers: \"book\" (图1, 图2 … through the book), \"chapter\" (图1.1) or \"source\""
+        }
         ("book", _) => {
-            "[book] needs `title` and `sections` (a list of Markdown files); optional: series, \
-             editors, authors (lists of names), language, identifier, cover"
+            "[book] needs `title` and `sections` (a list of Markdown files; or an mdBook \
+             src/SUMMARY.md); optional: series, editors, authors (lists of names), language, \
+             identifier, cover, date, description, figure_numbers, src"
         }
         _ => {
-            "book.toml has a [book] table (title, sections, …) and optional [pdf], [fonts] and \
-             [epub] tables"
+            "book.toml has a [book] table (title, sections or an mdBook src/SUMMARY.md, …) and \
+             optional [pdf], [fonts] and [epub] tables"
         }
     };
     (message, hint.to_string())

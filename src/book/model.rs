@@ -22,6 +22,8 @@ pub struct Book {
     pub root: PathBuf,
     pub meta: Metadata,
     pub sections: Vec<Section>,
+    /// Parts that group sections (mdBook `# Part` lines in SUMMARY.md), in reading order.
+    pub parts: Vec<Part>,
     pub pdf: PdfSettings,
     pub fonts: FontSettings,
     pub epub: EpubSettings,
@@ -43,6 +45,18 @@ pub struct Metadata {
     pub name: String,
     /// The user's cover picture, if `cover = "..."` was given.
     pub cover: Option<Image>,
+    /// `[book] description`, if given.
+    pub description: Option<String>,
+}
+
+/// A titled group of consecutive sections (a part of the book).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Part {
+    pub title: String,
+    /// Index of the part's first section in [`Book::sections`].
+    pub first: usize,
+    /// One past its last section.
+    pub end: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,6 +77,8 @@ pub struct Section {
     /// A label above the title (here: the district).
     pub kicker: Option<String>,
     pub role: Role,
+    /// Depth in the book's outline: 0 for a chapter, 1 for its sub-chapter, and so on.
+    pub depth: u8,
     /// The body, without the title heading when the title came from the first `#` heading.
     pub blocks: Vec<Block>,
     /// Footnote definitions of this section, in the order they are first referenced.
@@ -130,6 +146,11 @@ pub enum Inline {
     Strong(Vec<Inline>),
     Strike(Vec<Inline>),
     Code(String),
+    /// Text set apart by an HTML tag that Markdown has no syntax for (`<sup>`, `<kbd>`, …).
+    Styled {
+        style: InlineStyle,
+        content: Vec<Inline>,
+    },
     /// `href` is either external (`https:`, `mailto:`) or an in-book target already resolved
     /// to `#<section id>` / `#<heading id>`.
     Link {
@@ -150,6 +171,34 @@ pub enum Inline {
     },
 }
 
+/// How a [`Inline::Styled`] run is set apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InlineStyle {
+    Superscript,
+    Subscript,
+    /// Keys to press (`<kbd>`).
+    Keyboard,
+    Underline,
+    /// Highlighted text (`<mark>`).
+    Highlight,
+    /// Fine print (`<small>`).
+    Small,
+}
+
+impl InlineStyle {
+    /// The XHTML element that carries it.
+    pub fn tag(self) -> &'static str {
+        match self {
+            InlineStyle::Superscript => "sup",
+            InlineStyle::Subscript => "sub",
+            InlineStyle::Keyboard => "kbd",
+            InlineStyle::Underline => "u",
+            InlineStyle::Highlight => "mark",
+            InlineStyle::Small => "small",
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Footnote {
     pub id: String,
@@ -164,7 +213,13 @@ pub struct Figure {
     pub number: u32,
     /// `fig-1`, `fig-2`, ...
     pub id: String,
+    /// The label printed before the caption (`图1`, `图2.3`), or empty when the caption carries
+    /// its own (`图 1.1 强化学习示意`).
+    pub label: String,
     pub caption: Vec<Inline>,
+    /// The picture's text alternative when it differs from the caption (an HTML `alt` that
+    /// describes the picture while a caption below names it); empty: the caption serves.
+    pub alt: String,
     /// The image title, e.g. `受访者供图`.
     pub credit: Option<String>,
     pub image: Image,
@@ -177,6 +232,8 @@ pub enum ImageFormat {
     Png,
     Gif,
     Webp,
+    /// Vector drawing; `data` is already sanitised (no scripts, no external references).
+    Svg,
 }
 
 impl ImageFormat {
@@ -186,6 +243,7 @@ impl ImageFormat {
             ImageFormat::Png => "image/png",
             ImageFormat::Gif => "image/gif",
             ImageFormat::Webp => "image/webp",
+            ImageFormat::Svg => "image/svg+xml",
         }
     }
     pub fn extension(self) -> &'static str {
@@ -194,6 +252,7 @@ impl ImageFormat {
             ImageFormat::Png => "png",
             ImageFormat::Gif => "gif",
             ImageFormat::Webp => "webp",
+            ImageFormat::Svg => "svg",
         }
     }
 }
@@ -283,6 +342,28 @@ pub struct EpubSettings {
     pub embed_font: bool,
 }
 
+impl Section {
+    /// The highest (smallest-numbered) heading level in the body, 6 when there is none: the
+    /// level the section's own subdivisions start at.
+    pub fn top_heading_level(&self) -> u8 {
+        fn min_level(blocks: &[Block]) -> u8 {
+            blocks
+                .iter()
+                .map(|b| match b {
+                    Block::Heading { level, .. } => *level,
+                    Block::Quote { blocks, .. } => min_level(blocks),
+                    Block::List { items, .. } => {
+                        items.iter().map(|i| min_level(i)).min().unwrap_or(6)
+                    }
+                    _ => 6,
+                })
+                .min()
+                .unwrap_or(6)
+        }
+        min_level(&self.blocks)
+    }
+}
+
 impl Book {
     /// All figures in reading order.
     pub fn figures(&self) -> Vec<&Figure> {
@@ -304,6 +385,77 @@ impl Book {
     }
 }
 
+/// One entry of the book's outline: a part (its sections below it) or a section (its
+/// sub-sections below it). Built once here so the EPUB nav, the PDF contents and the bookmarks
+/// nest the same way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OutlineNode {
+    Part {
+        /// Index into [`Book::parts`].
+        index: usize,
+        children: Vec<OutlineNode>,
+    },
+    Section {
+        /// Index into [`Book::sections`].
+        index: usize,
+        children: Vec<OutlineNode>,
+    },
+}
+
+impl OutlineNode {
+    pub fn children(&self) -> &[OutlineNode] {
+        match self {
+            OutlineNode::Part { children, .. } | OutlineNode::Section { children, .. } => children,
+        }
+    }
+}
+
+impl Book {
+    /// Parts and sections nested by [`Section::depth`].
+    pub fn outline(&self) -> Vec<OutlineNode> {
+        let mut top = Vec::new();
+        let mut i = 0;
+        while i < self.sections.len() {
+            match self.parts.iter().position(|p| p.first == i && p.end > i) {
+                Some(pi) => {
+                    let end = self.parts[pi].end.min(self.sections.len());
+                    top.push(OutlineNode::Part {
+                        index: pi,
+                        children: self.nest(i, end),
+                    });
+                    i = end;
+                }
+                None => {
+                    let end = self.parts.iter().map(|p| p.first).filter(|&f| f > i).min();
+                    let end = end.unwrap_or(self.sections.len());
+                    top.extend(self.nest(i, end));
+                    i = end;
+                }
+            }
+        }
+        top
+    }
+
+    /// Sections `from..to` as a forest: each takes the deeper ones after it as children.
+    fn nest(&self, from: usize, to: usize) -> Vec<OutlineNode> {
+        let mut out = Vec::new();
+        let mut i = from;
+        while i < to {
+            let depth = self.sections[i].depth;
+            let mut j = i + 1;
+            while j < to && self.sections[j].depth > depth {
+                j += 1;
+            }
+            out.push(OutlineNode::Section {
+                index: i,
+                children: self.nest(i + 1, j),
+            });
+            i = j;
+        }
+        out
+    }
+}
+
 /// The plain text of some inlines, as a reader would copy it.
 pub fn plain_text(inlines: &[Inline]) -> String {
     let mut s = String::new();
@@ -316,6 +468,7 @@ fn push_plain(inlines: &[Inline], s: &mut String) {
         match i {
             Inline::Text(t) | Inline::Code(t) => s.push_str(t),
             Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) => push_plain(c, s),
+            Inline::Styled { content, .. } => push_plain(content, s),
             Inline::Link { content, .. } => push_plain(content, s),
             Inline::FootnoteRef { number, .. } => s.push_str(&number.to_string()),
             Inline::LineBreak => s.push('\n'),

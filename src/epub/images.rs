@@ -28,7 +28,8 @@ pub struct Prepared {
 /// Why a picture has to be re-encoded, if it has to.
 pub fn needs_reencode(img: &Image) -> bool {
     let (w, h) = img.display_size();
-    w.max(h) > MAX_EDGE || img.orientation != 1 || img.format == ImageFormat::Webp
+    img.format != ImageFormat::Svg
+        && (w.max(h) > MAX_EDGE || img.orientation != 1 || img.format == ImageFormat::Webp)
 }
 
 /// The format a picture is written in: JPEG stays JPEG, PNG stays PNG, GIF stays GIF unless it
@@ -37,6 +38,7 @@ pub fn target_format(img: &Image) -> ImageFormat {
     match img.format {
         ImageFormat::Jpeg => ImageFormat::Jpeg,
         ImageFormat::Png => ImageFormat::Png,
+        ImageFormat::Svg => ImageFormat::Svg,
         ImageFormat::Gif if !needs_reencode(img) => ImageFormat::Gif,
         ImageFormat::Gif | ImageFormat::Webp => ImageFormat::Png,
     }
@@ -57,6 +59,7 @@ pub fn prepare(img: &Image) -> Result<Prepared> {
         ImageFormat::Png => Fmt::Png,
         ImageFormat::Gif => Fmt::Gif,
         ImageFormat::Webp => Fmt::WebP,
+        ImageFormat::Svg => unreachable!("SVG is never re-encoded (needs_reencode)"),
     };
     let mut pic =
         image::load_from_memory_with_format(&img.data, fmt).map_err(|e| err("decode", &e))?;

@@ -16,7 +16,7 @@ use std::io::{Cursor, Write};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
-use crate::book::model::{Block, Book, Image, Inline, Role, plain_text};
+use crate::book::model::{Block, Book, Image, Inline, OutlineNode, Role, plain_text};
 use crate::diag::{Diagnostic, Result};
 
 /// The stylesheet every content document links to.
@@ -51,7 +51,8 @@ struct Item {
 /// A table of contents entry.
 struct TocEntry {
     label: String,
-    href: String,
+    /// `None` for a part title, which is a heading over its chapters, not a link.
+    href: Option<String>,
     children: Vec<TocEntry>,
 }
 
@@ -67,7 +68,9 @@ fn all_images(book: &Book) -> Vec<&Image> {
             match i {
                 Inline::Image { image, .. } => out.push(image),
                 Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) => inlines(c, out),
-                Inline::Link { content, .. } => inlines(content, out),
+                Inline::Link { content, .. } | Inline::Styled { content, .. } => {
+                    inlines(content, out)
+                }
                 _ => {}
             }
         }
@@ -136,44 +139,74 @@ fn collect_targets(book: &Book, files: &[String]) -> HashMap<String, String> {
     map
 }
 
-/// The table of contents: each section, with its top-level (`h2`) headings below it.
+/// The table of contents as the book's outline nests it (parts, chapters, sub-chapters), each
+/// section with its top-level (`h2`) headings below it.
 fn toc(book: &Book, files: &[String]) -> Vec<TocEntry> {
-    book.sections
-        .iter()
-        .zip(files)
-        .map(|(s, file)| {
-            let min = xhtml::section_heading_shift(s);
-            let children = s
-                .blocks
-                .iter()
-                .filter_map(|b| match b {
-                    Block::Heading {
-                        level, id, content, ..
-                    } if xhtml::heading_tag_level(*level, min) == 2 => Some(TocEntry {
-                        label: plain_text(content),
-                        href: format!("{file}#{}", xml::id(id)),
-                        children: vec![],
-                    }),
-                    _ => None,
-                })
-                .collect();
-            TocEntry {
-                label: s.title.clone(),
-                href: file.clone(),
-                children,
+    fn entry(book: &Book, files: &[String], node: &OutlineNode) -> TocEntry {
+        let children = node.children().iter().map(|c| entry(book, files, c));
+        match node {
+            OutlineNode::Part { index, .. } => TocEntry {
+                label: book.parts[*index].title.clone(),
+                href: None,
+                children: children.collect(),
+            },
+            OutlineNode::Section { index, .. } => {
+                let (s, file) = (&book.sections[*index], &files[*index]);
+                let min = xhtml::section_heading_shift(s);
+                let mut sub: Vec<TocEntry> = s
+                    .blocks
+                    .iter()
+                    .filter_map(|b| match b {
+                        Block::Heading {
+                            level, id, content, ..
+                        } if xhtml::heading_tag_level(*level, min) == 2 => Some(TocEntry {
+                            label: plain_text(content),
+                            href: Some(format!("{file}#{}", xml::id(id))),
+                            children: vec![],
+                        }),
+                        _ => None,
+                    })
+                    .collect();
+                sub.extend(children);
+                TocEntry {
+                    label: s.title.clone(),
+                    href: Some(file.clone()),
+                    children: sub,
+                }
             }
-        })
+        }
+    }
+    book.outline()
+        .iter()
+        .map(|n| entry(book, files, n))
         .collect()
+}
+
+impl TocEntry {
+    /// Where a reader goes: its own target, else its first child's (a part title).
+    fn target(&self) -> &str {
+        match &self.href {
+            Some(h) => h,
+            None => self.children.first().map_or("", |c| c.target()),
+        }
+    }
+
+    fn depth(&self) -> usize {
+        1 + self.children.iter().map(TocEntry::depth).max().unwrap_or(0)
+    }
 }
 
 fn nav_list(entries: &[TocEntry], out: &mut String) {
     out.push_str("<ol>\n");
     for e in entries {
-        out.push_str(&format!(
-            "<li><a href=\"{}\">{}</a>",
-            xml::attr(&e.href),
-            xml::text(&e.label)
-        ));
+        match &e.href {
+            Some(href) => out.push_str(&format!(
+                "<li><a href=\"{}\">{}</a>",
+                xml::attr(href),
+                xml::text(&e.label)
+            )),
+            None => out.push_str(&format!("<li><span>{}</span>", xml::text(&e.label))),
+        }
         if !e.children.is_empty() {
             out.push('\n');
             nav_list(&e.children, out);
@@ -200,12 +233,18 @@ fn nav_document(book: &Book, entries: &[TocEntry], landmarks: &[(&str, String, &
 
 fn ncx_points(entries: &[TocEntry], order: &mut u32, out: &mut String) {
     for e in entries {
-        *order += 1;
+        // A part title points where its first chapter does, so it shares that play order
+        // (and needs an id of its own).
+        let (o, id) = if e.href.is_some() {
+            *order += 1;
+            (*order, format!("np-{}", *order))
+        } else {
+            (*order + 1, format!("np-part-{}", *order + 1))
+        };
         out.push_str(&format!(
-            "<navPoint id=\"np-{o}\" playOrder=\"{o}\"><navLabel><text>{}</text></navLabel><content src=\"{}\"/>\n",
+            "<navPoint id=\"{id}\" playOrder=\"{o}\"><navLabel><text>{}</text></navLabel><content src=\"{}\"/>\n",
             xml::text(&e.label),
-            xml::attr(&e.href),
-            o = *order
+            xml::attr(e.target()),
         ));
         ncx_points(&e.children, order, out);
         out.push_str("</navPoint>\n");
@@ -213,11 +252,7 @@ fn ncx_points(entries: &[TocEntry], order: &mut u32, out: &mut String) {
 }
 
 fn ncx_document(book: &Book, entries: &[TocEntry]) -> String {
-    let depth = if entries.iter().any(|e| !e.children.is_empty()) {
-        2
-    } else {
-        1
-    };
+    let depth = entries.iter().map(TocEntry::depth).max().unwrap_or(1);
     let mut points = String::new();
     ncx_points(entries, &mut 0, &mut points);
     format!(
@@ -585,12 +620,15 @@ pub(crate) mod tests {
             author: (role == Role::Body).then(|| "文毅".to_string()),
             kicker: (role == Role::Body).then(|| "荷塘区".to_string()),
             role,
+            depth: 0,
             blocks,
             footnotes: vec![],
             span: Span::default(),
         };
         let figure = |n: u32| {
             Block::Figure(Figure {
+                alt: String::new(),
+                label: format!("图{n}"),
                 number: n,
                 id: format!("fig-{n}"),
                 caption: vec![Inline::Text(format!("说明{n}"))],
@@ -600,6 +638,7 @@ pub(crate) mod tests {
             })
         };
         Book {
+            parts: vec![],
             root: PathBuf::from("/tmp/book"),
             meta: Metadata {
                 title: "交流经验 巩固提升党史学习教育成果（上）".into(),
@@ -608,6 +647,7 @@ pub(crate) mod tests {
                 authors: vec![],
                 language: "zh-CN".into(),
                 identifier: "urn:bookpress:test".into(),
+                description: None,
                 modified_unix: 1_700_000_000,
                 name: "book".into(),
                 cover: None,
@@ -680,7 +720,10 @@ pub(crate) mod tests {
         let entries = toc(&book, &files);
         assert_eq!(entries.len(), 3);
         assert_eq!(entries[2].children.len(), 1);
-        assert_eq!(entries[2].children[0].href, "section-03.xhtml#h-1");
+        assert_eq!(
+            entries[2].children[0].href.as_deref(),
+            Some("section-03.xhtml#h-1")
+        );
         let opf = opf_document(&book, &[], &["cover"], false);
         let doc = roxmltree::Document::parse(&opf).unwrap();
         let dc = "http://purl.org/dc/elements/1.1/";

@@ -47,24 +47,6 @@ pub fn document(lang: &str, title: &str, body_attrs: &str, body: &str) -> String
     )
 }
 
-/// The lowest heading level written in `blocks` (6 if none).
-fn min_heading_level(blocks: &[Block]) -> u8 {
-    let mut min = 6;
-    for b in blocks {
-        match b {
-            Block::Heading { level, .. } => min = min.min(*level),
-            Block::Quote { blocks, .. } => min = min.min(min_heading_level(blocks)),
-            Block::List { items, .. } => {
-                for i in items {
-                    min = min.min(min_heading_level(i));
-                }
-            }
-            _ => {}
-        }
-    }
-    min
-}
-
 /// The `h` level a Markdown heading becomes: the section title is `h1`, so the highest heading
 /// level used in the body becomes `h2` and the others follow, up to `h6`.
 pub fn heading_tag_level(level: u8, min_level: u8) -> u8 {
@@ -73,7 +55,7 @@ pub fn heading_tag_level(level: u8, min_level: u8) -> u8 {
 }
 
 pub fn section_heading_shift(section: &Section) -> u8 {
-    min_heading_level(&section.blocks)
+    section.top_heading_level()
 }
 
 /// One section as a content document.
@@ -82,7 +64,7 @@ pub fn section(sec: &Section, ctx: &Ctx) -> String {
         ctx,
         out: String::new(),
         noterefs: HashMap::new(),
-        min_level: min_heading_level(&sec.blocks),
+        min_level: sec.top_heading_level(),
     };
     let sid = xml::id(&sec.id);
     let kind = match sec.role {
@@ -158,17 +140,23 @@ fn noteref_id(fid: &str, n: u32) -> String {
 /// credit and the closing tags.
 fn figure_open(f: &Figure, src: &str) -> String {
     let caption = plain_text(&f.caption);
-    let alt = if caption.trim().is_empty() {
-        format!("图{}", f.number)
+    let alt = if !f.alt.trim().is_empty() {
+        f.alt.clone()
+    } else if caption.trim().is_empty() {
+        f.label.clone()
     } else {
         caption
     };
+    let label = if f.label.is_empty() {
+        String::new()
+    } else {
+        format!("<span class=\"fignum\">{}</span>", xml::text(&f.label))
+    };
     format!(
-        "<figure id=\"{}\" class=\"figure\">\n<img src=\"{}\" alt=\"{}\"/>\n<figcaption><span class=\"fignum\">图{}</span>",
+        "<figure id=\"{}\" class=\"figure\">\n<img src=\"{}\" alt=\"{}\"/>\n<figcaption>{label}",
         xml::id(&f.id),
         xml::attr(src),
         xml::attr(&alt),
-        f.number
     )
 }
 
@@ -238,12 +226,19 @@ impl Writer<'_> {
         let src = self.ctx.image(&f.image.path).to_string();
         self.out.push_str(&figure_open(f, &src));
         if !f.caption.is_empty() {
-            self.out.push('\u{3000}');
+            if !f.label.is_empty() {
+                self.out.push('\u{3000}');
+            }
             self.inlines(&f.caption);
         }
         if let Some(c) = f.credit.as_deref().filter(|c| !c.trim().is_empty()) {
+            let sep = if f.label.is_empty() && f.caption.is_empty() {
+                ""
+            } else {
+                "\u{3000}"
+            };
             self.out.push_str(&format!(
-                "\u{3000}<span class=\"credit\">{}</span>",
+                "{sep}<span class=\"credit\">{}</span>",
                 xml::text(c)
             ));
         }
@@ -325,6 +320,7 @@ impl Writer<'_> {
             Inline::Emph(c) => self.wrap("em", c),
             Inline::Strong(c) => self.wrap("strong", c),
             Inline::Strike(c) => self.wrap("s", c),
+            Inline::Styled { style, content } => self.wrap(style.tag(), content),
             Inline::Code(t) => self.out.push_str(&format!("<code>{}</code>", xml::text(t))),
             Inline::Link { href, content } => {
                 let target = if href.starts_with('#') {
@@ -482,6 +478,8 @@ mod tests {
 
     fn fig(n: u32, caption: &str, credit: Option<&str>) -> Figure {
         Figure {
+            alt: String::new(),
+            label: format!("图{n}"),
             number: n,
             id: format!("fig-{n}"),
             caption: vec![Inline::Text(caption.into())],
@@ -517,6 +515,7 @@ mod tests {
             author: Some("文毅".into()),
             kicker: Some("荷塘区".into()),
             role: Role::Body,
+            depth: 0,
             blocks,
             footnotes,
             span: Span::default(),

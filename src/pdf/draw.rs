@@ -29,6 +29,7 @@ pub struct Resources<'a> {
     fonts: &'a FontSet,
     font_cache: HashMap<FontId, Font>,
     images: HashMap<String, Image>,
+    drawings: HashMap<String, std::sync::Arc<usvg::Tree>>,
     /// Outlined glyphs (running heads, page numbers), each drawn once in font units as a form
     /// XObject and placed (scaled) by reference: keyed by font, glyph and gray level.
     outlines: HashMap<(FontId, u16, u8), Graphic>,
@@ -40,6 +41,7 @@ impl<'a> Resources<'a> {
             fonts,
             font_cache: HashMap::new(),
             images: HashMap::new(),
+            drawings: HashMap::new(),
             outlines: HashMap::new(),
         }
     }
@@ -59,6 +61,15 @@ impl<'a> Resources<'a> {
         Ok(f)
     }
 
+    fn drawing(&mut self, img: &model::Image) -> Result<std::sync::Arc<usvg::Tree>> {
+        if let Some(t) = self.drawings.get(&img.path) {
+            return Ok(t.clone());
+        }
+        let t = std::sync::Arc::new(crate::book::svg::tree(img)?);
+        self.drawings.insert(img.path.clone(), t.clone());
+        Ok(t)
+    }
+
     fn image(&mut self, img: &model::Image) -> Result<Image> {
         if let Some(i) = self.images.get(&img.path) {
             return Ok(i.clone());
@@ -70,6 +81,13 @@ impl<'a> Resources<'a> {
             ImageFormat::Png => Image::from_png(data, true),
             ImageFormat::Gif => Image::from_gif(data, true),
             ImageFormat::Webp => Image::from_webp(data, true),
+            ImageFormat::Svg => {
+                return Err(Diagnostic::error(format!(
+                    "internal: SVG picture {} drawn as a raster image",
+                    img.path
+                ))
+                .into());
+            }
         };
         let i = r.map_err(|e| {
             Diagnostic::error(format!("cannot embed picture {}: {e}", img.path)).in_file(&img.path)
@@ -210,6 +228,17 @@ pub fn draw_page(
                     g.artifact,
                     true,
                     |s| draw_run(s, g, font, &mut res.outlines),
+                );
+            }
+            Item::Image(im) if im.image.format == ImageFormat::Svg => {
+                let tree = res.drawing(&im.image)?;
+                with_tag(
+                    surface,
+                    tags.as_deref_mut(),
+                    im.node,
+                    ArtifactKind::Layout,
+                    false,
+                    |s| draw_drawing(s, im, &tree),
                 );
             }
             Item::Image(im) => {
@@ -450,6 +479,21 @@ fn draw_image(s: &mut Surface, im: &ImageItem, img: Image) {
     s.push_transform(&t);
     s.draw_image(img, size);
     s.pop();
+    s.pop();
+}
+
+/// Places an SVG drawing as vectors in the item's box.
+fn draw_drawing(s: &mut Surface, im: &ImageItem, tree: &usvg::Tree) {
+    use krilla_svg::SurfaceExt;
+    let Some(size) = Size::from_wh(im.width, im.height) else {
+        return;
+    };
+    s.push_transform(&Transform::from_translate(im.x, im.y));
+    let settings = krilla_svg::SvgSettings {
+        embed_text: false,
+        ..Default::default()
+    };
+    s.draw_svg(tree, size, settings);
     s.pop();
 }
 

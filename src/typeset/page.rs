@@ -18,7 +18,7 @@
 //! Footnotes are set at the end of their section (the speeches are a few pages long, so the
 //! notes stay close), under a short rule, in the caption size.
 
-use crate::book::model::{self, Block, Book, Inline, Role, Section};
+use crate::book::model::{self, Block, Book, Inline, InlineStyle, Role, Section};
 use crate::diag::Result;
 use crate::typeset::fonts::{FontId, FontSet};
 use crate::typeset::para::{self, Paragraph, ParagraphSpec, StyledRun};
@@ -439,39 +439,7 @@ pub fn layout(book: &Book, fonts: &FontSet) -> Result<Document> {
 
     let dest_map: HashMap<&str, &Destination> =
         content.dests.iter().map(|d| (d.name.as_str(), d)).collect();
-    let mut outline = Vec::new();
-    for s in &book.sections {
-        let Some(d) = dest_map.get(s.id.as_str()) else {
-            continue;
-        };
-        let mut e = OutlineEntry {
-            title: s.title.clone(),
-            dest: s.id.clone(),
-            page: d.page,
-            y: d.y,
-            children: Vec::new(),
-        };
-        for b in &s.blocks {
-            if let Block::Heading {
-                level,
-                id,
-                content: c,
-                ..
-            } = b
-                && *level <= 3
-                && let Some(hd) = dest_map.get(id.as_str())
-            {
-                e.children.push(OutlineEntry {
-                    title: model::plain_text(c),
-                    dest: id.clone(),
-                    page: hd.page,
-                    y: hd.y,
-                    children: Vec::new(),
-                });
-            }
-        }
-        outline.push(e);
-    }
+    let outline = outline_entries(book, &book.outline(), &dest_map);
 
     Ok(Document {
         width: g.page_w,
@@ -664,6 +632,31 @@ impl<'a> Layout<'a> {
                         c,
                         Some(LinkTarget::Named(id.clone())),
                     );
+                }
+                Inline::Styled { style, content } => {
+                    let c = match style {
+                        InlineStyle::Superscript => Cur {
+                            size: cur.size * 0.7,
+                            rise: cur.rise + cur.size * 0.35,
+                            ..cur
+                        },
+                        InlineStyle::Subscript => Cur {
+                            size: cur.size * 0.7,
+                            rise: cur.rise - cur.size * 0.15,
+                            ..cur
+                        },
+                        InlineStyle::Small => Cur {
+                            size: cur.size * 0.85,
+                            ..cur
+                        },
+                        InlineStyle::Keyboard | InlineStyle::Highlight => Cur {
+                            font: self.fonts.heading(),
+                            ..cur
+                        },
+                        // No rule under the text in print yet: set as the surrounding text.
+                        InlineStyle::Underline => cur,
+                    };
+                    self.flatten(content, c, link.clone(), segs);
                 }
                 Inline::LineBreak => segs.push(Segment::default()),
                 Inline::Image { alt, .. } => push_run(segs, alt, cur, link.clone()),
@@ -972,7 +965,7 @@ impl<'a> Layout<'a> {
             StructKind::Figure,
             Some(parent),
             Some(if cap_text.is_empty() {
-                format!("图{}", f.number)
+                f.label.clone()
             } else {
                 cap_text.clone()
             }),
@@ -981,7 +974,12 @@ impl<'a> Layout<'a> {
         let (pw, ph) = (pw.max(1) as f32, ph.max(1) as f32);
         // Never upscale past the pixels at 150 dpi; never wider than the measure, and leave
         // room on the page for the caption.
-        let natural = pw * 72.0 / 150.0;
+        // A drawing scales freely: its natural size is its CSS size (96 px to the inch).
+        let natural = if f.image.format == model::ImageFormat::Svg {
+            pw * 0.75
+        } else {
+            pw * 72.0 / 150.0
+        };
         let mut w = natural.min(width);
         let max_h = self.g.area_h - 4.0 * self.g.pitch;
         if w * ph / pw > max_h {
@@ -1004,7 +1002,11 @@ impl<'a> Layout<'a> {
         blk.anchors.push((f.id.clone(), 0.0));
         let cs = size * SMALL;
         let cap = self.node(StructKind::Caption, Some(parent), None);
-        let mut inl = vec![Inline::Text(format!("图{}\u{3000}", f.number))];
+        let mut inl = if f.label.is_empty() {
+            Vec::new()
+        } else {
+            vec![Inline::Text(format!("{}\u{3000}", f.label))]
+        };
         inl.extend(f.caption.iter().cloned());
         let segs = self.segments(&inl, self.cur(self.fonts.body(), cs, Some(cap)), None);
         let mut lines = self.set_lines(&segs, width, 0.0, para::Align::Center)?;
@@ -1296,21 +1298,33 @@ impl<'a> Layout<'a> {
         pieces.push(Piece::Block(blk));
         let reserve = 3.0 * size;
         let base = self.g.baseline_in_line(size);
-        for s in &self.book.sections {
+        for entry in toc_entries(self.book) {
             let num = numbers
-                .and_then(|(m, _)| m.get(&s.id).cloned())
+                .and_then(|(m, _)| m.get(&entry.dest).cloned())
                 .unwrap_or_else(|| "00".into());
             let item = toc_node.map(|t| self.node(StructKind::TocItem, Some(t), None));
-            let link = item.map(|i| self.node(StructKind::Link, Some(i), Some(s.title.clone())));
-            let target = LinkTarget::Named(s.id.clone());
+            let link =
+                item.map(|i| self.node(StructKind::Link, Some(i), Some(entry.title.clone())));
+            let target = LinkTarget::Named(entry.dest.clone());
             let mut seg = Segment::default();
+            let face = if entry.part {
+                self.fonts.heading()
+            } else {
+                self.fonts.body()
+            };
             push_seg(
                 &mut seg,
-                &s.title,
-                self.cur(self.fonts.body(), size, link),
+                &entry.title,
+                self.cur(face, size, link),
                 Some(target.clone()),
             );
-            let mut lines = self.set_lines(&[seg], w - reserve, 0.0, para::Align::Left)?;
+            // Sub-chapters are indented two characters a level.
+            let indent = f32::from(entry.depth.min(4)) * 2.0 * size;
+            let mut lines = self.set_lines(&[seg], w - reserve - indent, 0.0, para::Align::Left)?;
+            for l in &mut lines {
+                l.items.iter_mut().for_each(|it| it.translate(indent, 0.0));
+                l.width += indent;
+            }
             let mut nseg = Segment::default();
             push_seg(
                 &mut nseg,
@@ -1543,6 +1557,110 @@ impl<'a> Layout<'a> {
 
 /// A set line: items relative to (measure left, baseline).
 #[derive(Debug, Clone)]
+/// One line of the printed table of contents.
+struct TocLine {
+    title: String,
+    /// The destination it links to (a part: its first section).
+    dest: String,
+    depth: u8,
+    part: bool,
+}
+
+/// The book's outline flattened in reading order, as the contents page lists it.
+fn toc_entries(book: &Book) -> Vec<TocLine> {
+    fn walk(book: &Book, nodes: &[model::OutlineNode], depth: u8, out: &mut Vec<TocLine>) {
+        for n in nodes {
+            match n {
+                model::OutlineNode::Part { index, children } => {
+                    let p = &book.parts[*index];
+                    out.push(TocLine {
+                        title: p.title.clone(),
+                        dest: book.sections[p.first].id.clone(),
+                        depth,
+                        part: true,
+                    });
+                    walk(book, children, depth, out);
+                }
+                model::OutlineNode::Section { index, children } => {
+                    let s = &book.sections[*index];
+                    out.push(TocLine {
+                        title: s.title.clone(),
+                        dest: s.id.clone(),
+                        depth,
+                        part: false,
+                    });
+                    walk(book, children, depth + 1, out);
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(book, &book.outline(), 0, &mut out);
+    out
+}
+
+/// Bookmarks as the book's outline nests them: parts, chapters, sub-chapters, and each
+/// section's headings down to `###`.
+fn outline_entries(
+    book: &Book,
+    nodes: &[model::OutlineNode],
+    dests: &HashMap<&str, &Destination>,
+) -> Vec<OutlineEntry> {
+    let mut out = Vec::new();
+    for n in nodes {
+        match n {
+            model::OutlineNode::Part { index, children } => {
+                let p = &book.parts[*index];
+                let first = &book.sections[p.first].id;
+                if let Some(d) = dests.get(first.as_str()) {
+                    out.push(OutlineEntry {
+                        title: p.title.clone(),
+                        dest: first.clone(),
+                        page: d.page,
+                        y: d.y,
+                        children: outline_entries(book, children, dests),
+                    });
+                }
+            }
+            model::OutlineNode::Section { index, children } => {
+                let s = &book.sections[*index];
+                let Some(d) = dests.get(s.id.as_str()) else {
+                    continue;
+                };
+                let mut e = OutlineEntry {
+                    title: s.title.clone(),
+                    dest: s.id.clone(),
+                    page: d.page,
+                    y: d.y,
+                    children: Vec::new(),
+                };
+                for b in &s.blocks {
+                    if let Block::Heading {
+                        level,
+                        id,
+                        content: c,
+                        ..
+                    } = b
+                        && *level <= 3
+                        && let Some(hd) = dests.get(id.as_str())
+                    {
+                        e.children.push(OutlineEntry {
+                            title: model::plain_text(c),
+                            dest: id.clone(),
+                            page: hd.page,
+                            y: hd.y,
+                            children: Vec::new(),
+                        });
+                    }
+                }
+                e.children.extend(outline_entries(book, children, dests));
+                out.push(e);
+            }
+        }
+    }
+    out
+}
+
 struct SetLine {
     items: Vec<Item>,
     /// Right end of the last glyph.
