@@ -44,6 +44,8 @@ impl Default for BuildOptions {
 pub struct Built {
     pub files: Vec<PathBuf>,
     pub warnings: Vec<Diagnostic>,
+    /// The font faces used (file, face index), body first; built-in ones are `<built-in>/…`.
+    pub fonts: Vec<(PathBuf, u32)>,
     /// Time per stage, in the order they ran.
     pub timings: Vec<(&'static str, Duration)>,
 }
@@ -90,8 +92,15 @@ pub fn build(dir: &Path, opts: &BuildOptions) -> Result<Built> {
     let (mut book, mut warnings) = crate::book::load_with_warnings(dir)?;
     book.fonts.system &= opts.system_fonts;
     clock.mark("load+parse");
-    let mut fonts = FontSet::load(&book.fonts)?;
+    let (mut fonts, notes) = FontSet::load_for(&book.fonts, &book.meta.language)?;
+    warnings.extend(notes);
     warnings.extend(crate::check::add_system_fonts(&book, &mut fonts));
+    let font_files = (0..fonts.len())
+        .map(|i| {
+            let id = crate::typeset::fonts::FontId(i as u16);
+            (fonts.path(id).to_path_buf(), fonts.data(id).1)
+        })
+        .collect();
     clock.mark("load fonts");
     let (errors, found): (Vec<_>, Vec<_>) = crate::check::check_loaded(&book, &fonts)
         .into_iter()
@@ -151,7 +160,9 @@ pub fn build(dir: &Path, opts: &BuildOptions) -> Result<Built> {
                 ..Default::default()
             })
         });
-        if let Some(impose) = impose {
+        if let Some(mut impose) = impose {
+            // Our own fresh booklet: never "imposed already", even with landscape pages.
+            impose.force = true;
             let sheets = crate::impose::impose(&bytes, &impose)?;
             clock.mark("impose");
             let expect = crate::verify::PdfExpect {
@@ -173,6 +184,7 @@ pub fn build(dir: &Path, opts: &BuildOptions) -> Result<Built> {
     Ok(Built {
         files,
         warnings,
+        fonts: font_files,
         timings: clock.timings,
     })
 }

@@ -17,30 +17,70 @@ pub fn uncovered_characters(book: &Book, fonts: &FontSet, sources: &Sources) -> 
         " (not the machine's fonts: --no-system-fonts or [fonts] system = false)"
     };
     let toml_text = std::fs::read_to_string(book.root.join("book.toml")).ok();
-    uncovered(book, fonts)
+    let place = |c: char, i: Option<usize>| {
+        let (file, source) = match i {
+            Some(i) => (
+                book.sections[i].source.as_path(),
+                sources.get(i).and_then(|s| s.as_deref()),
+            ),
+            None => (Path::new("book.toml"), toml_text.as_deref()),
+        };
+        let (line, col) = source.and_then(|s| position_of(s, c)).unwrap_or((0, 0));
+        (file, line, col)
+    };
+    // A body font without Chinese (a Latin font by mistake) is one error naming it, not one per
+    // character: its Han characters are reported together.
+    let body_lacks_han = body_lacks_han(fonts);
+    let (han, other): (Vec<Missing>, Vec<Missing>) = uncovered(book, fonts)
         .into_iter()
-        .map(|(c, i)| {
-            let (file, source) = match i {
-                Some(i) => (
-                    book.sections[i].source.as_path(),
-                    sources.get(i).and_then(|s| s.as_deref()),
-                ),
-                None => (Path::new("book.toml"), toml_text.as_deref()),
-            };
-            let (line, col) = source.and_then(|s| position_of(s, c)).unwrap_or((0, 0));
-            Diagnostic::error(format!(
-                "no font can draw {} (U+{:04X})",
-                printable(c),
-                c as u32
-            ))
-            .in_file(file)
-            .at(line, col)
-            .hint(format!(
-                "fonts searched: {searched}{system}; add a font that has it as a fallback in \
-                 book.toml ([fonts] fallback = [\"...\"]), or replace the character"
-            ))
-        })
-        .collect()
+        .partition(|(c, _)| body_lacks_han && is_chinese(*c));
+    let mut out = Vec::new();
+    if let Some(&(c, i)) = han.first() {
+        let (file, line, col) = place(c, i);
+        let body = &book.fonts.body.path;
+        let name = body.file_name().map_or_else(
+            || body.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        let mut d = Diagnostic::error(format!(
+            "the body font `{name}` has no Chinese characters: {} distinct characters of the \
+             book cannot be drawn",
+            han.len()
+        ))
+        .in_file(file)
+        .at(line, col)
+        .hint(format!(
+            "set [fonts] body in book.toml to a CJK font (or remove it for the built-in Noto \
+             Serif CJK SC), or add one as a fallback; fonts searched: {searched}{system}"
+        ));
+        if line > 0 {
+            d = d.width(1);
+        }
+        out.push(d);
+    }
+    out.extend(other.into_iter().map(|(c, i)| {
+        let (file, line, col) = place(c, i);
+        Diagnostic::error(format!(
+            "no font can draw {} (U+{:04X})",
+            printable(c),
+            c as u32
+        ))
+        .in_file(file)
+        .at(line, col)
+        .hint(format!(
+            "fonts searched: {searched}{system}; add a font that has it as a fallback in \
+             book.toml ([fonts] fallback = [\"...\"]), or replace the character"
+        ))
+    }));
+    out
+}
+
+/// The body font has no Chinese at all: a configuration mistake, one error (the machine's
+/// fonts are not searched for its Han characters).
+fn body_lacks_han(fonts: &FontSet) -> bool {
+    !['的', '中', '一', '国']
+        .iter()
+        .any(|&c| fonts.covers(fonts.body(), c))
 }
 
 /// A character no configured font has, and the section it is first met in (`None`: book.toml).
@@ -91,7 +131,11 @@ pub fn add_system_fonts(book: &Book, fonts: &mut FontSet) -> Vec<Diagnostic> {
     if !book.fonts.system {
         return Vec::new();
     }
-    let missing = uncovered(book, fonts);
+    let lacks_han = body_lacks_han(fonts);
+    let missing: Vec<Missing> = uncovered(book, fonts)
+        .into_iter()
+        .filter(|(c, _)| !(lacks_han && is_chinese(*c)))
+        .collect();
     if missing.is_empty() {
         return Vec::new();
     }
@@ -172,6 +216,11 @@ fn font_list(book: &Book) -> String {
         })
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// Han characters, CJK punctuation and full-width forms: what a body font without Chinese lacks.
+fn is_chinese(c: char) -> bool {
+    crate::typeset::cjk::is_han(c) || matches!(c as u32, 0x3000..=0x303F | 0xFF00..=0xFFEF)
 }
 
 fn needs_glyph(c: char) -> bool {
@@ -658,8 +707,9 @@ pub fn check_book_with(dir: &Path, fix: bool, system_fonts: bool) -> crate::diag
     };
     book.fonts.system &= system_fonts;
     report.findings.extend(findings);
-    match FontSet::load(&book.fonts) {
-        Ok(mut fonts) => {
+    match FontSet::load_for(&book.fonts, &book.meta.language) {
+        Ok((mut fonts, notes)) => {
+            report.findings.extend(notes);
             report.findings.extend(add_system_fonts(&book, &mut fonts));
             report.findings.extend(check_loaded(&book, &fonts));
         }

@@ -50,7 +50,31 @@ pub struct ImposeOptions {
     /// Draw fold and crop marks.
     pub marks: bool,
     /// Creep (shingling) in mm: the innermost sheet's pages move this far toward the spine.
+    /// At most [`max_creep_mm`] for the pages and sheet; negative is refused.
     pub creep_mm: f32,
+    /// Impose even a PDF whose pages already are landscape sheets (one imposed before).
+    pub force: bool,
+}
+
+/// The most creep the pages allow, in mm: the blank between a page and the fold on its half of
+/// the sheet, plus a twentieth of the page's width (the facing pages then overlap by a tenth
+/// of a page in their inner margins; beyond that their text would meet).
+pub fn max_creep_mm(page_w: f32, page_h: f32, sheet: SheetSize) -> f32 {
+    let (w_mm, h_mm) = sheet.size_mm();
+    let (sw, sh) = (w_mm * PT_PER_MM, h_mm * PT_PER_MM);
+    let (_, _, w, _) = place(0, page_w, page_h, sw, sh, 0.0);
+    ((sw / 2.0 - w) / 2.0 + w / 20.0) / PT_PER_MM
+}
+
+/// Whether pages of this size (points) are a landscape sheet bookpress prints on, i.e. the
+/// PDF looks imposed already.
+fn is_sheet_size(w: f32, h: f32) -> Option<SheetSize> {
+    [SheetSize::A4, SheetSize::A3, SheetSize::B4]
+        .into_iter()
+        .find(|s| {
+            let (sw, sh) = s.size_mm();
+            (w - sw * PT_PER_MM).abs() < 2.0 && (h - sh * PT_PER_MM).abs() < 2.0
+        })
 }
 
 /// One printed sheet: 0-based booklet page indices, `None` for a blank.
@@ -110,9 +134,28 @@ pub fn impose(pdf: &[u8], opts: &ImposeOptions) -> Result<Vec<u8>> {
 
 /// [`impose`], also giving the number of sheet sides written.
 fn impose_counted(pdf: &[u8], opts: &ImposeOptions) -> Result<(Vec<u8>, usize)> {
+    if !opts.creep_mm.is_finite() || opts.creep_mm < 0.0 {
+        return Err(Diagnostic::error(format!(
+            "creep must be 0 or more millimetres, not {}",
+            opts.creep_mm
+        ))
+        .hint("creep moves the inner sheets' pages toward the fold; try 0.1 mm per sheet")
+        .into());
+    }
+    // A PDF starts with `%PDF-` within its first kilobyte (ISO 32000, 7.5.2 allows leading bytes).
+    if !pdf[..pdf.len().min(1024)].windows(5).any(|w| w == b"%PDF-") {
+        return Err(Diagnostic::error("this file is not a PDF (it has no `%PDF-` header)")
+            .hint(
+                "`impose` takes a finished PDF such as out/book.pdf; to build a book and impose \
+                 it, use `bookpress build BOOK --impose`",
+            )
+            .into());
+    }
     let data: Arc<Vec<u8>> = Arc::new(pdf.to_vec());
-    let parsed =
-        Pdf::new(data).map_err(|e| err(format!("cannot read the PDF to impose: {e:?}")))?;
+    let parsed = Pdf::new(data).map_err(|e| {
+        Diagnostic::error(format!("cannot read the PDF to impose ({e:?})"))
+            .hint("the file is damaged or encrypted; open and save it again with a PDF tool")
+    })?;
     let dims: Vec<(f32, f32)> = parsed
         .pages()
         .iter()
@@ -120,6 +163,41 @@ fn impose_counted(pdf: &[u8], opts: &ImposeOptions) -> Result<(Vec<u8>, usize)> 
         .collect();
     if dims.is_empty() {
         return Err(err("the PDF to impose has no pages"));
+    }
+    if !opts.force
+        && let Some(sheet) = dims
+            .iter()
+            .map(|&(w, h)| is_sheet_size(w, h))
+            .reduce(|a, b| if a == b { a } else { None })
+            .flatten()
+    {
+        let (w, h) = sheet.size_mm();
+        return Err(Diagnostic::error(format!(
+            "this PDF looks imposed already: every page is a {w:.0}×{h:.0} mm landscape sheet"
+        ))
+        .hint(
+            "impose the booklet (out/<name>.pdf), not the print file; add --force to impose it \
+             anyway",
+        )
+        .into());
+    }
+    // The page that leaves the least room sets the bound.
+    let limit = dims
+        .iter()
+        .map(|&(w, h)| max_creep_mm(w, h, opts.sheet))
+        .fold(f32::INFINITY, f32::min);
+    if opts.creep_mm > limit + 1e-3 {
+        let (sw, sh) = opts.sheet.size_mm();
+        return Err(Diagnostic::error(format!(
+            "creep {} mm is more than these pages allow on {sw:.0}×{sh:.0} mm sheets: at most \
+             {limit:.1} mm",
+            opts.creep_mm
+        ))
+        .hint(format!(
+            "beyond {limit:.1} mm facing pages overlap into each other's text; creep is about \
+             the paper's thickness times the number of sheets (0.1 mm × sheets for office paper)"
+        ))
+        .into());
     }
     let source = PdfDocument::new(Arc::new(parsed));
     let sheets = match opts.mode {
@@ -129,12 +207,10 @@ fn impose_counted(pdf: &[u8], opts: &ImposeOptions) -> Result<(Vec<u8>, usize)> 
     let (w_mm, h_mm) = opts.sheet.size_mm();
     let (sw, sh) = (w_mm * PT_PER_MM, h_mm * PT_PER_MM);
     let size = Size::from_wh(sw, sh).ok_or_else(|| err("invalid sheet size"))?;
-    let creep = if opts.creep_mm.is_finite() {
-        opts.creep_mm.max(0.0) * PT_PER_MM
-    } else {
-        0.0
-    };
+    let creep = opts.creep_mm * PT_PER_MM;
     let mut doc = Document::new();
+    // Marks the print file as imposed (pdfinfo shows it as the Creator).
+    doc.set_metadata(krilla::metadata::Metadata::new().creator("bookpress impose".into()));
     let last = sheets.len().saturating_sub(1);
     for (i, sheet) in sheets.iter().enumerate() {
         // Outer sheet 0, innermost the full creep (saddle only: cut stacks are not folded).
@@ -231,7 +307,14 @@ pub fn impose_file(input: &Path, output: &Path, opts: &ImposeOptions) -> Result<
             .in_file(input),
         )
     })?;
-    let (out, sides) = impose_counted(&bytes, opts)?;
+    let (out, sides) = impose_counted(&bytes, opts).map_err(|mut e| {
+        for d in &mut e.diagnostics {
+            if d.file.is_none() {
+                d.file = Some(input.to_path_buf());
+            }
+        }
+        e
+    })?;
     let expect = crate::verify::PdfExpect {
         pages: sides,
         outline: false,
@@ -308,5 +391,30 @@ mod tests {
     #[test]
     fn garbage_is_an_error() {
         assert!(impose(b"not a pdf", &ImposeOptions::default()).is_err());
+    }
+
+    #[test]
+    fn creep_bound_is_the_blank_beside_the_page_plus_a_twentieth_of_it() {
+        let a5 = (148.0 * PT_PER_MM, 210.0 * PT_PER_MM);
+        // A5 on an A4 half (148.5 mm wide): 0.25 mm blank + 7.4 mm.
+        let m = max_creep_mm(a5.0, a5.1, SheetSize::A4);
+        assert!((m - 7.65).abs() < 0.01, "{m}");
+        // A4 pages on A3 alike; a tall narrow page (scaled to fit) leaves blank beside it.
+        let a4 = (210.0 * PT_PER_MM, 297.0 * PT_PER_MM);
+        assert!((max_creep_mm(a4.0, a4.1, SheetSize::A3) - 10.5).abs() < 0.01);
+        assert!(max_creep_mm(100.0, 300.0, SheetSize::A4) > 40.0);
+        let over = ImposeOptions {
+            creep_mm: m + 0.1,
+            ..ImposeOptions::default()
+        };
+        let e = impose(b"%PDF-1.7", &over).unwrap_err();
+        // The PDF is checked before the creep's bound, which needs its pages.
+        assert!(e.first().message.contains("cannot read"), "{e}");
+        let negative = ImposeOptions {
+            creep_mm: -0.5,
+            ..ImposeOptions::default()
+        };
+        let e = impose(b"%PDF-1.7", &negative).unwrap_err();
+        assert!(e.first().message.contains("0 or more"), "{e}");
     }
 }

@@ -1,50 +1,53 @@
 //! The `bookpress` command: arguments in, diagnostics and exit codes out. All work is in the library.
 
 use bookpress::build::{BuildOptions, Format, build};
-use bookpress::diag::Diagnostic;
+use bookpress::diag::{Diagnostic, Severity};
 use bookpress::impose::{ImposeOptions, Mode, SheetSize};
-use clap::{Args, Parser, Subcommand, ValueEnum};
-use std::path::{Path, PathBuf};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use std::collections::HashMap;
+use std::io::{IsTerminal, Write};
+use std::path::{Component, Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 #[derive(Parser)]
 #[command(
     name = "bookpress",
     version,
-    about = "Compile a folder of Chinese Markdown sections into an EPUB 3 and a PDF booklet"
+    about = "Compile a folder of Chinese Markdown sections into an EPUB 3 and a PDF booklet",
+    after_help = "Exit status: 0 done, 1 the book (or PDF) has an error, 2 could not run \
+                  (wrong command line, no book.toml)."
 )]
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// When to colour messages: auto (when stderr is a terminal and NO_COLOR is unset)
+    #[arg(long, value_enum, default_value = "auto", global = true)]
+    color: ColorArg,
+    /// Print only errors (and nothing when all went well)
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Also print the fonts used and the time each stage took
+    #[arg(short, long, global = true)]
+    verbose: bool,
 }
 
 #[derive(Subcommand)]
 enum Command {
     /// Build the book: out/<name>.epub and out/<name>.pdf (exit 0 built, 1 errors in the book)
     Build {
-        /// The book folder (holding book.toml)
-        #[arg(default_value = ".")]
-        book: PathBuf,
-        /// Where to write the outputs
-        #[arg(short, long, default_value = "out")]
-        output: PathBuf,
-        /// Which output to write (repeat for several; default: all)
-        #[arg(long = "format", value_enum)]
-        formats: Vec<FormatArg>,
-        /// Print the time each stage took
-        #[arg(long)]
-        timings: bool,
-        /// Also write <name>-print.pdf: the booklet imposed on sheets for duplex printing
-        #[arg(long)]
-        impose: bool,
         #[command(flatten)]
-        sheets: SheetArgs,
-        /// Embed a subset of the body font in the EPUB
+        args: BuildArgs,
+        /// Keep running and rebuild whenever a file of the book changes (like `bookpress watch`)
         #[arg(long)]
-        embed_font: bool,
-        /// Do not look in the machine's fonts for characters the book's fonts lack (an error then)
-        #[arg(long)]
-        no_system_fonts: bool,
+        watch: bool,
+    },
+    /// Build the book, then rebuild it whenever one of its files changes (Ctrl-C stops)
+    Watch {
+        #[command(flatten)]
+        args: BuildArgs,
     },
     /// Check the book's sources without writing anything (exit 0 clean, 1 problems, 2 could not run)
     Check {
@@ -54,7 +57,8 @@ enum Command {
         /// Rewrite half-width punctuation in Chinese text in place
         #[arg(long)]
         fix: bool,
-        /// Output format of the findings
+        /// How to print the findings: text (with the source line), json (one object a line),
+        /// github (GitHub Actions annotations), gitlab (a Code Quality report)
         #[arg(long, value_enum, default_value = "text")]
         format: OutputFormat,
         /// Do not look in the machine's fonts for characters the book's fonts lack (an error then)
@@ -70,7 +74,56 @@ enum Command {
         output: Option<PathBuf>,
         #[command(flatten)]
         sheets: SheetArgs,
+        /// Impose even a PDF whose pages already are landscape sheets (imposed before)
+        #[arg(long)]
+        force: bool,
     },
+    /// Start a new book in DIR: book.toml (every key explained), a preface, a chapter, a picture
+    New {
+        /// The folder to create (must not exist, or be empty)
+        dir: PathBuf,
+        /// The book's title (default: the folder's name)
+        #[arg(long)]
+        title: Option<String>,
+    },
+    /// Print a shell completion script, e.g. `bookpress completions bash > ~/.local/share/bash-completion/completions/bookpress`
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `bookpress man > ~/.local/share/man/man1/bookpress.1`
+    Man,
+}
+
+#[derive(Args)]
+struct BuildArgs {
+    /// The book folder (holding book.toml)
+    #[arg(default_value = ".")]
+    book: PathBuf,
+    /// Where to write the outputs
+    #[arg(short, long, default_value = "out")]
+    output: PathBuf,
+    /// Which output to write (repeat for several; default: all)
+    #[arg(long = "format", value_enum)]
+    formats: Vec<FormatArg>,
+    /// Print the time each stage took
+    #[arg(long)]
+    timings: bool,
+    /// Also write <name>-print.pdf: the booklet imposed on sheets for duplex printing
+    #[arg(long)]
+    impose: bool,
+    #[command(flatten)]
+    sheets: SheetArgs,
+    /// Embed a subset of the body font in the EPUB
+    #[arg(long)]
+    embed_font: bool,
+    /// Do not look in the machine's fonts for characters the book's fonts lack (an error then)
+    #[arg(long)]
+    no_system_fonts: bool,
+    /// How to print errors and warnings: text, json (one object a line), github (annotations),
+    /// gitlab (a Code Quality report)
+    #[arg(long, value_enum, default_value = "text")]
+    message_format: OutputFormat,
 }
 
 #[derive(Args)]
@@ -84,8 +137,9 @@ struct SheetArgs {
     /// Draw fold and crop marks
     #[arg(long)]
     marks: bool,
-    /// Creep in mm: the innermost sheet's pages move this far toward the fold (thick stacks)
-    #[arg(long, default_value_t = 0.0)]
+    /// Creep in mm: the innermost sheet's pages move this far toward the fold (thick stacks;
+    /// at most what the sheet leaves, about 7.7 mm for A5 on A4)
+    #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
     creep: f32,
 }
 
@@ -103,6 +157,7 @@ impl SheetArgs {
             },
             marks: self.marks,
             creep_mm: self.creep,
+            force: false,
         }
     }
 }
@@ -124,6 +179,9 @@ enum ModeArg {
 enum OutputFormat {
     Text,
     Json,
+    Github,
+    /// A GitLab Code Quality report: one JSON array on stdout
+    Gitlab,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -132,82 +190,285 @@ enum FormatArg {
     Pdf,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
 fn main() -> ExitCode {
-    match Cli::parse().command {
+    let cli = Cli::parse();
+    let color = match cli.color {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => {
+            std::io::stderr().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
+    let mut rep = Reporter {
+        color,
+        format: OutputFormat::Text,
+        quiet: cli.quiet,
+        verbose: cli.verbose,
+        book: PathBuf::from("."),
+        sources: Mutex::new(HashMap::new()),
+    };
+    match cli.command {
         Command::Check {
             book,
             fix,
             format,
             no_system_fonts,
-        } => run_check(&book, fix, format, !no_system_fonts),
-        Command::Build {
-            book,
-            output,
-            formats,
-            timings,
-            impose,
-            sheets,
-            embed_font,
-            no_system_fonts,
         } => {
-            let opts = BuildOptions {
-                out_dir: output,
-                formats: formats
-                    .into_iter()
-                    .map(|f| match f {
-                        FormatArg::Epub => Format::Epub,
-                        FormatArg::Pdf => Format::Pdf,
-                    })
-                    .collect(),
-                impose: impose.then(|| sheets.options()),
-                embed_font,
-                system_fonts: !no_system_fonts,
-            };
-            run_build(&book, &opts, timings)
+            rep.format = format;
+            run_check(&book_dir(&book), fix, !no_system_fonts, &rep)
+        }
+        Command::Build { args, watch } => {
+            rep.format = args.message_format;
+            if watch {
+                run_watch(&args, &rep)
+            } else {
+                run_build(&args, &rep)
+            }
+        }
+        Command::Watch { args } => {
+            rep.format = args.message_format;
+            run_watch(&args, &rep)
         }
         Command::Impose {
             input,
             output,
             sheets,
+            force,
         } => {
             let output = output.unwrap_or_else(|| print_name(&input));
-            match bookpress::impose::impose_file(&input, &output, &sheets.options()) {
+            let opts = ImposeOptions {
+                force,
+                ..sheets.options()
+            };
+            match bookpress::impose::impose_file(&input, &output, &opts) {
                 Ok(()) => {
-                    println!("wrote {}", output.display());
+                    if !rep.quiet {
+                        println!("wrote {}", output.display());
+                    }
                     ExitCode::SUCCESS
                 }
                 Err(e) => {
-                    eprintln!("{e}");
+                    rep.findings(&e.diagnostics);
                     ExitCode::from(1)
+                }
+            }
+        }
+        Command::New { dir, title } => match bookpress::new::new_book(&dir, title.as_deref()) {
+            Ok(files) => {
+                if !rep.quiet {
+                    for f in &files {
+                        println!("wrote {}", f.display());
+                    }
+                    let shown = dir.display().to_string();
+                    let arg = if shown.contains([' ', '\'', '"']) {
+                        format!("\"{shown}\"")
+                    } else {
+                        shown
+                    };
+                    eprintln!("next: bookpress build {arg}   (or: bookpress watch {arg})");
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                rep.findings(&e.diagnostics);
+                ExitCode::from(1)
+            }
+        },
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "bookpress",
+                &mut std::io::stdout(),
+            );
+            ExitCode::SUCCESS
+        }
+        Command::Man => {
+            let man = clap_mangen::Man::new(Cli::command());
+            let mut out = Vec::new();
+            match man
+                .render(&mut out)
+                .and_then(|()| std::io::stdout().write_all(&out))
+            {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: cannot write the manual page: {e}");
+                    ExitCode::from(2)
                 }
             }
         }
     }
 }
 
-fn run_build(book: &Path, opts: &BuildOptions, timings: bool) -> ExitCode {
-    match build(book, opts) {
+/// `book/book.toml` given where the folder is meant: the folder.
+fn book_dir(arg: &Path) -> PathBuf {
+    if arg.file_name().is_some_and(|n| n == "book.toml") && arg.is_file() {
+        match arg.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        }
+    } else {
+        arg.to_path_buf()
+    }
+}
+
+/// The same message, and exit status 2, for every command given a folder without book.toml.
+fn no_book(dir: &Path) -> Option<Diagnostic> {
+    let toml = dir.join("book.toml");
+    if toml.is_file() {
+        return None;
+    }
+    let what = if dir.is_dir() {
+        format!("no book.toml in `{}`", dir.display())
+    } else {
+        format!("no book folder `{}`", dir.display())
+    };
+    Some(Diagnostic::error(what).hint(
+        "give the folder that holds book.toml, e.g. `bookpress build book`; start a new book \
+         with `bookpress new DIR`",
+    ))
+}
+
+fn build_options(args: &BuildArgs) -> BuildOptions {
+    BuildOptions {
+        out_dir: args.output.clone(),
+        formats: args
+            .formats
+            .iter()
+            .map(|f| match f {
+                FormatArg::Epub => Format::Epub,
+                FormatArg::Pdf => Format::Pdf,
+            })
+            .collect(),
+        impose: args.impose.then(|| args.sheets.options()),
+        embed_font: args.embed_font,
+        system_fonts: !args.no_system_fonts,
+    }
+}
+
+fn run_build(args: &BuildArgs, rep: &Reporter) -> ExitCode {
+    let dir = book_dir(&args.book);
+    let rep = &rep.for_book(&dir);
+    if let Some(d) = no_book(&dir) {
+        rep.findings(&[d]);
+        return ExitCode::from(2);
+    }
+    let opts = build_options(args);
+    let progress = Progress::start(rep, &dir);
+    let result = build(&dir, &opts);
+    drop(progress);
+    match result {
         Ok(built) => {
-            for w in &built.warnings {
-                eprintln!("{w}");
+            rep.findings(&built.warnings);
+            if !rep.quiet {
+                for f in &built.files {
+                    // stdout stays one JSON document (lines) for the machine formats.
+                    if matches!(rep.format, OutputFormat::Json | OutputFormat::Gitlab) {
+                        eprintln!("wrote {}", f.display());
+                    } else {
+                        println!("wrote {}", f.display());
+                    }
+                }
             }
-            for f in &built.files {
-                println!("wrote {}", f.display());
+            if rep.verbose {
+                for (path, index) in &built.fonts {
+                    eprintln!("font: {} (face {index})", path.display());
+                }
             }
-            if timings {
+            if args.timings || rep.verbose {
                 let total: f64 = built.timings.iter().map(|(_, t)| t.as_secs_f64()).sum();
                 for (stage, t) in &built.timings {
                     eprintln!("{stage:>18}: {:8.1} ms", t.as_secs_f64() * 1000.0);
                 }
                 eprintln!("{:>18}: {:8.1} ms", "total", total * 1000.0);
             }
+            rep.summary(&built.warnings);
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("{e}");
+            rep.findings(&e.diagnostics);
+            rep.summary(&e.diagnostics);
             ExitCode::from(1)
         }
     }
+}
+
+fn run_watch(args: &BuildArgs, rep: &Reporter) -> ExitCode {
+    let dir = book_dir(&args.book);
+    let rep = &rep.for_book(&dir);
+    if let Some(d) = no_book(&dir) {
+        rep.findings(&[d]);
+        return ExitCode::from(2);
+    }
+    let opts = build_options(args);
+    if !rep.quiet {
+        eprintln!("watching {} for changes (Ctrl-C to stop)", dir.display());
+    }
+    let root = dir.canonicalize().unwrap_or_else(|_| dir.clone());
+    let result = bookpress::watch::watch(&dir, &opts.out_dir, |changed| {
+        let start = Instant::now();
+        let built = build(&dir, &opts);
+        let secs = start.elapsed().as_secs_f64();
+        rep.forget_sources();
+        let cause = match changed.first() {
+            None => String::new(),
+            Some(p) => {
+                let rel = p.strip_prefix(&root).unwrap_or(p);
+                let more = if changed.len() > 1 {
+                    format!(" (+{} more)", changed.len() - 1)
+                } else {
+                    String::new()
+                };
+                format!("{}{more} changed: ", rel.display())
+            }
+        };
+        match built {
+            Ok(b) => {
+                rep.findings(&b.warnings);
+                let files: Vec<String> = b.files.iter().map(|f| f.display().to_string()).collect();
+                println!(
+                    "[{}] {cause}built {} in {secs:.2} s; {}",
+                    clock(),
+                    files.join(", "),
+                    bookpress::diag::summary(&b.warnings)
+                );
+            }
+            Err(e) => {
+                rep.findings(&e.diagnostics);
+                println!(
+                    "[{}] {cause}build failed in {secs:.2} s; {}; the last good outputs are kept",
+                    clock(),
+                    bookpress::diag::summary(&e.diagnostics)
+                );
+            }
+        }
+        let _ = std::io::stdout().flush();
+        true
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            rep.findings(&e.diagnostics);
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// The time of day, UTC, as `HH:MM:SS UTC`.
+fn clock() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let day = secs % 86_400;
+    format!("{:02}:{:02}:{:02} UTC", day / 3600, day / 60 % 60, day % 60)
 }
 
 /// `booklet.pdf` → `booklet-print.pdf` beside it.
@@ -218,33 +479,196 @@ fn print_name(input: &Path) -> PathBuf {
     input.with_file_name(format!("{stem}-print.pdf"))
 }
 
-fn run_check(book: &Path, fix: bool, format: OutputFormat, system_fonts: bool) -> ExitCode {
+fn run_check(book: &Path, fix: bool, system_fonts: bool, rep: &Reporter) -> ExitCode {
+    let rep = &rep.for_book(book);
+    if let Some(d) = no_book(book) {
+        rep.findings(&[d]);
+        return ExitCode::from(2);
+    }
     let report = match bookpress::check::check_book_with(book, fix, system_fonts) {
         Ok(r) => r,
         Err(e) => {
-            print_findings(&e.diagnostics, format);
+            rep.findings(&e.diagnostics);
             return ExitCode::from(2);
         }
     };
-    for (file, n) in &report.fixed {
-        eprintln!("fixed {n} characters in {}", file.display());
+    if !rep.quiet {
+        for (file, n) in &report.fixed {
+            eprintln!("fixed {n} characters in {}", file.display());
+        }
     }
-    print_findings(&report.findings, format);
-    if report.findings.is_empty() {
-        if format == OutputFormat::Text {
+    rep.findings(&report.findings);
+    let problems = report.findings.iter().any(|d| d.severity != Severity::Note);
+    if problems {
+        rep.summary(&report.findings);
+        ExitCode::from(1)
+    } else {
+        if rep.format == OutputFormat::Text && !rep.quiet {
             eprintln!("no problems found");
         }
         ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
     }
 }
 
-fn print_findings(findings: &[Diagnostic], format: OutputFormat) {
-    for d in findings {
-        match format {
-            OutputFormat::Text => eprintln!("{d}"),
-            OutputFormat::Json => println!("{}", d.to_json()),
+/// Prints diagnostics the way the command line asked.
+struct Reporter {
+    color: bool,
+    format: OutputFormat,
+    quiet: bool,
+    verbose: bool,
+    /// The book folder: section paths in diagnostics are relative to it.
+    book: PathBuf,
+    /// File texts already read for snippets, by the path shown.
+    sources: Mutex<HashMap<PathBuf, Option<Arc<str>>>>,
+}
+
+impl Reporter {
+    fn for_book(&self, book: &Path) -> Reporter {
+        Reporter {
+            book: book.to_path_buf(),
+            sources: Mutex::new(HashMap::new()),
+            ..*self
+        }
+    }
+
+    /// Sources may have changed (watch): read them again next time.
+    fn forget_sources(&self) {
+        self.sources
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+    }
+
+    fn findings(&self, findings: &[Diagnostic]) {
+        if self.format == OutputFormat::Gitlab {
+            let issues: Vec<String> = findings
+                .iter()
+                .filter(|d| !self.quiet || d.severity == Severity::Error)
+                .map(|d| {
+                    let shown = d.file.as_deref().map(|f| self.shown_path(f));
+                    d.to_gitlab(shown.as_ref().map(|p| p.display().to_string()).as_deref())
+                })
+                .collect();
+            println!("[{}]", issues.join(",\n"));
+            return;
+        }
+        for d in findings {
+            if self.quiet && d.severity != Severity::Error {
+                continue;
+            }
+            let shown = d.file.as_deref().map(|f| self.shown_path(f));
+            let shown_str = shown.as_ref().map(|p| p.display().to_string());
+            match self.format {
+                OutputFormat::Json | OutputFormat::Gitlab => println!("{}", d.to_json()),
+                OutputFormat::Github => println!("{}", d.to_github(shown_str.as_deref())),
+                OutputFormat::Text => {
+                    let source = shown
+                        .as_deref()
+                        .filter(|_| d.line > 0)
+                        .and_then(|p| self.source(p));
+                    eprintln!(
+                        "{}\n",
+                        d.render(shown_str.as_deref(), source.as_deref(), self.color)
+                    );
+                }
+            }
+        }
+    }
+
+    /// `2 errors, 1 warning` after the findings (text and github formats; json stays one
+    /// object a line).
+    fn summary(&self, findings: &[Diagnostic]) {
+        let errors = findings.iter().any(|d| d.severity == Severity::Error);
+        let any = findings.iter().any(|d| d.severity != Severity::Note);
+        if self.format == OutputFormat::Json || !any || (self.quiet && !errors) {
+            return;
+        }
+        eprintln!("{}", bookpress::diag::summary(findings));
+    }
+
+    /// The file as the user can open it from the working directory: paths relative to the
+    /// book folder (section files) are joined to it.
+    fn shown_path(&self, file: &Path) -> PathBuf {
+        if file.is_absolute() || file.starts_with(bookpress::book::manifest::BUILTIN_FONT_DIR) {
+            return file.to_path_buf();
+        }
+        let joined = self.book.join(file);
+        let path = if joined.is_file() || !file.exists() {
+            joined
+        } else {
+            file.to_path_buf()
+        };
+        let clean: PathBuf = path
+            .components()
+            .filter(|c| !matches!(c, Component::CurDir))
+            .collect();
+        if clean.as_os_str().is_empty() {
+            path
+        } else {
+            clean
+        }
+    }
+
+    /// The text of a file, decoded as the loader decodes it (so line numbers agree); `None`
+    /// for a file that is not text or is too large to be a source.
+    fn source(&self, path: &Path) -> Option<Arc<str>> {
+        let mut cache = self.sources.lock().unwrap_or_else(|e| e.into_inner());
+        cache
+            .entry(path.to_path_buf())
+            .or_insert_with(|| {
+                let meta = std::fs::metadata(path).ok()?;
+                if !meta.is_file() || meta.len() > bookpress::book::MAX_SECTION_BYTES {
+                    return None;
+                }
+                let bytes = std::fs::read(path).ok()?;
+                let text = bookpress::book::source::decode(bytes, path).ok()?;
+                Some(Arc::from(text))
+            })
+            .clone()
+    }
+}
+
+/// `building book… 3 s` on stderr while a build runs longer than two seconds, when stderr is a
+/// terminal (and not --quiet); erased when the build ends.
+struct Progress {
+    done: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Progress {
+    fn start(rep: &Reporter, dir: &Path) -> Progress {
+        let done = Arc::new(AtomicBool::new(false));
+        let show = !rep.quiet && std::io::stderr().is_terminal();
+        let thread = show.then(|| {
+            let done = done.clone();
+            let name = dir.display().to_string();
+            std::thread::spawn(move || {
+                let start = Instant::now();
+                let mut shown = false;
+                let mut last = 0;
+                while !done.load(Ordering::Relaxed) {
+                    std::thread::sleep(Duration::from_millis(100));
+                    let secs = start.elapsed().as_secs();
+                    if secs >= 2 && secs != last {
+                        eprint!("\rbuilding {name}… {secs} s");
+                        shown = true;
+                        last = secs;
+                    }
+                }
+                if shown {
+                    eprint!("\r\x1b[2K");
+                }
+            })
+        });
+        Progress { done, thread }
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        self.done.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
         }
     }
 }

@@ -131,8 +131,15 @@ fn svg_options(fonts: &[PathBuf]) -> usvg::Options<'static> {
     let mut opts = usvg::Options::default();
     let db = opts.fontdb_mut();
     for f in fonts {
-        // A font that cannot be read is reported by the font stage; here it is just missing.
-        let _ = db.load_font_file(f);
+        match crate::typeset::fonts::builtin(f) {
+            Some(data) => {
+                db.load_font_source(usvg::fontdb::Source::Binary(std::sync::Arc::new(data)));
+            }
+            // A font that cannot be read is reported by the font stage; here it is just missing.
+            None => {
+                let _ = db.load_font_file(f);
+            }
+        }
     }
     let first = db
         .faces()

@@ -90,10 +90,15 @@ pub enum FontRef {
     Path(String),
     Face {
         path: String,
+        /// Which face of a collection (.ttc/.otc); when absent, the face for the book's language.
         #[serde(default)]
-        index: u32,
+        index: Option<u32>,
     },
 }
+
+/// The face index of a font given without `index`: for a collection, the face whose name
+/// matches the book's language is taken (see `typeset::fonts`), else face 0.
+pub const AUTO_FACE: u32 = u32::MAX;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -192,14 +197,27 @@ impl EpubTable {
 
 const MM: f32 = 72.0 / 25.4;
 
-/// Where the bundled fonts live: `$BOOKPRESS_FONT_DIR`, else the `fonts/` folder of the checkout
-/// this binary was built from.
+/// Where the default fonts come from: `$BOOKPRESS_FONTS` (or the older `$BOOKPRESS_FONT_DIR`),
+/// a folder holding files named [`BUNDLED_BODY`] and [`BUNDLED_HEADING`]; else the fonts
+/// compiled into the binary ([`BUILTIN_FONT_DIR`], feature `bundled-fonts`, the default); else,
+/// in a build without that feature, the `fonts/` folder of the checkout it was built from.
 pub fn bundled_font_dir() -> PathBuf {
-    match std::env::var_os("BOOKPRESS_FONT_DIR") {
-        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
-        _ => Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts"),
+    for var in ["BOOKPRESS_FONTS", "BOOKPRESS_FONT_DIR"] {
+        match std::env::var_os(var) {
+            Some(dir) if !dir.is_empty() => return PathBuf::from(dir),
+            _ => {}
+        }
+    }
+    if cfg!(feature = "bundled-fonts") {
+        PathBuf::from(BUILTIN_FONT_DIR)
+    } else {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts")
     }
 }
+
+/// The name the fonts compiled into the binary go by (in messages, and as the folder of their
+/// [`FontFile`] paths): `<built-in>/NotoSerifCJKsc-Regular.otf`. Never read from disk.
+pub const BUILTIN_FONT_DIR: &str = "<built-in>";
 
 pub const BUNDLED_BODY: &str = "NotoSerifCJKsc-Regular.otf";
 pub const BUNDLED_HEADING: &str = "NotoSansCJKsc-Bold.otf";
@@ -207,18 +225,113 @@ pub const BUNDLED_HEADING: &str = "NotoSansCJKsc-Bold.otf";
 /// Parses `book.toml` text. `file` is how the user names it, for messages.
 pub fn parse(text: &str, file: &Path) -> Result<Manifest> {
     toml::from_str::<Manifest>(text).map_err(|e| {
+        let span = e.span().unwrap_or(0..0);
         let (line, col) = e.span().map_or((0, 0), |s| line_col(text, s.start));
-        Diagnostic::error(format!("invalid book.toml: {}", e.message()))
+        let (message, hint) = explain(text, span.clone(), e.message());
+        let spanned = text.get(span).unwrap_or("");
+        let width = spanned.lines().next().unwrap_or("").chars().count() as u32;
+        Diagnostic::error(format!("invalid book.toml: {message}"))
             .in_file(file)
             .at(line, col)
-            .hint(
-                "book.toml needs a [book] table with `title` and `sections` (or an mdBook \
-                 src/SUMMARY.md); optional keys: series, editors, authors, language, identifier, \
-                 cover, date, description, figure_numbers, src; tables [pdf], [fonts], [epub] \
-                 (embed_font, page_list, accessibility_summary, accessibility_hazards)",
-            )
+            .width(width)
+            .hint(hint)
             .into()
     })
+}
+
+/// What a TOML or type error in book.toml means in the user's terms, and what the key (or its
+/// table) accepts: serde's `expected f32` becomes `expected a number`, and the hint is for the
+/// table the error is in, not always [book].
+fn explain(text: &str, span: std::ops::Range<usize>, message: &str) -> (String, String) {
+    let before = text.get(..span.start.min(text.len())).unwrap_or("");
+    let table = before
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| l.starts_with('[') && !l.starts_with("[["))
+        .map(|l| l.trim_matches(['[', ']', ' ']).to_string())
+        .unwrap_or_default();
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let line = text[line_start..].lines().next().unwrap_or("");
+    let key = line
+        .split_once('=')
+        .map(|(k, _)| k.trim().trim_matches('"').to_string())
+        .unwrap_or_default();
+    let message = message
+        .trim_end()
+        .replace("expected f32", "expected a number")
+        .replace("expected u32", "expected a whole number, 0 or more")
+        .replace(
+            "data did not match any variant of untagged enum FontRef",
+            "expected a font path or { path = \"…\", index = N }",
+        );
+    let hint = match (table.as_str(), key.as_str()) {
+        ("pdf", "page") => "page: A5, A4, B5, or width×height in millimetres such as \"148x210\"",
+        ("pdf", k) if k.starts_with("margin_") => {
+            "margins are numbers of millimetres, 0 to 100, e.g. margin_top = 20"
+        }
+        ("pdf", "font_size") => "font_size: a number of points, 5 to 72, e.g. font_size = 10.5",
+        ("pdf", "line_height") => {
+            "line_height: times the font size, a number from 1.0 to 4.0, e.g. line_height = 1.7"
+        }
+        ("pdf", "kinsoku") => "kinsoku: one of \"none\", \"basic\", \"gb\" (default), \"strict\"",
+        ("pdf", "impose") => "impose: one of \"none\" (default), \"saddle\", \"cut\"",
+        ("pdf", _) => {
+            "keys of [pdf]: page, margin_top, margin_bottom, margin_inner, margin_outer, \
+             font_size, line_height, kinsoku, impose"
+        }
+        ("fonts", _) => {
+            "[fonts] body, heading: a font path relative to the book folder (\"fonts/x.otf\") or \
+             { path = \"x.ttc\", index = N }; fallback: a list of those; system: true or false"
+        }
+        ("epub", "embed_font" | "page_list") => "embed_font, page_list: true or false",
+        ("epub", _) => {
+            "keys of [epub]: embed_font, page_list (true or false), accessibility_summary (text), \
+             accessibility_hazards (a list of schema.org hazard values)"
+        }
+        ("book", "figure_numbers") => {
+            "figure_numbers: \"book\" (图1, 图2 … through the book), \"chapter\" (图1.1) or \"source\""
+        }
+        ("book", _) => {
+            "[book] needs `title` and `sections` (a list of Markdown files; or an mdBook \
+             src/SUMMARY.md); optional: series, editors, authors (lists of names), language, \
+             identifier, cover, date, description, figure_numbers, src"
+        }
+        _ => {
+            "book.toml has a [book] table (title, sections or an mdBook src/SUMMARY.md, …) and \
+             optional [pdf], [fonts] and [epub] tables"
+        }
+    };
+    (message, hint.to_string())
+}
+
+/// Line, column and width (in characters) of the value of `key` in `[table]` of the book.toml
+/// at `file`, for messages about a value that parsed but is not allowed; (0, 0, 0) if not found.
+fn locate(file: &Path, table: &str, key: &str) -> (u32, u32, u32) {
+    let Ok(text) = std::fs::read_to_string(file) else {
+        return (0, 0, 0);
+    };
+    let mut current = String::new();
+    for (i, line) in text.lines().enumerate() {
+        let t = line.trim();
+        if t.starts_with('[') {
+            current = t.trim_matches(['[', ']', ' ']).to_string();
+            continue;
+        }
+        if current != table {
+            continue;
+        }
+        let Some((k, v)) = line.split_once('=') else {
+            continue;
+        };
+        if k.trim().trim_matches('"') == key {
+            let value = v.split('#').next().unwrap_or("").trim();
+            let col = line.len() - v.trim_start().len();
+            let col = line[..col].chars().count() as u32 + 1;
+            return (i as u32 + 1, col, value.chars().count() as u32);
+        }
+    }
+    (0, 0, 0)
 }
 
 /// 1-based line and column of a byte offset.
@@ -239,11 +352,19 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
 
 impl PdfTable {
     pub fn settings(&self, file: &Path) -> Result<PdfSettings> {
-        let err = |m: String, hint: &str| Diagnostic::error(m).in_file(file).hint(hint.to_string());
+        let err_at = |key: &str, m: String, hint: &str| {
+            let (line, col, width) = locate(file, "pdf", key);
+            Diagnostic::error(m)
+                .in_file(file)
+                .at(line, col)
+                .width(width)
+                .hint(hint.to_string())
+        };
         let (w, h) = match self.page.as_deref() {
             None => (148.0, 210.0),
             Some(p) => page_size_mm(p).ok_or_else(|| {
-                err(
+                err_at(
+                    "page",
                     format!("unknown page size `{p}`"),
                     "use A5, A4, B5, or width×height in millimetres such as `148x210`",
                 )
@@ -251,7 +372,8 @@ impl PdfTable {
         };
         let font_size = self.font_size.unwrap_or(10.5);
         if !(5.0..=72.0).contains(&font_size) {
-            return Err(err(
+            return Err(err_at(
+                "font_size",
                 format!("font_size {font_size} is out of range"),
                 "use 5 to 72 (points)",
             )
@@ -259,7 +381,8 @@ impl PdfTable {
         }
         let line_height = self.line_height.unwrap_or(1.7);
         if !(1.0..=4.0).contains(&line_height) {
-            return Err(err(
+            return Err(err_at(
+                "line_height",
                 format!("line_height {line_height} is out of range"),
                 "use 1.0 to 4.0 (times the font size)",
             )
@@ -270,10 +393,16 @@ impl PdfTable {
         let bottom = margin(self.margin_bottom, 22.0);
         let inner = margin(self.margin_inner, 20.0);
         let mut outer = margin(self.margin_outer, 20.0);
-        for m in [top, bottom, inner, outer] {
+        for (key, m) in [
+            ("margin_top", top),
+            ("margin_bottom", bottom),
+            ("margin_inner", inner),
+            ("margin_outer", outer),
+        ] {
             if !(0.0..=100.0).contains(&m) {
-                return Err(err(
-                    format!("margin {m} mm is out of range"),
+                return Err(err_at(
+                    key,
+                    format!("{key} {m} mm is out of range"),
                     "margins are millimetres, 0 to 100",
                 )
                 .into());
@@ -284,7 +413,8 @@ impl PdfTable {
         let measure = w * MM - (inner + outer) * MM;
         let chars = (measure / font_size).floor();
         if chars < 8.0 || h * MM - (top + bottom) * MM < 10.0 * font_size * line_height {
-            return Err(err(
+            return Err(err_at(
+                "font_size",
                 "the margins leave too little room for text".into(),
                 "reduce the margins or the font size",
             )
@@ -297,7 +427,8 @@ impl PdfTable {
             "gb" => Kinsoku::Gb,
             "strict" => Kinsoku::Strict,
             other => {
-                return Err(err(
+                return Err(err_at(
+                    "kinsoku",
                     format!("unknown kinsoku level `{other}`"),
                     "use none, basic, gb or strict",
                 )
@@ -309,7 +440,8 @@ impl PdfTable {
             "saddle" => Some(Imposition::Saddle),
             "cut" => Some(Imposition::CutStack),
             other => {
-                return Err(err(
+                return Err(err_at(
+                    "impose",
                     format!("unknown impose mode `{other}`"),
                     "use saddle, cut or none",
                 )
@@ -353,8 +485,8 @@ impl FontsTable {
     pub fn settings(&self, root: &Path) -> FontSettings {
         let resolve = |r: &FontRef| {
             let (p, index) = match r {
-                FontRef::Path(p) => (p, 0),
-                FontRef::Face { path, index } => (path, *index),
+                FontRef::Path(p) => (p, AUTO_FACE),
+                FontRef::Face { path, index } => (path, index.unwrap_or(AUTO_FACE)),
             };
             FontFile {
                 path: root.join(p),
@@ -441,7 +573,7 @@ mod tests {
             s.fallback[0],
             FontFile {
                 path: PathBuf::from("/b/b.otf"),
-                index: 0
+                index: AUTO_FACE
             }
         );
         assert!(s.heading.path.ends_with(BUNDLED_HEADING));

@@ -470,16 +470,18 @@ fn fnv1a128(data: &[u8]) -> u128 {
     h
 }
 
+/// The book folder's name as the outputs' stem, spaces and all: only path separators and
+/// control characters (which no file name should carry) become `_`.
 fn output_name(root: &Path) -> String {
     root.file_name()
-        .and_then(|n| n.to_str())
+        .map(|n| n.to_string_lossy())
         .map(|n| {
             n.chars()
                 .map(|c| {
-                    if c.is_alphanumeric() || "-_.".contains(c) {
-                        c
-                    } else {
+                    if c == '/' || c == '\\' || c.is_control() {
                         '_'
+                    } else {
+                        c
                     }
                 })
                 .collect()
@@ -499,6 +501,17 @@ mod tests {
         assert_ne!(a, identifier_from_title("交流经验（下）"));
         assert_eq!(a.len(), "urn:uuid:".len() + 36);
         assert_eq!(&a[23..24], "5");
+    }
+
+    #[test]
+    fn output_name_keeps_spaces_and_chinese() {
+        assert_eq!(output_name(Path::new("/x/my book")), "my book");
+        assert_eq!(
+            output_name(Path::new("/x/党史 学习（上）")),
+            "党史 学习（上）"
+        );
+        assert_eq!(output_name(Path::new("/x/a\tb")), "a_b");
+        assert_eq!(output_name(Path::new("/")), "book");
     }
 
     #[test]

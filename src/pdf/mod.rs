@@ -124,8 +124,26 @@ pub fn render(book: &Book, fonts: &FontSet, doc: &Document) -> Result<Vec<u8>> {
     pdf.set_metadata(meta);
     pdf.set_tag_tree(tagger.finish(&m.language));
 
-    pdf.finish()
-        .map_err(|e| Diagnostic::error(format!("the PDF writer failed: {e:?}")).into())
+    let mut bytes = pdf
+        .finish()
+        .map_err(|e| Diagnostic::error(format!("the PDF writer failed: {e:?}")))?;
+    drop_suspects(&mut bytes);
+    Ok(bytes)
+}
+
+/// krilla always writes `/MarkInfo<</Marked true/Suspects false>>` (and offers no setting for
+/// it). `false` is the default of `Suspects` (ISO 32000-1, 14.7.1), but poppler up to 22.x
+/// reports any *present* `Suspects` as "Syntax Error: Suspects object is wrong type", which
+/// users take for a broken file. The entry is blanked out with spaces of the same length, so
+/// every byte offset (xref) stays right.
+fn drop_suspects(bytes: &mut [u8]) {
+    const FROM: &[u8] = b"/MarkInfo<</Marked true/Suspects false>>";
+    const TO: &[u8] = b"/MarkInfo<</Marked true>>";
+    if let Some(at) = bytes.windows(FROM.len()).rposition(|w| w == FROM) {
+        let slot = &mut bytes[at..at + FROM.len()];
+        slot.fill(b' ');
+        slot[..TO.len()].copy_from_slice(TO);
+    }
 }
 
 fn annotation(

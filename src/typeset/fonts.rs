@@ -89,13 +89,48 @@ const _: () = {
 
 type Interned = (PathBuf, u64, Option<SystemTime>, &'static [u8]);
 
+/// The default fonts compiled into the binary (feature `bundled-fonts`), by file name. The
+/// bytes sit in the executable's read-only data, which the OS maps lazily like the font files.
+#[cfg(feature = "bundled-fonts")]
+const BUILTIN: [(&str, &[u8]); 2] = [
+    (
+        crate::book::manifest::BUNDLED_BODY,
+        include_bytes!("../../fonts/NotoSerifCJKsc-Regular.otf"),
+    ),
+    (
+        crate::book::manifest::BUNDLED_HEADING,
+        include_bytes!("../../fonts/NotoSansCJKsc-Bold.otf"),
+    ),
+];
+
+/// The compiled-in font a path names (`<built-in>/NAME`), if any.
+pub fn builtin(path: &std::path::Path) -> Option<&'static [u8]> {
+    #[cfg(feature = "bundled-fonts")]
+    {
+        let dir = path.parent()?;
+        if dir != std::path::Path::new(crate::book::manifest::BUILTIN_FONT_DIR) {
+            return None;
+        }
+        let name = path.file_name()?;
+        BUILTIN.iter().find(|(n, _)| name == *n).map(|(_, b)| *b)
+    }
+    #[cfg(not(feature = "bundled-fonts"))]
+    {
+        let _ = path;
+        None
+    }
+}
+
 /// Reads a font file once per process (keyed by path, length and modification time).
 fn read_interned(path: &std::path::Path) -> Result<&'static [u8]> {
+    if let Some(bytes) = builtin(path) {
+        return Ok(bytes);
+    }
     static FILES: OnceLock<Mutex<Vec<Interned>>> = OnceLock::new();
     let meta = std::fs::metadata(path).map_err(|e| {
         Diagnostic::error(format!("cannot read font file: {e}"))
             .in_file(path)
-            .hint("check the font paths in book.toml ([fonts] body/heading/fallback)")
+            .hint(missing_font_hint(path))
     })?;
     let (len, mtime) = (meta.len(), meta.modified().ok());
     let files = FILES.get_or_init(|| Mutex::new(Vec::new()));
@@ -110,10 +145,27 @@ fn read_interned(path: &std::path::Path) -> Result<&'static [u8]> {
     let data = data.map_err(|e| {
         Diagnostic::error(format!("cannot read font file: {e}"))
             .in_file(path)
-            .hint("check the font paths in book.toml ([fonts] body/heading/fallback)")
+            .hint(missing_font_hint(path))
     })?;
     files.push((path.to_path_buf(), len, mtime, data));
     Ok(data)
+}
+
+/// What to do about a font file that cannot be read: a default font looked for in the folder
+/// of `BOOKPRESS_FONTS` points at that variable, any other at book.toml.
+fn missing_font_hint(path: &std::path::Path) -> String {
+    let default_dir = crate::book::manifest::bundled_font_dir();
+    if path.parent() == Some(default_dir.as_path()) {
+        format!(
+            "the default fonts are looked for in {} (BOOKPRESS_FONTS or BOOKPRESS_FONT_DIR): it \
+             must hold {} and {}; unset the variable to use the fonts built into bookpress",
+            default_dir.display(),
+            crate::book::manifest::BUNDLED_BODY,
+            crate::book::manifest::BUNDLED_HEADING
+        )
+    } else {
+        "check the font paths in book.toml ([fonts] body/heading/fallback)".into()
+    }
 }
 
 /// Maps a file read-only for the rest of the process (it is never unmapped, like the interned
@@ -315,9 +367,142 @@ fn shape_one(face: &rustybuzz::Face, plan: &ShapePlan, buf: &mut UnicodeBuffer) 
     r
 }
 
+/// The face of a collection to take when book.toml gives no `index`: a single-face file's only
+/// face; in a collection, the first face whose family name (name IDs 16, 1) carries the region
+/// tag of the book's language (SC for zh-CN/zh-Hans, TC for zh-TW/zh-Hant, HK for zh-HK, JP, KR),
+/// with a note saying which; an error listing the faces when none does.
+fn choose_face(file: &FontFile, language: &str) -> Result<(FontFile, Option<Diagnostic>)> {
+    if file.index != crate::book::manifest::AUTO_FACE {
+        return Ok((file.clone(), None));
+    }
+    let data = read_interned(&file.path)?;
+    let count = ttf_parser::fonts_in_collection(data).unwrap_or(1);
+    let with_index = |index| FontFile {
+        path: file.path.clone(),
+        index,
+    };
+    if count <= 1 {
+        return Ok((with_index(0), None));
+    }
+    let names: Vec<String> = (0..count)
+        .map(|i| ttf_parser::Face::parse(data, i).map_or_else(|_| String::new(), |f| family(&f)))
+        .collect();
+    let tags = region_tags(language);
+    let name_of = file.path.file_name().map_or_else(
+        || file.path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let found = tags.iter().find_map(|tag| {
+        names
+            .iter()
+            .position(|n| n.split_whitespace().any(|w| w.eq_ignore_ascii_case(tag)))
+    });
+    match found {
+        Some(i) => {
+            let note = Diagnostic::note(format!(
+                "`{name_of}` holds {count} faces; using face {i}, “{}”, for the book's language {language}",
+                names[i]
+            ))
+            .in_file(&file.path)
+            .hint(format!(
+                "to choose another, give its index in book.toml: {{ path = \"…/{name_of}\", index = N }}"
+            ));
+            Ok((with_index(i as u32), Some(note)))
+        }
+        None => {
+            let list: Vec<String> = names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| format!("{i} “{n}”"))
+                .collect();
+            Err(Diagnostic::error(format!(
+                "`{name_of}` holds {count} faces and none is named for the book's language {language}: {}",
+                list.join(", ")
+            ))
+            .in_file(&file.path)
+            .hint(format!(
+                "choose one in book.toml's [fonts]: {{ path = \"…/{name_of}\", index = N }}"
+            ))
+            .into())
+        }
+    }
+}
+
+/// The typographic family name of a face (name ID 16, else 1), in English where there is one.
+fn family(face: &ttf_parser::Face) -> String {
+    let names = face.names();
+    for id in [
+        ttf_parser::name_id::TYPOGRAPHIC_FAMILY,
+        ttf_parser::name_id::FAMILY,
+    ] {
+        let mut best: Option<String> = None;
+        for n in names.into_iter().filter(|n| n.name_id == id) {
+            let Some(s) = n.to_string() else { continue };
+            // English (Windows 0x0409 or Macintosh 0) first.
+            if n.language_id == 0x0409 || n.language_id == 0 {
+                return s;
+            }
+            best.get_or_insert(s);
+        }
+        if let Some(s) = best {
+            return s;
+        }
+    }
+    String::new()
+}
+
+/// The region tags in font family names (Noto CJK, Source Han) that fit a BCP 47 language.
+fn region_tags(language: &str) -> &'static [&'static str] {
+    let l = language.to_ascii_lowercase();
+    let has = |t: &str| l.split(['-', '_']).any(|p| p == t);
+    if l.starts_with("ja") {
+        &["JP"]
+    } else if l.starts_with("ko") {
+        &["KR", "K"]
+    } else if has("hk") || has("mo") {
+        &["HK", "TC"]
+    } else if has("tw") || has("hant") {
+        &["TC"]
+    } else {
+        // zh, zh-CN, zh-Hans, zh-SG, and any other language: Simplified Chinese.
+        &["SC"]
+    }
+}
+
 impl FontSet {
-    /// Reads and parses the body, heading and fallback faces.
+    /// Reads and parses the body, heading and fallback faces. A collection given without an
+    /// index gets the face for zh-CN; see [`FontSet::load_for`].
     pub fn load(settings: &FontSettings) -> Result<FontSet> {
+        Self::load_for(settings, "zh-CN").map(|(set, _)| set)
+    }
+
+    /// Like [`FontSet::load`], choosing the face of a collection given without an index by the
+    /// book's language; returns notes on the faces so chosen.
+    pub fn load_for(settings: &FontSettings, language: &str) -> Result<(FontSet, Vec<Diagnostic>)> {
+        let mut notes = Vec::new();
+        let mut resolve = |file: &FontFile| -> Result<FontFile> {
+            let (file, note) = choose_face(file, language)?;
+            if let Some(n) = note
+                && !notes.contains(&n)
+            {
+                notes.push(n);
+            }
+            Ok(file)
+        };
+        let settings = FontSettings {
+            body: resolve(&settings.body)?,
+            heading: resolve(&settings.heading)?,
+            fallback: settings
+                .fallback
+                .iter()
+                .map(&mut resolve)
+                .collect::<Result<Vec<_>>>()?,
+            system: settings.system,
+        };
+        Self::load_resolved(&settings).map(|set| (set, notes))
+    }
+
+    fn load_resolved(settings: &FontSettings) -> Result<FontSet> {
         let mut faces: Vec<Loaded> = Vec::new();
         let id_of = |file: &FontFile, faces: &mut Vec<Loaded>| -> Result<FontId> {
             if let Some(i) = faces
@@ -536,6 +721,7 @@ pub(crate) mod testfont {
 mod tests {
     use super::testfont::*;
     use super::*;
+    use std::path::Path;
 
     #[test]
     fn missing_file_is_an_error_naming_the_file() {
@@ -664,6 +850,65 @@ mod tests {
             open.map(|m| (m.side, m.blank_left / upem)),
             Some((Side::Right, 0.5))
         );
+    }
+
+    /// Debian's fonts-noto-cjk collection (JP, KR, SC, TC, HK faces); .ci/run installs it.
+    const NOTO_TTC: &str = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc";
+
+    #[test]
+    fn collection_without_index_takes_the_face_of_the_book_language() {
+        assert!(
+            Path::new(NOTO_TTC).exists(),
+            "{NOTO_TTC} is needed: apt-get install fonts-noto-cjk"
+        );
+        let file = FontFile {
+            path: PathBuf::from(NOTO_TTC),
+            index: crate::book::manifest::AUTO_FACE,
+        };
+        for (lang, tag) in [
+            ("zh-CN", "SC"),
+            ("zh-Hans", "SC"),
+            ("zh", "SC"),
+            ("zh-TW", "TC"),
+            ("zh-Hant", "TC"),
+            ("zh-HK", "HK"),
+            ("ja", "JP"),
+        ] {
+            let (chosen, note) = choose_face(&file, lang).unwrap();
+            let data = read_interned(&chosen.path).unwrap();
+            let face = ttf_parser::Face::parse(data, chosen.index).unwrap();
+            assert_eq!(family(&face), format!("Noto Serif CJK {tag}"), "{lang}");
+            let note = note.expect("a note on the face chosen");
+            assert_eq!(note.severity, crate::diag::Severity::Note);
+            assert!(
+                note.message.contains(&format!("Noto Serif CJK {tag}")),
+                "{}",
+                note.message
+            );
+        }
+        // Through the font set: the body face is the SC one, with one note.
+        let s = FontSettings {
+            body: file.clone(),
+            heading: heading_file(),
+            fallback: vec![file.clone()],
+            system: false,
+        };
+        let (set, notes) = FontSet::load_for(&s, "zh-CN").unwrap();
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert_eq!(set.data(set.body()).1, 2);
+        assert_eq!(set.fallbacks(), [set.body()]);
+        // An explicit index is kept, without a note.
+        let given = FontFile { index: 0, ..file };
+        assert_eq!(choose_face(&given, "zh-CN").unwrap(), (given, None));
+        // A single-face file needs no choice.
+        let single = FontFile {
+            index: crate::book::manifest::AUTO_FACE,
+            ..body_file()
+        };
+        if single.path.extension().is_none_or(|e| e != "ttc") {
+            let (f, note) = choose_face(&single, "zh-TW").unwrap();
+            assert_eq!((f.index, note), (0, None));
+        }
     }
 
     #[test]
