@@ -494,7 +494,7 @@ fn run_check(book: &Path, fix: bool, system_fonts: bool, rep: &Reporter) -> Exit
     };
     if !rep.quiet {
         for (file, n) in &report.fixed {
-            eprintln!("fixed {n} characters in {}", file.display());
+            eprintln!("fixed {n} places in {}", file.display());
         }
     }
     rep.findings(&report.findings);

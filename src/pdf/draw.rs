@@ -230,26 +230,23 @@ pub fn draw_page(
                     |s| draw_run(s, g, font, &mut res.outlines),
                 );
             }
-            Item::Image(im) if im.image.format == ImageFormat::Svg => {
-                let tree = res.drawing(&im.image)?;
-                with_tag(
-                    surface,
-                    tags.as_deref_mut(),
-                    im.node,
-                    ArtifactKind::Layout,
-                    false,
-                    |s| draw_drawing(s, im, &tree),
-                );
-            }
             Item::Image(im) => {
-                let img = res.image(&im.image)?;
+                // A drawing goes in as vectors, any other picture as an image XObject.
+                let pic = if im.image.format == ImageFormat::Svg {
+                    Picture::Drawing(res.drawing(&im.image)?)
+                } else {
+                    Picture::Raster(res.image(&im.image)?)
+                };
                 with_tag(
                     surface,
                     tags.as_deref_mut(),
                     im.node,
                     ArtifactKind::Layout,
                     false,
-                    |s| draw_image(s, im, img),
+                    |s| match pic {
+                        Picture::Drawing(tree) => draw_drawing(s, im, &tree),
+                        Picture::Raster(img) => draw_image(s, im, img),
+                    },
                 );
             }
             Item::Line(l) => {
@@ -480,6 +477,12 @@ fn draw_image(s: &mut Surface, im: &ImageItem, img: Image) {
     s.draw_image(img, size);
     s.pop();
     s.pop();
+}
+
+/// A picture ready to place: a parsed SVG drawing or a krilla image.
+enum Picture {
+    Drawing(std::sync::Arc<usvg::Tree>),
+    Raster(Image),
 }
 
 /// Places an SVG drawing as vectors in the item's box.
