@@ -763,15 +763,12 @@ fn source_lints(book: &Book, sources: &Sources) -> Vec<Diagnostic> {
 
 /// Rewrites the section files listed in book.toml; a file is replaced only as a whole.
 fn fix_punctuation(dir: &Path, report: &mut Report) -> crate::diag::Result<()> {
-    // The sections as the loader lists them (book.toml's `sections` or an mdBook SUMMARY.md).
-    let Ok((book, _)) = crate::book::load_all(dir) else {
+    // The sections as the loader lists them (book.toml's `sections` or an mdBook SUMMARY.md),
+    // confined as the loader confines them.
+    let Ok(files) = crate::book::section_files(dir) else {
         return Ok(());
     };
-    for s in &book.sections {
-        let rel = s.source.to_string_lossy().replace('\\', "/");
-        let Ok((abs, rel)) = crate::book::assets::confine(&book.root, Path::new(""), &rel) else {
-            continue;
-        };
+    for (abs, rel) in files {
         let Ok(bytes) = std::fs::read(&abs) else {
             continue;
         };

