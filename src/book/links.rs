@@ -123,46 +123,29 @@ pub fn resolve(
                 }
             };
         };
-        let line = s.span.line;
-        for b in &mut s.blocks {
-            block_links(b, line, &mut fix);
-        }
-        for f in &mut s.footnotes {
-            for b in &mut f.blocks {
-                block_links(b, line, &mut fix);
-            }
+        let notes = s.footnotes.iter_mut().flat_map(|f| f.blocks.iter_mut());
+        for b in s.blocks.iter_mut().chain(notes) {
+            block_links(b, &mut fix);
         }
     }
 }
 
-fn block_links(b: &mut Block, line: u32, fix: &mut dyn FnMut(&mut String, u32)) {
-    let mut inl = |v: &mut Vec<Inline>, line: u32| inline_links(v, line, fix);
+/// Every block carries its own line, so a link is reported at its block's.
+fn block_links(b: &mut Block, fix: &mut dyn FnMut(&mut String, u32)) {
     match b {
         Block::Heading { content, span, .. } | Block::Paragraph { content, span } => {
-            inl(content, span.line)
+            inline_links(content, span.line, fix)
         }
-        Block::Figure(f) => inl(&mut f.caption, f.span.line),
-        Block::List { items, span, .. } => {
-            for item in items {
-                for b in item {
-                    block_links(b, span.line, fix);
-                }
-            }
-        }
-        Block::Quote { blocks, span } => {
-            for b in blocks {
-                block_links(b, span.line, fix);
-            }
-        }
+        Block::Figure(f) => inline_links(&mut f.caption, f.span.line, fix),
+        Block::List { items, .. } => items.iter_mut().flatten().for_each(|b| block_links(b, fix)),
+        Block::Quote { blocks, .. } => blocks.iter_mut().for_each(|b| block_links(b, fix)),
         Block::Table(t) => {
             let l = t.span.line;
             for c in t.head.iter_mut().chain(t.rows.iter_mut().flatten()) {
                 inline_links(c, l, fix);
             }
         }
-        Block::Code { .. } | Block::Rule { .. } => {
-            let _ = line;
-        }
+        Block::Code { .. } | Block::Rule { .. } => {}
     }
 }
 
