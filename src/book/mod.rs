@@ -431,13 +431,7 @@ fn parse_date(s: &str) -> Option<i64> {
     {
         return None;
     }
-    // Days from civil (Howard Hinnant's algorithm).
-    let (y, m) = if m <= 2 { (y - 1, m + 9) } else { (y, m - 3) };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * m + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    Some((era * 146_097 + doe - 719_468) * 86_400)
+    Some(crate::date::days_from_civil(y, m, d) * 86_400)
 }
 
 /// `SOURCE_DATE_EPOCH`, when set (reproducible builds).

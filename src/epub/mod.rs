@@ -527,7 +527,7 @@ fn opf_document(
     }
     md.push_str(&format!(
         "<meta property=\"dcterms:modified\">{}</meta>\n",
-        xml::Utc::from_unix(m.modified_unix).iso8601()
+        crate::date::Utc::from_unix(m.modified_unix).iso8601()
     ));
     if font_embedded {
         md.push_str("<meta property=\"ibooks:specified-fonts\">true</meta>\n");
@@ -786,7 +786,7 @@ fn package_files(
 /// Zip timestamp for every entry: the book's modification time, or 1980-01-01 when it does not
 /// fit the DOS date range.
 fn zip_time(unix: i64) -> DateTime {
-    let t = xml::Utc::from_unix(unix);
+    let t = crate::date::Utc::from_unix(unix);
     u16::try_from(t.year)
         .ok()
         .and_then(|y| {

@@ -102,57 +102,6 @@ pub fn url(s: &str) -> String {
     out
 }
 
-/// A calendar date and time in UTC.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Utc {
-    pub year: i64,
-    pub month: u8,
-    pub day: u8,
-    pub hour: u8,
-    pub minute: u8,
-    pub second: u8,
-}
-
-/// Latest instant a four-digit year can express: 9999-12-31T23:59:59Z.
-const MAX_UNIX: i64 = 253_402_300_799;
-/// Earliest: 0000-01-01T00:00:00Z.
-const MIN_UNIX: i64 = -62_167_219_200;
-
-impl Utc {
-    /// Convert seconds since the Unix epoch, clamped to years 0000..=9999.
-    pub fn from_unix(secs: i64) -> Utc {
-        let secs = secs.clamp(MIN_UNIX, MAX_UNIX);
-        let days = secs.div_euclid(86_400);
-        let rem = secs.rem_euclid(86_400);
-        // Howard Hinnant's civil_from_days.
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z.rem_euclid(146_097);
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = doy - (153 * mp + 2) / 5 + 1;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 };
-        let year = yoe + era * 400 + i64::from(month <= 2);
-        Utc {
-            year,
-            month: month as u8,
-            day: day as u8,
-            hour: (rem / 3600) as u8,
-            minute: (rem % 3600 / 60) as u8,
-            second: (rem % 60) as u8,
-        }
-    }
-
-    /// `YYYY-MM-DDThh:mm:ssZ`, as `dcterms:modified` requires.
-    pub fn iso8601(&self) -> String {
-        format!(
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-            self.year, self.month, self.day, self.hour, self.minute, self.second
-        )
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -204,25 +153,5 @@ mod tests {
             "https://example.org/a%20b?x=%221%22"
         );
         assert_eq!(url("https://例子.中国/路径"), "https://例子.中国/路径");
-    }
-
-    #[test]
-    fn formats_unix_times() {
-        assert_eq!(Utc::from_unix(0).iso8601(), "1970-01-01T00:00:00Z");
-        assert_eq!(
-            Utc::from_unix(951_782_400).iso8601(),
-            "2000-02-29T00:00:00Z"
-        );
-        assert_eq!(
-            Utc::from_unix(1_700_000_000).iso8601(),
-            "2023-11-14T22:13:20Z"
-        );
-        assert_eq!(
-            Utc::from_unix(1_709_251_199).iso8601(),
-            "2024-02-29T23:59:59Z"
-        );
-        assert_eq!(Utc::from_unix(-1).iso8601(), "1969-12-31T23:59:59Z");
-        assert_eq!(Utc::from_unix(i64::MAX).iso8601(), "9999-12-31T23:59:59Z");
-        assert_eq!(Utc::from_unix(i64::MIN).iso8601(), "0000-01-01T00:00:00Z");
     }
 }

@@ -179,23 +179,14 @@ fn outline_node(e: &OutlineEntry) -> OutlineNode {
     n
 }
 
-/// UTC calendar date of a Unix time (proleptic Gregorian, days-from-civil inverse).
+/// UTC calendar date of a Unix time (proleptic Gregorian).
 fn datetime(unix: i64) -> DateTime {
     let days = unix.div_euclid(86_400);
     let secs = unix.rem_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let mo = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = if mo <= 2 { y + 1 } else { y };
+    let (y, mo, d) = crate::date::civil_from_days(days);
     DateTime::new(y.clamp(0, 9999) as u16)
-        .month(mo as u8)
-        .day(d as u8)
+        .month(mo)
+        .day(d)
         .hour((secs / 3600) as u8)
         .minute((secs / 60 % 60) as u8)
         .second((secs % 60) as u8)
