@@ -1,32 +1,40 @@
-//! Checks over the loaded book that need more than the Markdown: characters no font can draw.
+//! Checks over the loaded book that need more than the Markdown: characters no font can draw,
+//! text the page cannot set well, headings and pictures. Pure functions of the model: the
+//! section texts they point into are the ones the loader read.
 
-use crate::book::model::{Block, Book, Inline, Section};
+use crate::book::model::{Block, Book, Inline, Section, Span};
+use crate::book::walk::{self, Run};
 use crate::diag::Diagnostic;
 use crate::typeset::fonts::FontSet;
 use crate::typeset::sysfonts::SystemFace;
 use std::collections::BTreeSet;
 use std::path::Path;
 
+/// Footnotes and table cells are set at this fraction of the body size (9 pt under 10.5 pt):
+/// the typesetter's `SMALL` in `typeset/page.rs`, which is private there.
+const SMALL: f32 = 9.0 / 10.5;
+
+/// The file, 1-based line and column of the first `c` in section `at` (`None`: book.toml).
+fn place(book: &Book, c: char, at: Option<usize>) -> (&Path, u32, u32) {
+    let (file, text) = match at {
+        Some(i) => (
+            book.sections[i].source.as_path(),
+            book.sections[i].text.as_str(),
+        ),
+        None => (Path::new("book.toml"), book.toml_text.as_str()),
+    };
+    let (line, col) = position_of(text, c).unwrap_or((0, 0));
+    (file, line, col)
+}
+
 /// One error per distinct character that neither the face chosen for it nor any fallback can
 /// draw, with the first place it occurs (file, line, column) and the fonts searched.
-pub fn uncovered_characters(book: &Book, fonts: &FontSet, sources: &Sources) -> Vec<Diagnostic> {
+pub fn uncovered_characters(book: &Book, fonts: &FontSet) -> Vec<Diagnostic> {
     let searched = font_list(book);
     let system = if book.fonts.system {
         " and the fonts installed on this machine"
     } else {
         " (not the machine's fonts: --no-system-fonts or [fonts] system = false)"
-    };
-    let toml_text = std::fs::read_to_string(book.root.join("book.toml")).ok();
-    let place = |c: char, i: Option<usize>| {
-        let (file, source) = match i {
-            Some(i) => (
-                book.sections[i].source.as_path(),
-                sources.get(i).and_then(|s| s.as_deref()),
-            ),
-            None => (Path::new("book.toml"), toml_text.as_deref()),
-        };
-        let (line, col) = source.and_then(|s| position_of(s, c)).unwrap_or((0, 0));
-        (file, line, col)
     };
     // A body font without Chinese (a Latin font by mistake) is one error naming it, not one per
     // character: its Han characters are reported together.
@@ -36,7 +44,7 @@ pub fn uncovered_characters(book: &Book, fonts: &FontSet, sources: &Sources) -> 
         .partition(|(c, _)| body_lacks_han && is_chinese(*c));
     let mut out = Vec::new();
     if let Some(&(c, i)) = han.first() {
-        let (file, line, col) = place(c, i);
+        let (file, line, col) = place(book, c, i);
         let body = &book.fonts.body.path;
         let name = body.file_name().map_or_else(
             || body.display().to_string(),
@@ -59,7 +67,7 @@ pub fn uncovered_characters(book: &Book, fonts: &FontSet, sources: &Sources) -> 
         out.push(d);
     }
     out.extend(other.into_iter().map(|(c, i)| {
-        let (file, line, col) = place(c, i);
+        let (file, line, col) = place(book, c, i);
         Diagnostic::error(format!(
             "no font can draw {} (U+{:04X})",
             printable(c),
@@ -156,24 +164,7 @@ pub fn add_system_fonts(book: &Book, fonts: &mut FontSet) -> Vec<Diagnostic> {
         if fonts.push_fallback(&face.file).is_err() {
             continue;
         }
-        let (c, at) = chars[0];
-        let (file, text) = match at {
-            Some(i) => {
-                let s = &book.sections[i].source;
-                let text = std::fs::read(book.root.join(s))
-                    .ok()
-                    .and_then(|b| crate::book::source::decode(b, s).ok());
-                (s.as_path(), text)
-            }
-            None => (
-                Path::new("book.toml"),
-                std::fs::read_to_string(book.root.join("book.toml")).ok(),
-            ),
-        };
-        let (line, col) = text
-            .as_deref()
-            .and_then(|t| position_of(t, c))
-            .unwrap_or((0, 0));
+        let (file, line, col) = place(book, chars[0].0, chars[0].1);
         let listed: Vec<String> = chars
             .iter()
             .take(8)
@@ -250,58 +241,34 @@ fn section_text(s: &Section, f: &mut dyn FnMut(&str, Face)) {
     for t in [&s.author, &s.kicker].into_iter().flatten() {
         f(t, Face::Body);
     }
-    blocks_text(&s.blocks, f);
-    for n in &s.footnotes {
-        blocks_text(&n.blocks, f);
-    }
-}
-
-fn blocks_text(blocks: &[Block], f: &mut dyn FnMut(&str, Face)) {
-    for b in blocks {
-        match b {
-            Block::Heading { content, .. } => inlines_text(content, Face::Heading, f),
-            Block::Paragraph { content, .. } => inlines_text(content, Face::Body, f),
-            Block::Figure(fig) => {
-                inlines_text(&fig.caption, Face::Body, f);
-                if let Some(c) = &fig.credit {
-                    f(c, Face::Body);
+    for v in s.blocks() {
+        for (run, list) in v.block.runs() {
+            let heading = matches!(run, Run::Heading | Run::HeadCell);
+            for i in walk::inlines(list) {
+                if let Inline::Text(t) | Inline::Code(t) = i.inline {
+                    f(
+                        t,
+                        if heading || i.strong {
+                            Face::Heading
+                        } else {
+                            Face::Body
+                        },
+                    );
                 }
             }
-            Block::List { items, .. } => items.iter().for_each(|i| blocks_text(i, f)),
-            Block::Quote { blocks, .. } => blocks_text(blocks, f),
+        }
+        match v.block {
+            Block::Figure(fig) => fig.credit.iter().for_each(|c| f(c, Face::Body)),
             Block::Code { text, .. } => f(text, Face::Body),
-            Block::Table(t) => {
-                t.head
-                    .iter()
-                    .for_each(|c| inlines_text(c, Face::Heading, f));
-                t.rows
-                    .iter()
-                    .flatten()
-                    .for_each(|c| inlines_text(c, Face::Body, f));
-            }
-            Block::Rule { .. } => {}
+            _ => {}
         }
     }
 }
 
-fn inlines_text(inlines: &[Inline], face: Face, f: &mut dyn FnMut(&str, Face)) {
-    for i in inlines {
-        match i {
-            Inline::Text(t) | Inline::Code(t) => f(t, face),
-            Inline::Emph(c) | Inline::Strike(c) => inlines_text(c, face, f),
-            Inline::Strong(c) => inlines_text(c, Face::Heading, f),
-            Inline::Link { content, .. } | Inline::Styled { content, .. } => {
-                inlines_text(content, face, f)
-            }
-            Inline::FootnoteRef { .. } | Inline::LineBreak | Inline::Image { .. } => {}
-        }
-    }
-}
-
-/// Lints over the model: heading levels, duplicate ids, pictures too small or too large.
+/// Lints over the model: empty sections, heading levels, duplicate ids, pictures without a
+/// caption or alt text, too small or too large.
 pub fn lint_model(book: &Book) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let text_width = book.pdf.page_width - book.pdf.margin_inner - book.pdf.margin_outer;
     let mut ids = std::collections::HashMap::new();
     for s in &book.sections {
         if s.blocks.is_empty() {
@@ -314,187 +281,160 @@ pub fn lint_model(book: &Book) -> Vec<Diagnostic> {
         }
         // The section's own top heading level (a sub-chapter may open with `###`) counts as
         // the one below the title: it skips nothing.
-        let top = s.top_heading_level().max(2);
-        let mut level = top - 1;
-        walk_blocks(&s.blocks, &mut |b| match b {
-            Block::Heading {
-                level: l, id, span, ..
-            } => {
-                if *l > level + 1 {
-                    out.push(
-                        Diagnostic::warning(format!(
-                            "heading level {l} follows level {level}: a level is skipped"
-                        ))
-                        .in_file(&span.file)
-                        .at(span.line, 1)
-                        .hint(format!(
-                            "use {} here; the section title is level 1",
-                            "#".repeat(usize::from(level) + 1)
-                        )),
-                    );
+        let mut level = s.top_heading_level().max(2) - 1;
+        for v in s.blocks() {
+            match v.block {
+                Block::Heading {
+                    level: l, id, span, ..
+                } => {
+                    // Headings in footnotes are not part of the section's outline.
+                    if v.footnote.is_none() {
+                        out.extend(skipped_level(level, *l, span));
+                        level = *l;
+                    }
+                    if let Some(first) = ids.insert(id.clone(), span.clone()) {
+                        out.push(id_used_twice(id, span, &first));
+                    }
                 }
-                level = *l;
-                if let Some(first) = ids.insert(id.clone(), span.clone()) {
-                    out.push(
-                        Diagnostic::error(format!("the id `{id}` is used twice"))
-                            .in_file(&span.file)
-                            .at(span.line, 1)
-                            .hint(format!(
-                                "it is first used at {}:{}; give each heading its own {{#id}}",
-                                first.file.display(),
-                                first.line
-                            )),
-                    );
-                }
+                Block::Figure(f) => out.extend(figure_lints(book, f)),
+                _ => {}
             }
-            Block::Figure(f) => {
-                if crate::book::model::plain_text(&f.caption).trim().is_empty() {
-                    let why = if f.alt.trim().is_empty() {
-                        "has no text alternative (the EPUB marks it decorative)"
-                    } else {
-                        "has only its alt text"
-                    };
-                    out.push(
-                        Diagnostic::warning(format!(
-                            "figure {} has no caption: the picture `{}` {why}",
-                            f.number, f.image.path
-                        ))
-                        .in_file(&f.span.file)
-                        .at(f.span.line, 1)
-                        .hint(format!(
-                            "write the caption as the picture's alt text: ![说明]({})",
-                            f.image.path
-                        )),
-                    );
-                }
-                let (w, h) = f.image.display_size();
-                let megapixels = f64::from(w) * f64::from(h) / 1e6;
-                if megapixels > 20.0 {
-                    out.push(
-                        Diagnostic::warning(format!("picture `{}` has {megapixels:.0} megapixels", f.image.path))
-                            .in_file(&f.span.file)
-                            .at(f.span.line, 1)
-                            .hint("over 20 MP only makes the files bigger; 3000 pixels on the long edge is plenty"),
-                    );
-                }
-                // Placed at the text width unless that would need more than its pixels at 150 dpi.
-                let natural = w as f32 / 150.0 * 72.0;
-                if natural < text_width * 0.5
-                    && f.image.format != crate::book::model::ImageFormat::Svg
-                {
-                    out.push(
-                        Diagnostic::warning(format!(
-                            "picture `{}` is {w} pixels wide: at 150 dpi it fills only {:.0} of the {:.0} mm text width",
-                            f.image.path,
-                            natural / 72.0 * 25.4,
-                            text_width / 72.0 * 25.4
-                        ))
-                        .in_file(&f.span.file)
-                        .at(f.span.line, 1)
-                        .hint(format!("for print use at least {} pixels across", (text_width / 72.0 * 150.0).ceil())),
-                    );
-                }
+            for (_, list) in v.block.runs() {
+                out.extend(walk::inlines(list).filter_map(|i| match i.inline {
+                    Inline::Image { image, alt } if alt.trim().is_empty() => {
+                        Some(alt_less_picture(&image.path, v.block.span()))
+                    }
+                    _ => None,
+                }));
             }
-            Block::Paragraph { content, span } => alt_less_pictures(content, span, &mut out),
-            Block::Table(t) => t
-                .head
-                .iter()
-                .chain(t.rows.iter().flatten())
-                .for_each(|c| alt_less_pictures(c, &t.span, &mut out)),
-            _ => {}
-        });
+        }
     }
     out
 }
 
-/// A warning for each picture in running text without alt text.
-fn alt_less_pictures(
-    inlines: &[Inline],
-    span: &crate::book::model::Span,
-    out: &mut Vec<Diagnostic>,
-) {
-    for i in inlines {
-        match i {
-            Inline::Image { image, alt } if alt.trim().is_empty() => out.push(
-                Diagnostic::warning(format!(
-                    "the picture `{}` has no alt text: no text alternative (the EPUB marks \
-                     it decorative)",
-                    image.path
-                ))
-                .in_file(&span.file)
-                .at(span.line, 1)
-                .hint(format!(
-                    "describe it between the brackets: ![说明]({})",
-                    image.path
-                )),
-            ),
-            Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) => {
-                alt_less_pictures(c, span, out)
-            }
-            Inline::Link { content, .. } => alt_less_pictures(content, span, out),
-            _ => {}
-        }
-    }
+fn skipped_level(level: u8, l: u8, span: &Span) -> Option<Diagnostic> {
+    (l > level + 1).then(|| {
+        Diagnostic::warning(format!(
+            "heading level {l} follows level {level}: a level is skipped"
+        ))
+        .in_file(&span.file)
+        .at(span.line, 1)
+        .hint(format!(
+            "use {} here; the section title is level 1",
+            "#".repeat(usize::from(level) + 1)
+        ))
+    })
 }
 
-fn walk_blocks(blocks: &[Block], f: &mut dyn FnMut(&Block)) {
-    for b in blocks {
-        f(b);
-        match b {
-            Block::List { items, .. } => items.iter().for_each(|i| walk_blocks(i, f)),
-            Block::Quote { blocks, .. } => walk_blocks(blocks, f),
-            _ => {}
-        }
+fn id_used_twice(id: &str, span: &Span, first: &Span) -> Diagnostic {
+    Diagnostic::error(format!("the id `{id}` is used twice"))
+        .in_file(&span.file)
+        .at(span.line, 1)
+        .hint(format!(
+            "it is first used at {}:{}; give each heading its own {{#id}}",
+            first.file.display(),
+            first.line
+        ))
+}
+
+/// A figure without a caption, with too many pixels, or with too few for print.
+fn figure_lints(book: &Book, f: &crate::book::model::Figure) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let at = |d: Diagnostic| d.in_file(&f.span.file).at(f.span.line, 1);
+    if crate::book::model::plain_text(&f.caption).trim().is_empty() {
+        let why = if f.alt.trim().is_empty() {
+            "has no text alternative (the EPUB marks it decorative)"
+        } else {
+            "has only its alt text"
+        };
+        out.push(at(Diagnostic::warning(format!(
+            "figure {} has no caption: the picture `{}` {why}",
+            f.number, f.image.path
+        ))
+        .hint(format!(
+            "write the caption as the picture's alt text: ![说明]({})",
+            f.image.path
+        ))));
     }
+    let (w, h) = f.image.display_size();
+    let megapixels = f64::from(w) * f64::from(h) / 1e6;
+    if megapixels > 20.0 {
+        out.push(at(Diagnostic::warning(format!(
+            "picture `{}` has {megapixels:.0} megapixels",
+            f.image.path
+        ))
+        .hint(
+            "over 20 MP only makes the files bigger; 3000 pixels on the long edge is plenty",
+        )));
+    }
+    // Placed at the text width unless that would need more than its pixels at 150 dpi.
+    let text_width = book.pdf.page_width - book.pdf.margin_inner - book.pdf.margin_outer;
+    let natural = w as f32 / 150.0 * 72.0;
+    if natural < text_width * 0.5 && f.image.format != crate::book::model::ImageFormat::Svg {
+        out.push(at(Diagnostic::warning(format!(
+            "picture `{}` is {w} pixels wide: at 150 dpi it fills only {:.0} of the {:.0} mm text width",
+            f.image.path,
+            natural / 72.0 * 25.4,
+            text_width / 72.0 * 25.4
+        ))
+        .hint(format!(
+            "for print use at least {} pixels across",
+            (text_width / 72.0 * 150.0).ceil()
+        ))));
+    }
+    out
+}
+
+/// A picture in running text without alt text.
+fn alt_less_picture(path: &str, span: &Span) -> Diagnostic {
+    Diagnostic::warning(format!(
+        "the picture `{path}` has no alt text: no text alternative (the EPUB marks it decorative)"
+    ))
+    .in_file(&span.file)
+    .at(span.line, 1)
+    .hint(format!("describe it between the brackets: ![说明]({path})"))
 }
 
 /// Text the PDF cannot set well: runs with no line-break opportunity wider than the line (the
-/// typesetter then breaks them anywhere, as a last resort), and lists and quotes nested deeper
-/// than the page can indent.
-pub fn layout_lints(book: &Book, fonts: &FontSet, sources: &Sources) -> Vec<Diagnostic> {
+/// typesetter then breaks them anywhere, as a last resort), tables with more columns than the
+/// page has room for, and lists and quotes nested deeper than the page can indent.
+pub fn layout_lints(book: &Book, fonts: &FontSet) -> Vec<Diagnostic> {
+    use crate::typeset::page::{LIST_INDENT_EM, MIN_MEASURE_EM, QUOTE_INDENT_EM};
     let g = crate::typeset::page::Geometry::new(book);
     let mut out = Vec::new();
-    for (s, source) in book.sections.iter().zip(sources) {
+    for s in &book.sections {
         let mut warned_depth = false;
-        nested_blocks(&s.blocks, 0.0, &mut |b, indent| {
-            let (text, span) = match b {
+        for v in s.blocks() {
+            let source = Some(s.text.as_str());
+            let unbreakable = |text: &str, span: &Span, size: f32| {
+                unbreakable_run(text, fonts, g.measure, size, source).map(|(d, at)| {
+                    let (line, col) = at.unwrap_or((span.line, 0));
+                    d.in_file(&span.file).at(line, col)
+                })
+            };
+            if v.footnote.is_some() {
+                if let Block::Paragraph { content, span } = v.block {
+                    let text = crate::book::model::plain_text(content);
+                    out.extend(unbreakable(&text, span, g.size * SMALL));
+                }
+                continue;
+            }
+            // The indent (in body ems) the PDF gives the block.
+            let indent = v.lists as f32 * LIST_INDENT_EM + v.quotes as f32 * 2.0 * QUOTE_INDENT_EM;
+            let (text, span) = match v.block {
                 Block::Paragraph { content, span } | Block::Heading { content, span, .. } => {
                     (crate::book::model::plain_text(content), span)
                 }
-                Block::Table(t) => (
-                    t.head
-                        .iter()
-                        .chain(t.rows.iter().flatten())
-                        .map(|c| crate::book::model::plain_text(c))
-                        .collect::<Vec<_>>()
-                        .join(" "),
-                    &t.span,
-                ),
-                _ => return,
-            };
-            if let Block::Table(t) = b {
-                // Each column needs room for at least one character and the space between.
-                let avail = (g.measure - indent * g.size)
-                    .max(crate::typeset::page::MIN_MEASURE_EM * g.size)
-                    .min(g.measure);
-                let small = g.size * 9.0 / 10.5;
-                let fit = (avail / (2.0 * small)).floor() as usize;
-                let cols = t
-                    .head
-                    .len()
-                    .max(t.rows.iter().map(Vec::len).max().unwrap_or(0));
-                if cols > fit {
-                    out.push(
-                        Diagnostic::error(format!(
-                            "the table has {cols} columns; the page has room for at most {fit}"
-                        ))
-                        .in_file(&t.span.file)
-                        .at(t.span.line, 0)
-                        .hint("split the table, or turn columns into rows"),
-                    );
+                Block::Table(t) => {
+                    out.extend(too_many_columns(t, &g, indent));
+                    let cells = t.head.iter().chain(t.rows.iter().flatten());
+                    let text: Vec<String> =
+                        cells.map(|c| crate::book::model::plain_text(c)).collect();
+                    (text.join(" "), &t.span)
                 }
-            }
-            if !warned_depth && g.measure / g.size - indent < crate::typeset::page::MIN_MEASURE_EM {
+                _ => continue,
+            };
+            if !warned_depth && g.measure / g.size - indent < MIN_MEASURE_EM {
                 warned_depth = true;
                 out.push(
                     Diagnostic::warning(
@@ -506,66 +446,64 @@ pub fn layout_lints(book: &Book, fonts: &FontSet, sources: &Sources) -> Vec<Diag
                     .hint("flatten the lists or quotes; a few levels are all a reader can follow"),
                 );
             }
-            if let Some(d) = unbreakable_run(&text, fonts, g.measure, g.size, source.as_deref()) {
-                let (line, col) = d.1.unwrap_or((span.line, 0));
-                out.push(d.0.in_file(&span.file).at(line, col));
-            }
-        });
-        for n in &s.footnotes {
-            walk_blocks(&n.blocks, &mut |b| {
-                if let Block::Paragraph { content, span } = b
-                    && let Some(d) = unbreakable_run(
-                        &crate::book::model::plain_text(content),
-                        fonts,
-                        g.measure,
-                        g.size * 0.8,
-                        source.as_deref(),
-                    )
-                {
-                    let (line, col) = d.1.unwrap_or((span.line, 0));
-                    out.push(d.0.in_file(&span.file).at(line, col));
-                }
-            });
+            out.extend(unbreakable(&text, span, g.size));
         }
     }
     out
+}
+
+/// Each column needs room for at least one character and the space between.
+fn too_many_columns(
+    t: &crate::book::model::Table,
+    g: &crate::typeset::page::Geometry,
+    indent: f32,
+) -> Option<Diagnostic> {
+    let avail = (g.measure - indent * g.size)
+        .max(crate::typeset::page::MIN_MEASURE_EM * g.size)
+        .min(g.measure);
+    let fit = (avail / (2.0 * g.size * SMALL)).floor() as usize;
+    let cols = t
+        .head
+        .len()
+        .max(t.rows.iter().map(Vec::len).max().unwrap_or(0));
+    (cols > fit).then(|| {
+        Diagnostic::error(format!(
+            "the table has {cols} columns; the page has room for at most {fit}"
+        ))
+        .in_file(&t.span.file)
+        .at(t.span.line, 0)
+        .hint("split the table, or turn columns into rows")
+    })
 }
 
 /// `**` or `__` left as text in a paragraph or heading: almost always strong emphasis that
 /// CommonMark did not recognise because punctuation sits on its inner side and a Chinese
 /// character on its outer side (`**“引号”**后`). pulldown-cmark 0.13 has no CJK-friendly
 /// emphasis option, so this is a warning with the way round it.
-pub fn literal_emphasis(book: &Book, sources: &Sources) -> Vec<Diagnostic> {
-    fn texts<'a>(inlines: &'a [Inline], out: &mut Vec<&'a str>) {
-        for i in inlines {
-            match i {
-                Inline::Text(t) => out.push(t),
-                Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) => texts(c, out),
-                Inline::Link { content, .. } | Inline::Styled { content, .. } => {
-                    texts(content, out)
-                }
-                _ => {}
-            }
-        }
-    }
+pub fn literal_emphasis(book: &Book) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for (s, source) in book.sections.iter().zip(sources) {
-        let source = source.as_deref().unwrap_or_default();
-        walk_blocks(&s.blocks, &mut |b| {
-            let (Block::Paragraph { content, span } | Block::Heading { content, span, .. }) = b
+    for s in &book.sections {
+        for v in s.blocks() {
+            let (Block::Paragraph { content, span } | Block::Heading { content, span, .. }) =
+                v.block
             else {
-                return;
+                continue;
             };
-            let mut t = Vec::new();
-            texts(content, &mut t);
+            let texts: Vec<&str> = walk::inlines(content)
+                .filter_map(|i| match i.inline {
+                    Inline::Text(t) => Some(t.as_str()),
+                    _ => None,
+                })
+                .collect();
             let Some(marker) = ["**", "__"]
                 .into_iter()
-                .find(|m| t.iter().any(|x| x.contains(m)))
+                .find(|m| texts.iter().any(|x| x.contains(m)))
             else {
-                return;
+                continue;
             };
             // The first line from the paragraph's start that has the marker.
-            let (line, col) = source
+            let (line, col) = s
+                .text
                 .lines()
                 .enumerate()
                 .skip(span.line.saturating_sub(1) as usize)
@@ -585,24 +523,9 @@ pub fn literal_emphasis(book: &Book, sources: &Sources) -> Vec<Diagnostic> {
                     "move the punctuation outside the markers: `“**引号**”后`, not `**“引号”**后`",
                 ),
             );
-        });
-    }
-    out
-}
-
-/// Like [`walk_blocks`], with the indent (in body ems) the PDF gives each block.
-fn nested_blocks(blocks: &[Block], indent: f32, f: &mut dyn FnMut(&Block, f32)) {
-    use crate::typeset::page::{LIST_INDENT_EM, QUOTE_INDENT_EM};
-    for b in blocks {
-        f(b, indent);
-        match b {
-            Block::List { items, .. } => items
-                .iter()
-                .for_each(|i| nested_blocks(i, indent + LIST_INDENT_EM, f)),
-            Block::Quote { blocks, .. } => nested_blocks(blocks, indent + 2.0 * QUOTE_INDENT_EM, f),
-            _ => {}
         }
     }
+    out
 }
 
 /// The widest run of `text` with no line-break opportunity, when it is wider than `measure` at
@@ -714,9 +637,7 @@ pub fn check_book_with(dir: &Path, fix: bool, system_fonts: bool) -> crate::diag
             report.findings.extend(check_loaded(&book, &fonts));
         }
         Err(e) => {
-            report
-                .findings
-                .extend(source_lints(&book, &read_sources(&book)));
+            report.findings.extend(source_lints(&book));
             report.findings.extend(e.diagnostics);
         }
     }
@@ -726,38 +647,20 @@ pub fn check_book_with(dir: &Path, fix: bool, system_fonts: bool) -> crate::diag
 /// Every check on a loaded book, the ones `bookpress build` runs before writing: errors stop
 /// the build, warnings are printed.
 pub fn check_loaded(book: &Book, fonts: &FontSet) -> Vec<Diagnostic> {
-    let sources = read_sources(book);
-    let mut out = source_lints(book, &sources);
-    out.extend(uncovered_characters(book, fonts, &sources));
-    out.extend(layout_lints(book, fonts, &sources));
+    let mut out = source_lints(book);
+    out.extend(uncovered_characters(book, fonts));
+    out.extend(layout_lints(book, fonts));
     out
 }
 
-/// Each section's source text, decoded as the loader decodes it (BOM dropped, line ends made
-/// LF) so that line and column numbers agree with the loader's; `None` where it cannot be read.
-pub type Sources = [Option<String>];
-
-/// Reads every section's source once, for all the checks that point into it.
-fn read_sources(book: &Book) -> Vec<Option<String>> {
-    book.sections
-        .iter()
-        .map(|s| {
-            let bytes = std::fs::read(book.root.join(&s.source)).ok()?;
-            crate::book::source::decode(bytes, &s.source).ok()
-        })
-        .collect()
-}
-
 /// Punctuation in the section sources and the lints over the model.
-fn source_lints(book: &Book, sources: &Sources) -> Vec<Diagnostic> {
+fn source_lints(book: &Book) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for (s, text) in book.sections.iter().zip(sources) {
-        if let Some(text) = text {
-            out.extend(crate::lint::lint_source(text, &s.source).findings);
-        }
+    for s in &book.sections {
+        out.extend(crate::lint::lint_source(&s.text, &s.source).findings);
     }
     out.extend(lint_model(book));
-    out.extend(literal_emphasis(book, sources));
+    out.extend(literal_emphasis(book));
     out
 }
 

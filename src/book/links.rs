@@ -3,7 +3,7 @@
 //! (a link may point forward).
 
 use crate::book::assets::percent_decode;
-use crate::book::model::{Block, Inline, Section};
+use crate::book::model::{Inline, Section};
 use crate::diag::Diagnostic;
 use std::collections::HashMap;
 
@@ -123,43 +123,11 @@ pub fn resolve(
                 }
             };
         };
-        let notes = s.footnotes.iter_mut().flat_map(|f| f.blocks.iter_mut());
-        for b in s.blocks.iter_mut().chain(notes) {
-            block_links(b, &mut fix);
-        }
-    }
-}
-
-/// Every block carries its own line, so a link is reported at its block's.
-fn block_links(b: &mut Block, fix: &mut dyn FnMut(&mut String, u32)) {
-    match b {
-        Block::Heading { content, span, .. } | Block::Paragraph { content, span } => {
-            inline_links(content, span.line, fix)
-        }
-        Block::Figure(f) => inline_links(&mut f.caption, f.span.line, fix),
-        Block::List { items, .. } => items.iter_mut().flatten().for_each(|b| block_links(b, fix)),
-        Block::Quote { blocks, .. } => blocks.iter_mut().for_each(|b| block_links(b, fix)),
-        Block::Table(t) => {
-            let l = t.span.line;
-            for c in t.head.iter_mut().chain(t.rows.iter_mut().flatten()) {
-                inline_links(c, l, fix);
+        s.for_each_inline_mut(&mut |i, span| {
+            if let Inline::Link { href, .. } = i {
+                fix(href, span.line);
             }
-        }
-        Block::Code { .. } | Block::Rule { .. } => {}
-    }
-}
-
-fn inline_links(v: &mut [Inline], line: u32, fix: &mut dyn FnMut(&mut String, u32)) {
-    for i in v {
-        match i {
-            Inline::Link { href, content } => {
-                fix(href, line);
-                inline_links(content, line, fix);
-            }
-            Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) => inline_links(c, line, fix),
-            Inline::Styled { content, .. } => inline_links(content, line, fix),
-            _ => {}
-        }
+        });
     }
 }
 

@@ -10,6 +10,7 @@ pub mod model;
 pub mod source;
 pub mod summary;
 pub mod svg;
+pub mod walk;
 pub mod yaml;
 
 use crate::diag::{Diagnostic, Result, Severity};
@@ -234,6 +235,7 @@ pub fn load_all(dir: &Path) -> Result<(Book, Vec<Diagnostic>)> {
         meta,
         sections,
         parts,
+        toml_text: text,
     };
     errors.extend(warnings);
     Ok((book, errors))

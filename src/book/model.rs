@@ -27,6 +27,8 @@ pub struct Book {
     pub pdf: PdfSettings,
     pub fonts: FontSettings,
     pub epub: EpubSettings,
+    /// book.toml's text as read (decoded like a section), for messages that point into it.
+    pub toml_text: String,
 }
 
 #[derive(Debug, Clone)]
@@ -84,6 +86,9 @@ pub struct Section {
     /// Footnote definitions of this section, in the order they are first referenced.
     pub footnotes: Vec<Footnote>,
     pub span: Span,
+    /// The file's text as the loader read it (decoded: BOM dropped, line ends LF), so that
+    /// checks can point at a line and column without reading the file again.
+    pub text: String,
 }
 
 #[derive(Debug, Clone)]
@@ -366,42 +371,25 @@ impl Section {
     /// The highest (smallest-numbered) heading level in the body, 6 when there is none: the
     /// level the section's own subdivisions start at.
     pub fn top_heading_level(&self) -> u8 {
-        fn min_level(blocks: &[Block]) -> u8 {
-            blocks
-                .iter()
-                .map(|b| match b {
-                    Block::Heading { level, .. } => *level,
-                    Block::Quote { blocks, .. } => min_level(blocks),
-                    Block::List { items, .. } => {
-                        items.iter().map(|i| min_level(i)).min().unwrap_or(6)
-                    }
-                    _ => 6,
-                })
-                .min()
-                .unwrap_or(6)
-        }
-        min_level(&self.blocks)
+        self.body_blocks()
+            .filter_map(|v| match v.block {
+                Block::Heading { level, .. } => Some(*level),
+                _ => None,
+            })
+            .min()
+            .unwrap_or(6)
     }
 }
 
 impl Book {
-    /// All figures in reading order.
+    /// All figures in reading order (each section's body, then its footnotes).
     pub fn figures(&self) -> Vec<&Figure> {
-        fn walk<'a>(blocks: &'a [Block], out: &mut Vec<&'a Figure>) {
-            for b in blocks {
-                match b {
-                    Block::Figure(f) => out.push(f),
-                    Block::List { items, .. } => items.iter().for_each(|i| walk(i, out)),
-                    Block::Quote { blocks, .. } => walk(blocks, out),
-                    _ => {}
-                }
-            }
-        }
-        let mut out = Vec::new();
-        for s in &self.sections {
-            walk(&s.blocks, &mut out);
-        }
-        out
+        self.blocks()
+            .filter_map(|v| match v.block {
+                Block::Figure(f) => Some(f),
+                _ => None,
+            })
+            .collect()
     }
 }
 
@@ -479,20 +467,18 @@ impl Book {
 /// The plain text of some inlines, as a reader would copy it.
 pub fn plain_text(inlines: &[Inline]) -> String {
     let mut s = String::new();
-    push_plain(inlines, &mut s);
-    s
-}
-
-fn push_plain(inlines: &[Inline], s: &mut String) {
-    for i in inlines {
-        match i {
+    for v in crate::book::walk::inlines(inlines) {
+        match v.inline {
             Inline::Text(t) | Inline::Code(t) => s.push_str(t),
-            Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) => push_plain(c, s),
-            Inline::Styled { content, .. } => push_plain(content, s),
-            Inline::Link { content, .. } => push_plain(content, s),
             Inline::FootnoteRef { number, .. } => s.push_str(&number.to_string()),
             Inline::LineBreak => s.push('\n'),
             Inline::Image { alt, .. } => s.push_str(alt),
+            Inline::Emph(_)
+            | Inline::Strong(_)
+            | Inline::Strike(_)
+            | Inline::Styled { .. }
+            | Inline::Link { .. } => {}
         }
     }
+    s
 }

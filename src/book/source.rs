@@ -204,6 +204,7 @@ pub fn parse_placed(
             file: rel.to_path_buf(),
             line: 1,
         },
+        text: text.to_string(),
     })
 }
 

@@ -18,6 +18,7 @@ use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
 use crate::book::model::{Block, Book, Image, Inline, OutlineNode, Role, plain_text};
+use crate::book::walk;
 use crate::diag::{Diagnostic, Result};
 use crate::typeset::page::{PageStart, Part, SourcePos};
 
@@ -99,44 +100,16 @@ fn lang_of(book: &Book) -> &str {
 
 /// Every picture the book shows, in reading order, each once (by path).
 fn all_images(book: &Book) -> Vec<&Image> {
-    fn inlines<'a>(list: &'a [Inline], out: &mut Vec<&'a Image>) {
-        for i in list {
-            match i {
-                Inline::Image { image, .. } => out.push(image),
-                Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) => inlines(c, out),
-                Inline::Link { content, .. } | Inline::Styled { content, .. } => {
-                    inlines(content, out)
-                }
-                _ => {}
-            }
-        }
-    }
-    fn blocks<'a>(list: &'a [Block], out: &mut Vec<&'a Image>) {
-        for b in list {
-            match b {
-                Block::Heading { content, .. } | Block::Paragraph { content, .. } => {
-                    inlines(content, out)
-                }
-                Block::Figure(f) => {
-                    out.push(&f.image);
-                    inlines(&f.caption, out);
-                }
-                Block::List { items, .. } => items.iter().for_each(|i| blocks(i, out)),
-                Block::Quote { blocks: bs, .. } => blocks(bs, out),
-                Block::Table(t) => {
-                    t.head.iter().for_each(|c| inlines(c, out));
-                    t.rows.iter().flatten().for_each(|c| inlines(c, out));
-                }
-                Block::Code { .. } | Block::Rule { .. } => {}
-            }
-        }
-    }
     let mut out = Vec::new();
-    for s in &book.sections {
-        blocks(&s.blocks, &mut out);
-        for f in &s.footnotes {
-            blocks(&f.blocks, &mut out);
+    for v in book.blocks() {
+        if let Block::Figure(f) = v.block {
+            out.push(&f.image);
         }
+        let runs = v.block.runs().flat_map(|(_, list)| walk::inlines(list));
+        out.extend(runs.filter_map(|i| match i.inline {
+            Inline::Image { image, .. } => Some(image),
+            _ => None,
+        }));
     }
     let mut seen = std::collections::HashSet::new();
     out.retain(|i| seen.insert(i.path.clone()));
@@ -146,90 +119,49 @@ fn all_images(book: &Book) -> Vec<&Image> {
 /// What the book shows, for the accessibility metadata: pictures (each occurrence) and whether
 /// each has a text alternative, tables, footnotes.
 fn facts(book: &Book) -> a11y::Facts {
-    fn inlines(list: &[Inline], f: &mut a11y::Facts) {
-        for i in list {
-            match i {
-                Inline::Image { alt, .. } => {
-                    f.pictures += 1;
-                    if alt.trim().is_empty() {
-                        f.without_alt += 1;
-                    }
-                }
-                Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) => inlines(c, f),
-                Inline::Link { content, .. } | Inline::Styled { content, .. } => {
-                    inlines(content, f)
-                }
-                _ => {}
-            }
-        }
-    }
-    fn blocks(list: &[Block], f: &mut a11y::Facts) {
-        for b in list {
-            match b {
-                Block::Heading { content, .. } | Block::Paragraph { content, .. } => {
-                    inlines(content, f)
-                }
-                Block::Figure(fig) => {
-                    f.pictures += 1;
-                    if plain_text(&fig.caption).trim().is_empty() && fig.alt.trim().is_empty() {
-                        f.without_alt += 1;
-                    }
-                    inlines(&fig.caption, f);
-                }
-                Block::List { items, .. } => items.iter().for_each(|i| blocks(i, f)),
-                Block::Quote { blocks: bs, .. } => blocks(bs, f),
-                Block::Table(t) => {
-                    f.tables += 1;
-                    t.head.iter().for_each(|c| inlines(c, f));
-                    t.rows.iter().flatten().for_each(|c| inlines(c, f));
-                }
-                Block::Code { .. } | Block::Rule { .. } => {}
-            }
-        }
-    }
     let mut f = a11y::Facts::default();
     // The user's cover picture, described by its alt text (封面：<title>); the generated cover
     // only draws the title and series, which its alt text gives in full.
     if book.meta.cover.is_some() {
         f.pictures += 1;
     }
-    for s in &book.sections {
-        blocks(&s.blocks, &mut f);
-        f.footnotes += s.footnotes.len();
-        for n in &s.footnotes {
-            blocks(&n.blocks, &mut f);
+    for v in book.blocks() {
+        match v.block {
+            Block::Figure(fig) => {
+                f.pictures += 1;
+                if plain_text(&fig.caption).trim().is_empty() && fig.alt.trim().is_empty() {
+                    f.without_alt += 1;
+                }
+            }
+            Block::Table(_) => f.tables += 1,
+            _ => {}
         }
     }
+    for (_, _, i) in book.inlines() {
+        if let Inline::Image { alt, .. } = i.inline {
+            f.pictures += 1;
+            if alt.trim().is_empty() {
+                f.without_alt += 1;
+            }
+        }
+    }
+    f.footnotes = book.sections.iter().map(|s| s.footnotes.len()).sum();
     f
 }
 
 /// Record where every id a link can point at lives: `model id -> file#xml-id`.
 fn collect_targets(book: &Book, files: &[String]) -> HashMap<String, String> {
-    fn blocks(list: &[Block], file: &str, map: &mut HashMap<String, String>) {
-        for b in list {
-            match b {
-                Block::Heading { id, .. } => {
-                    map.entry(id.clone())
-                        .or_insert_with(|| format!("{file}#{}", xml::id(id)));
-                }
-                Block::Figure(f) => {
-                    map.entry(f.id.clone())
-                        .or_insert_with(|| format!("{file}#{}", xml::id(&f.id)));
-                }
-                Block::List { items, .. } => items.iter().for_each(|i| blocks(i, file, map)),
-                Block::Quote { blocks: bs, .. } => blocks(bs, file, map),
-                _ => {}
-            }
-        }
-    }
     let mut map = HashMap::new();
     for (s, file) in book.sections.iter().zip(files) {
-        map.entry(s.id.clone())
-            .or_insert_with(|| format!("{file}#{}", xml::id(&s.id)));
-        blocks(&s.blocks, file, &mut map);
-        for f in &s.footnotes {
-            map.entry(f.id.clone())
-                .or_insert_with(|| format!("{file}#{}", xml::id(&f.id)));
+        let ids = s.blocks().filter_map(|v| match v.block {
+            Block::Heading { id, .. } => Some(id),
+            Block::Figure(f) => Some(&f.id),
+            _ => None,
+        });
+        let notes = s.footnotes.iter().map(|n| &n.id);
+        for id in std::iter::once(&s.id).chain(ids).chain(notes) {
+            map.entry(id.clone())
+                .or_insert_with(|| format!("{file}#{}", xml::id(id)));
         }
     }
     map
@@ -868,6 +800,7 @@ pub(crate) mod tests {
             blocks,
             footnotes: vec![],
             span: Span::default(),
+            text: String::new(),
         };
         let figure = |n: u32| {
             Block::Figure(Figure {
@@ -945,6 +878,7 @@ pub(crate) mod tests {
                 system: false,
             },
             epub: EpubSettings::default(),
+            toml_text: String::new(),
         }
     }
 

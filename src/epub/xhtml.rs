@@ -700,6 +700,7 @@ mod tests {
             blocks,
             footnotes,
             span: Span::default(),
+            text: String::new(),
         };
         section(&sec, &ctx, marks)
     }
