@@ -15,6 +15,7 @@
 //! (`他说:"Hello"`), makes a Latin letter behind it not count.
 
 use crate::book::manifest::line_col;
+use crate::book::markdown::FrontKind;
 use crate::book::source::is_wide;
 use crate::diag::Diagnostic;
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
@@ -149,10 +150,7 @@ fn kind_of(c: char) -> Kind {
 fn segments(text: &str, math: &mut Option<usize>) -> Vec<Vec<Atom>> {
     let body_start = front_matter_end(text);
     let body = &text[body_start..];
-    let mut opts = Options::empty();
-    opts.insert(Options::ENABLE_TABLES);
-    opts.insert(Options::ENABLE_FOOTNOTES);
-    opts.insert(Options::ENABLE_STRIKETHROUGH);
+    let opts = crate::book::markdown::options();
     let maths = math_ranges(body, opts);
     *math = maths.first().map(|r| r.start + body_start);
     let mut segs = Vec::new();
@@ -300,21 +298,19 @@ fn mark_urls_and_identifiers(seg: &mut [Atom]) {
     }
 }
 
-/// Where the body starts: after a BOM and `+++` front matter (LF or CRLF line ends).
+/// Where the body starts: after a BOM and the front matter the loader reads (`+++` TOML or
+/// `---` YAML; LF or CRLF line ends).
 fn front_matter_end(text: &str) -> usize {
     let bom = if text.starts_with('\u{FEFF}') { 3 } else { 0 };
-    let mut lines = text[bom..].split_inclusive('\n');
-    if lines.next().map(str::trim_end) != Some("+++") {
+    let Some(fence) = crate::book::markdown::fence(text) else {
         return bom;
+    };
+    match (fence.kind, fence.body) {
+        (FrontKind::Toml, Some(body)) => body,
+        // As the loader reads it: YAML front matter, or a rule and prose.
+        (FrontKind::Yaml, Some(body)) if crate::book::yaml::split(&text[bom..]).is_some() => body,
+        _ => bom,
     }
-    let mut off = bom + 4 + usize::from(text[bom..].starts_with("+++\r"));
-    for line in lines {
-        off += line.len();
-        if line.trim_end() == "+++" {
-            return off;
-        }
-    }
-    bom
 }
 
 /// The context on one side of a mark.

@@ -6,6 +6,7 @@ pub mod html;
 pub mod include;
 pub mod links;
 pub mod manifest;
+pub mod markdown;
 pub mod model;
 pub mod source;
 pub mod summary;

@@ -5,11 +5,12 @@ use crate::book::html::{self, HtmlBlock, InlineTag, Wrap};
 use crate::book::include::{Includer, drop_hidden_rust_lines};
 use crate::book::links;
 use crate::book::manifest::line_col;
+use crate::book::markdown::FrontKind;
 use crate::book::model::{
     Align, Block, Figure, Footnote, Image, Inline, Role, Section, Span, Table,
 };
 use crate::diag::{Diagnostic, Result};
-use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, Parser, Tag, TagEnd};
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -158,7 +159,8 @@ pub fn parse_placed(
         html_line: 0,
         html_text: String::new(),
     };
-    for (event, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
+    for (event, range) in Parser::new_ext(body, crate::book::markdown::options()).into_offset_iter()
+    {
         b.event(event, range.start)?;
     }
     while b.stack.len() > 1 {
@@ -206,17 +208,6 @@ pub fn parse_placed(
         },
         text: text.to_string(),
     })
-}
-
-/// One Markdown dialect for the whole book (CommonMark, tables, footnotes, strikethrough,
-/// `{#id}` on headings).
-pub fn markdown_options() -> Options {
-    let mut opts = Options::empty();
-    opts.insert(Options::ENABLE_TABLES);
-    opts.insert(Options::ENABLE_FOOTNOTES);
-    opts.insert(Options::ENABLE_STRIKETHROUGH);
-    opts.insert(Options::ENABLE_HEADING_ATTRIBUTES);
-    opts
 }
 
 /// The title, in order: front matter; the first `#` heading; the SUMMARY entry (a leading
@@ -298,34 +289,27 @@ fn split_front_matter<'t>(text: &'t str, rel: &Path) -> Result<(FrontMatter, &'t
         }
         None => {}
     }
-    let Some(rest) = text
-        .strip_prefix("+++\n")
-        .or_else(|| (text.trim_end() == "+++").then_some(""))
-    else {
+    let fence = crate::book::markdown::fence(text).filter(|f| f.kind == FrontKind::Toml);
+    let Some(fence) = fence else {
         return Ok((FrontMatter::default(), text, 1));
     };
-    let mut offset = 0;
-    for line in rest.split_inclusive('\n') {
-        if line.trim_end() == "+++" {
-            let toml_text = &rest[..offset];
-            let fm: FrontMatter = toml::from_str(toml_text).map_err(|e| {
-                let (line, col) = e.span().map_or((0, 0), |s| line_col(toml_text, s.start));
-                Diagnostic::error(format!("invalid front matter: {}", e.message()))
-                    .in_file(rel)
-                    .at(line + 1, col)
-                    .hint("front matter keys are title, author, kicker and role (\"preface\")")
-            })?;
-            let body = &rest[offset + line.len()..];
-            let body_line = 3 + toml_text.matches('\n').count() as u32;
-            return Ok((fm, body, body_line));
-        }
-        offset += line.len();
-    }
-    Err(Diagnostic::error("front matter is not closed")
-        .in_file(rel)
-        .at(1, 1)
-        .hint("end the front matter with a line holding only `+++`")
-        .into())
+    let Some(body) = fence.body else {
+        return Err(Diagnostic::error("front matter is not closed")
+            .in_file(rel)
+            .at(1, 1)
+            .hint("end the front matter with a line holding only `+++`")
+            .into());
+    };
+    let toml_text = &text[fence.inner];
+    let fm: FrontMatter = toml::from_str(toml_text).map_err(|e| {
+        let (line, col) = e.span().map_or((0, 0), |s| line_col(toml_text, s.start));
+        Diagnostic::error(format!("invalid front matter: {}", e.message()))
+            .in_file(rel)
+            .at(line + 1, col)
+            .hint("front matter keys are title, author, kicker and role (\"preface\")")
+    })?;
+    let body_line = 3 + toml_text.matches('\n').count() as u32;
+    Ok((fm, &text[body..], body_line))
 }
 
 fn front_matter_line(text: &str, key: &str) -> u32 {

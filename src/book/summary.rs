@@ -37,7 +37,8 @@ pub fn parse(text: &str) -> Summary {
     let mut link: Option<(String, String, u32)> = None;
     let mut seen_title = false;
     let mut seen_entry = false;
-    for (event, range) in Parser::new(text).into_offset_iter() {
+    for (event, range) in Parser::new_ext(text, crate::book::markdown::options()).into_offset_iter()
+    {
         match event {
             Event::Start(Tag::List(_)) => list_depth += 1,
             Event::End(TagEnd::List(_)) => list_depth = list_depth.saturating_sub(1),

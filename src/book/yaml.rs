@@ -112,35 +112,29 @@ pub type Split<'t> = (YamlFront, &'t str, u32);
 /// Splits YAML front matter off `text`: `None` when the text does not open with any.
 /// `Some(Err(message, line))` when it does but the YAML is broken.
 pub fn split(text: &str) -> Option<Result<Split<'_>, (String, u32)>> {
-    let rest = text.strip_prefix("---\n")?;
-    let mut offset = 0;
-    for line in rest.split_inclusive('\n') {
-        let l = line.trim_end();
-        if l == "---" || l == "..." {
-            let yaml = &rest[..offset];
-            let body = &rest[offset + line.len()..];
-            let body_line = 3 + yaml.matches('\n').count() as u32;
-            return match YamlLoader::load_from_str(yaml) {
-                Ok(docs) => match docs.first() {
-                    Some(Yaml::Hash(_)) => Some(Ok((read(&docs[0], yaml), body, body_line))),
-                    // Not a mapping: a thematic break and prose, or a setext heading.
-                    _ => None,
-                },
-                Err(e) => {
-                    // Prose between two rules is no YAML: only a text that looks like keys is
-                    // taken for broken front matter.
-                    let looks_like_keys = yaml
-                        .lines()
-                        .next()
-                        .is_some_and(|l| l.split_once(':').is_some_and(|(k, _)| is_key(k)));
-                    looks_like_keys
-                        .then(|| Err((e.info().to_string(), e.marker().line() as u32 + 2)))
-                }
-            };
-        }
-        offset += line.len();
+    let fence = crate::book::markdown::fence(text)?;
+    if fence.kind != crate::book::markdown::FrontKind::Yaml {
+        return None;
     }
-    None
+    let yaml = &text[fence.inner];
+    let body = &text[fence.body?..];
+    let body_line = 3 + yaml.matches('\n').count() as u32;
+    match YamlLoader::load_from_str(yaml) {
+        Ok(docs) => match docs.first() {
+            Some(Yaml::Hash(_)) => Some(Ok((read(&docs[0], yaml), body, body_line))),
+            // Not a mapping: a thematic break and prose, or a setext heading.
+            _ => None,
+        },
+        Err(e) => {
+            // Prose between two rules is no YAML: only a text that looks like keys is taken
+            // for broken front matter.
+            let looks_like_keys = yaml
+                .lines()
+                .next()
+                .is_some_and(|l| l.split_once(':').is_some_and(|(k, _)| is_key(k)));
+            looks_like_keys.then(|| Err((e.info().to_string(), e.marker().line() as u32 + 2)))
+        }
+    }
 }
 
 fn is_key(k: &str) -> bool {
