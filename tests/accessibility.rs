@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use bookpress::build::{BuildOptions, build};
-use common::epubcheck;
+use common::{Fixture, epubcheck};
 
 mod common;
 
@@ -352,29 +352,19 @@ fn traditional_fixture_metadata_is_true_for_it() {
 }
 
 /// A small book in a temp dir; `extra_toml` goes into `[epub]`.
-fn small_book(section: &str, extra_toml: &str) -> tempfile::TempDir {
-    let d = tempfile::tempdir().unwrap();
-    std::fs::create_dir(d.path().join("images")).unwrap();
-    std::fs::copy(
-        root().join("tests/fixtures/zh-tw/images/kongzi.png"),
-        d.path().join("images/a.png"),
-    )
-    .unwrap();
-    std::fs::write(
-        d.path().join("book.toml"),
-        format!(
-            "[book]\ntitle = \"测试\"\nlanguage = \"en\"\nsections = [\"a.md\"]\n[epub]\n{extra_toml}\n"
-        ),
-    )
-    .unwrap();
-    std::fs::write(d.path().join("a.md"), section).unwrap();
-    d
+fn small_book(section: &str, extra_toml: &str) -> Fixture {
+    let toml = format!(
+        "[book]\ntitle = \"测试\"\nlanguage = \"en\"\nsections = [\"a.md\"]\n[epub]\n{extra_toml}\n"
+    );
+    let f = Fixture::text(&[("book.toml", &toml), ("a.md", section)]);
+    f.copy("tests/fixtures/zh-tw/images/kongzi.png", "images/a.png");
+    f
 }
 
 #[test]
 fn a_picture_without_alt_text_is_decorative_and_drops_the_claims() {
     let d = small_book("# 一\n\n正文。\n\n![](images/a.png)\n", "");
-    let (_tmp, epub, _) = built(d.path());
+    let (_tmp, epub, _) = built(&d.book());
     let e = entries(&epub);
     let meta = a11y_meta(&e);
     let features = values(&meta, "schema:accessibilityFeature");
@@ -406,7 +396,7 @@ fn the_book_can_turn_the_page_list_off_and_declare_hazards() {
         formats: vec![bookpress::build::Format::Epub],
         ..BuildOptions::default()
     };
-    let b = build(d.path(), &opts).unwrap();
+    let b = build(&d.book(), &opts).unwrap();
     assert_eq!(b.files.len(), 1);
     let e = entries(&b.files[0]);
     let meta = a11y_meta(&e);

@@ -5,6 +5,9 @@ use bookpress::check::check_book;
 use bookpress::diag::Severity;
 use std::path::Path;
 
+mod common;
+use common::{Fixture, finding_lines};
+
 fn copy_sample_into(dir: &Path) {
     let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("book");
     std::fs::create_dir_all(dir.join("images")).unwrap();
@@ -162,27 +165,50 @@ fn strong_emphasis_missed_beside_chinese_punctuation_is_a_warning_with_place() {
     assert_eq!((w.line, w.column), (5, 3));
 }
 
+/// A book with an empty section (a.md) and a figure without a caption (b.md:5); b.md:7 adds a
+/// picture in running text without alt text when `inline_picture`.
+fn two_findings_book(inline_picture: bool) -> Fixture {
+    let b = if inline_picture {
+        "# 第二节\n\n正文。\n\n![](images/a.jpg)\n\n文中![](images/a.jpg)图。\n"
+    } else {
+        "# 第二节\n\n正文。\n\n![](images/a.jpg)\n"
+    };
+    let f = Fixture::text(&[
+        (
+            "book.toml",
+            "[book]\ntitle = \"测试\"\nsections = [\"a.md\", \"b.md\"]\n",
+        ),
+        ("a.md", "# 空的一节\n"),
+        ("b.md", b),
+    ]);
+    f.copy("book/images/fig-1.jpg", "images/a.jpg");
+    f
+}
+
+#[test]
+fn an_empty_section_and_a_captionless_figure_are_printed_once_by_check_and_build() {
+    let f = two_findings_book(false);
+    for args in [&["check", "book"][..], &["build", "book", "-o", "out"]] {
+        let (code, err) = f.run(args);
+        let found = finding_lines(&err);
+        assert_eq!(found.len(), 2, "{args:?}:\n{err}");
+        let about = |what: &str| found.iter().filter(|l| l.contains(what)).count();
+        assert_eq!(
+            about("the section `空的一节` has no text"),
+            1,
+            "{args:?}:\n{err}"
+        );
+        assert_eq!(about("figure 1 has no caption"), 1, "{args:?}:\n{err}");
+        assert!(err.contains("0 errors, 2 warnings"), "{args:?}:\n{err}");
+        // check: 1, problems found; build: 0, built.
+        assert_eq!(code, i32::from(args[0] == "check"), "{args:?}:\n{err}");
+    }
+}
+
 #[test]
 fn empty_sections_and_captionless_figures_are_warnings() {
-    let d = tempfile::tempdir().unwrap();
-    std::fs::create_dir(d.path().join("images")).unwrap();
-    std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("book/images/fig-1.jpg"),
-        d.path().join("images/a.jpg"),
-    )
-    .unwrap();
-    std::fs::write(
-        d.path().join("book.toml"),
-        "[book]\ntitle = \"测试\"\nsections = [\"a.md\", \"b.md\"]\n",
-    )
-    .unwrap();
-    std::fs::write(d.path().join("a.md"), "# 空的一节\n").unwrap();
-    std::fs::write(
-        d.path().join("b.md"),
-        "# 第二节\n\n正文。\n\n![](images/a.jpg)\n\n文中![](images/a.jpg)图。\n",
-    )
-    .unwrap();
-    let r = check_book(d.path(), false).unwrap();
+    let f = two_findings_book(true);
+    let r = check_book(&f.book(), false).unwrap();
     let text: Vec<String> = r.findings.iter().map(|f| f.to_string()).collect();
     assert!(
         text.iter()

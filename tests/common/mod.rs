@@ -1,5 +1,10 @@
-//! Helpers shared by the integration suites that validate outputs with outside tools.
+//! Helpers shared by the integration suites: [`Fixture`], a book folder written from (path,
+//! contents) pairs that builds in-process or runs the binary, and EPUBCheck. Each suite uses
+//! some of them.
+#![allow(dead_code)]
 
+use bookpress::build::{BuildOptions, Format, build};
+use bookpress::diag::{Diagnostic, Error, Severity};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -40,4 +45,168 @@ pub fn epubcheck(epub: &Path) {
         epub.display()
     );
     assert!(text.contains("0 fatals / 0 errors / 0 warnings"), "{text}");
+}
+
+/// The book.toml of a one-section book (`a.md`).
+pub const TOML: &str = "[book]\ntitle = \"测试\"\nsections = [\"a.md\"]\n";
+
+/// A book folder `book/` inside a temp folder, and `out/` beside it for the outputs.
+pub struct Fixture {
+    pub tmp: tempfile::TempDir,
+}
+
+impl Fixture {
+    pub fn new(files: &[(&str, &[u8])]) -> Fixture {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::create_dir(tmp.path().join("book")).unwrap();
+        let f = Fixture { tmp };
+        for (path, bytes) in files {
+            f.write(path, bytes);
+        }
+        f
+    }
+
+    /// A book of text files.
+    pub fn text(files: &[(&str, &str)]) -> Fixture {
+        let files: Vec<(&str, &[u8])> = files.iter().map(|(p, t)| (*p, t.as_bytes())).collect();
+        Fixture::new(&files)
+    }
+
+    /// Copies a file of this repository (e.g. `book/images/fig-1.jpg`) into the book folder.
+    pub fn copy(&self, from_repo: &str, path: &str) {
+        self.write(path, &std::fs::read(repo().join(from_repo)).unwrap());
+    }
+
+    /// A book whose only section is `md`.
+    pub fn section(md: &str) -> Fixture {
+        Fixture::new(&[("book.toml", TOML.as_bytes()), ("a.md", md.as_bytes())])
+    }
+
+    pub fn write(&self, path: &str, bytes: &[u8]) {
+        let p = self.book().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, bytes).unwrap();
+    }
+
+    pub fn book(&self) -> PathBuf {
+        self.tmp.path().join("book")
+    }
+
+    pub fn out(&self) -> PathBuf {
+        self.tmp.path().join("out")
+    }
+
+    pub fn build_with(&self, formats: Vec<Format>) -> Result<bookpress::build::Built, Error> {
+        build(
+            &self.book(),
+            &BuildOptions {
+                out_dir: self.out(),
+                formats,
+                ..BuildOptions::default()
+            },
+        )
+    }
+
+    /// Builds, expects failure, checks nothing was left behind, and returns the first diagnostic.
+    pub fn error(&self) -> Diagnostic {
+        let e = match self.build_with(Vec::new()) {
+            Ok(b) => panic!("expected an error, built {:?}", b.files),
+            Err(e) => e,
+        };
+        self.assert_no_output();
+        assert!(
+            e.diagnostics.iter().all(|d| d.severity == Severity::Error)
+                || !e.diagnostics.is_empty()
+        );
+        e.diagnostics
+            .into_iter()
+            .find(|d| d.severity == Severity::Error)
+            .expect("an error diagnostic")
+    }
+
+    /// Builds both outputs, expects success, and returns the warnings.
+    pub fn builds(&self) -> Vec<Diagnostic> {
+        let built = match self.build_with(Vec::new()) {
+            Ok(b) => b,
+            Err(e) => panic!("expected a build, got:\n{e}"),
+        };
+        assert_eq!(built.files.len(), 2, "{:?}", built.files);
+        let names = self.out_names();
+        assert_eq!(
+            names,
+            ["book.epub", "book.pdf"],
+            "no temp files left: {names:?}"
+        );
+        built.warnings
+    }
+
+    /// Names in the output folder (none when it does not exist).
+    pub fn out_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = match std::fs::read_dir(self.out()) {
+            Ok(rd) => rd
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect(),
+            Err(_) => Vec::new(),
+        };
+        names.sort();
+        names
+    }
+
+    pub fn assert_no_output(&self) {
+        let names = self.out_names();
+        assert!(
+            names.is_empty(),
+            "left behind in the output folder: {names:?}"
+        );
+        // Nor beside the book (the temp files are made beside their targets).
+        let parts: Vec<_> = walk(self.tmp.path())
+            .into_iter()
+            .filter(|p| {
+                p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with(".bookpress-"))
+            })
+            .collect();
+        assert!(parts.is_empty(), "temp files left: {parts:?}");
+    }
+
+    /// Runs the binary: (exit code, stderr).
+    pub fn run(&self, args: &[&str]) -> (i32, String) {
+        let out = Command::new(env!("CARGO_BIN_EXE_bookpress"))
+            .args(args)
+            .current_dir(self.tmp.path())
+            .output()
+            .unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+}
+
+/// Every file and folder under `dir`.
+pub fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(rd) = std::fs::read_dir(dir) {
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() && !p.is_symlink() {
+                out.extend(walk(&p));
+            }
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// The repository's folder.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The `warning:` and `error:` lines of the binary's stderr: one per finding printed.
+pub fn finding_lines(stderr: &str) -> Vec<&str> {
+    stderr
+        .lines()
+        .filter(|l| l.starts_with("warning: ") || l.starts_with("error: "))
+        .collect()
 }
