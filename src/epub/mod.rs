@@ -8,8 +8,13 @@ pub mod a11y;
 mod cover;
 mod font;
 mod images;
+mod nav;
+mod package;
 mod xhtml;
 mod xml;
+
+use nav::*;
+use package::*;
 
 use std::collections::HashMap;
 use std::io::{Cursor, Write};
@@ -83,14 +88,6 @@ struct Item {
     media_type: &'static str,
     properties: Option<&'static str>,
     data: Vec<u8>,
-}
-
-/// A table of contents entry.
-struct TocEntry {
-    label: String,
-    /// `None` for a part title, which is a heading over its chapters, not a link.
-    href: Option<String>,
-    children: Vec<TocEntry>,
 }
 
 fn lang_of(book: &Book) -> &str {
@@ -167,343 +164,12 @@ fn collect_targets(book: &Book, files: &[String]) -> HashMap<String, String> {
     map
 }
 
-/// The table of contents as the book's outline nests it (parts, chapters, sub-chapters), each
-/// section with its top-level (`h2`) headings below it.
-fn toc(book: &Book, files: &[String]) -> Vec<TocEntry> {
-    fn entry(book: &Book, files: &[String], node: &OutlineNode) -> TocEntry {
-        let children = node.children().iter().map(|c| entry(book, files, c));
-        match node {
-            OutlineNode::Part { index, .. } => TocEntry {
-                label: book.parts[*index].title.clone(),
-                href: None,
-                children: children.collect(),
-            },
-            OutlineNode::Section { index, .. } => {
-                let (s, file) = (&book.sections[*index], &files[*index]);
-                let min = xhtml::section_heading_shift(s);
-                let mut sub: Vec<TocEntry> = s
-                    .blocks
-                    .iter()
-                    .filter_map(|b| match b {
-                        Block::Heading {
-                            level, id, content, ..
-                        } if xhtml::heading_tag_level(*level, min) == 2 => Some(TocEntry {
-                            label: plain_text(content),
-                            href: Some(format!("{file}#{}", xml::id(id))),
-                            children: vec![],
-                        }),
-                        _ => None,
-                    })
-                    .collect();
-                sub.extend(children);
-                TocEntry {
-                    label: s.title.clone(),
-                    href: Some(file.clone()),
-                    children: sub,
-                }
-            }
-        }
-    }
-    book.outline()
-        .iter()
-        .map(|n| entry(book, files, n))
-        .collect()
-}
-
-impl TocEntry {
-    /// Where a reader goes: its own target, else its first child's (a part title).
-    fn target(&self) -> &str {
-        match &self.href {
-            Some(h) => h,
-            None => self.children.first().map_or("", |c| c.target()),
-        }
-    }
-
-    fn depth(&self) -> usize {
-        1 + self.children.iter().map(TocEntry::depth).max().unwrap_or(0)
-    }
-}
-
-fn nav_list(entries: &[TocEntry], out: &mut String) {
-    out.push_str("<ol>\n");
-    for e in entries {
-        match &e.href {
-            Some(href) => out.push_str(&format!(
-                "<li><a href=\"{}\">{}</a>",
-                xml::attr(href),
-                xml::text(&e.label)
-            )),
-            None => out.push_str(&format!("<li><span>{}</span>", xml::text(&e.label))),
-        }
-        if !e.children.is_empty() {
-            out.push('\n');
-            nav_list(&e.children, out);
-        }
-        out.push_str("</li>\n");
-    }
-    out.push_str("</ol>\n");
-}
-
-/// Where the print pages go in the EPUB: per section, the marks in reading order; the marks of
-/// the title page and of the table of contents; and the page list (folio, href).
-#[derive(Debug, Default)]
-struct Placed {
-    sections: Vec<Vec<xhtml::Mark>>,
-    title_page: Vec<String>,
-    /// (entry index, folio): before the TOC title for entry 0, inside entry k's link otherwise.
-    toc: Vec<(usize, String)>,
-    list: Vec<(String, String)>,
-}
-
-/// Places every print page: a blank page is marked just before the page that follows it (at
-/// the end of the book when none follows).
-fn place_pages(book: &Book, pages: &[(String, PageStart)], files: &[String]) -> Placed {
-    let mut resolved: Vec<PageStart> = Vec::with_capacity(pages.len());
-    let mut next: Option<PageStart> = None;
-    for (_, start) in pages.iter().rev() {
-        if *start != PageStart::Blank {
-            next = Some(start.clone());
-        }
-        resolved.push(next.clone().unwrap_or_else(|| {
-            PageStart::At(SourcePos {
-                section: book.sections.len().saturating_sub(1),
-                part: Part::Notes,
-                path: vec![usize::MAX],
-                offset: 0,
-            })
-        }));
-    }
-    resolved.reverse();
-    let mut placed = Placed {
-        sections: vec![Vec::new(); book.sections.len()],
-        ..Placed::default()
-    };
-    let mut at: Vec<(SourcePos, usize)> = Vec::new();
-    for (i, ((label, _), start)) in pages.iter().zip(&resolved).enumerate() {
-        let file = match start {
-            PageStart::Cover => {
-                placed.title_page.push(label.clone());
-                "title.xhtml".to_string()
-            }
-            PageStart::Toc(k) => {
-                placed.toc.push((*k, label.clone()));
-                "nav.xhtml".to_string()
-            }
-            PageStart::At(pos) if pos.section < book.sections.len() => {
-                at.push((pos.clone(), i));
-                files[pos.section].clone()
-            }
-            PageStart::At(_) | PageStart::Blank => continue,
-        };
-        placed
-            .list
-            .push((label.clone(), format!("{file}#{}", xhtml::page_id(label))));
-    }
-    // Reading order; pages that begin at the same place keep their order.
-    at.sort();
-    for (pos, i) in at {
-        placed.sections[pos.section].push(xhtml::Mark {
-            part: pos.part,
-            path: pos.path,
-            offset: pos.offset,
-            label: pages[i].0.clone(),
-        });
-    }
-    placed
-}
-
-/// Words of the navigation document, in the book's script.
-fn page_list_title(lang: &str) -> &'static str {
-    match a11y::script(lang) {
-        a11y::Script::Hans => "页码",
-        a11y::Script::Hant => "頁碼",
-        a11y::Script::Latin => "Pages",
-    }
-}
-
 /// The content document of each section, in reading order.
 fn section_files(book: &Book) -> Vec<String> {
     (1..=book.sections.len())
         .map(|n| format!("section-{n:02}.xhtml"))
         .collect()
 }
-
-fn nav_document(
-    book: &Book,
-    entries: &[TocEntry],
-    landmarks: &[(&str, String, &str)],
-    placed: Option<&Placed>,
-) -> String {
-    let mut body = String::new();
-    let toc_marks = placed.map(|p| p.toc.as_slice()).unwrap_or(&[]);
-    for (_, label) in toc_marks.iter().filter(|(k, _)| *k == 0) {
-        body.push_str(&xhtml::pagebreak(label));
-        body.push('\n');
-    }
-    body.push_str("<nav epub:type=\"toc\" role=\"doc-toc\" id=\"toc\">\n<h1>目录</h1>\n");
-    let mut list = String::new();
-    nav_list(entries, &mut list);
-    // A TOC page of the print edition that begins with entry k: its marker opens that entry's
-    // link (the nav's list items may hold nothing but the link and a sub-list).
-    let files = section_files(book);
-    for (k, label) in toc_marks.iter().filter(|(k, _)| *k > 0) {
-        if let Some(file) = files.get(*k) {
-            let open = format!("<li><a href=\"{}\">", xml::attr(file));
-            list = list.replacen(&open, &format!("{open}{}", xhtml::pagebreak(label)), 1);
-        }
-    }
-    body.push_str(&list);
-    body.push_str("</nav>\n");
-    if let Some(p) = placed.filter(|p| !p.list.is_empty()) {
-        body.push_str(&format!(
-            "<nav epub:type=\"page-list\" role=\"doc-pagelist\" id=\"page-list\" hidden=\"hidden\">\n<h2>{}</h2>\n<ol>\n",
-            page_list_title(lang_of(book))
-        ));
-        for (label, href) in &p.list {
-            body.push_str(&format!(
-                "<li><a href=\"{}\">{}</a></li>\n",
-                xml::attr(href),
-                xml::text(label)
-            ));
-        }
-        body.push_str("</ol>\n</nav>\n");
-    }
-    body.push_str(
-        "<nav epub:type=\"landmarks\" id=\"landmarks\" hidden=\"hidden\">\n<h2>导览</h2>\n<ol>\n",
-    );
-    for (kind, href, label) in landmarks {
-        body.push_str(&format!(
-            "<li><a epub:type=\"{kind}\" href=\"{}\">{}</a></li>\n",
-            xml::attr(href),
-            xml::text(label)
-        ));
-    }
-    body.push_str("</ol>\n</nav>\n");
-    xhtml::document(lang_of(book), "目录", " epub:type=\"frontmatter\"", &body)
-}
-
-fn ncx_points(entries: &[TocEntry], order: &mut u32, out: &mut String) {
-    for e in entries {
-        // A part title points where its first chapter does, so it shares that play order
-        // (and needs an id of its own).
-        let (o, id) = if e.href.is_some() {
-            *order += 1;
-            (*order, format!("np-{}", *order))
-        } else {
-            (*order + 1, format!("np-part-{}", *order + 1))
-        };
-        out.push_str(&format!(
-            "<navPoint id=\"{id}\" playOrder=\"{o}\"><navLabel><text>{}</text></navLabel><content src=\"{}\"/>\n",
-            xml::text(&e.label),
-            xml::attr(e.target()),
-        ));
-        ncx_points(&e.children, order, out);
-        out.push_str("</navPoint>\n");
-    }
-}
-
-fn ncx_document(book: &Book, entries: &[TocEntry]) -> String {
-    let depth = entries.iter().map(TocEntry::depth).max().unwrap_or(1);
-    let mut points = String::new();
-    ncx_points(entries, &mut 0, &mut points);
-    format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
-<ncx xmlns=\"http://www.daisy.org/z3986/2005/ncx/\" version=\"2005-1\" xml:lang=\"{lang}\">\n<head>\n\
-<meta name=\"dtb:uid\" content=\"{uid}\"/>\n<meta name=\"dtb:depth\" content=\"{depth}\"/>\n\
-<meta name=\"dtb:totalPageCount\" content=\"0\"/>\n<meta name=\"dtb:maxPageNumber\" content=\"0\"/>\n</head>\n\
-<docTitle><text>{title}</text></docTitle>\n<navMap>\n{points}</navMap>\n</ncx>\n",
-        lang = xml::attr(lang_of(book)),
-        uid = xml::attr(&book.meta.identifier),
-        title = xml::text(&book.meta.title),
-    )
-}
-
-fn opf_document(
-    book: &Book,
-    items: &[Item],
-    spine: &[&str],
-    font_embedded: bool,
-    a11y_meta: &str,
-) -> String {
-    let m = &book.meta;
-    let lang = lang_of(book);
-    let mut md = String::new();
-    md.push_str(&format!(
-        "<dc:identifier id=\"bookid\">{}</dc:identifier>\n",
-        xml::text(&m.identifier)
-    ));
-    md.push_str(&format!(
-        "<dc:title id=\"title\">{}</dc:title>\n",
-        xml::text(&m.title)
-    ));
-    md.push_str(&format!("<dc:language>{}</dc:language>\n", xml::text(lang)));
-    for (i, a) in m.authors.iter().enumerate() {
-        md.push_str(&format!(
-            "<dc:creator id=\"aut-{n}\">{}</dc:creator>\n<meta refines=\"#aut-{n}\" property=\"role\" scheme=\"marc:relators\">aut</meta>\n",
-            xml::text(a),
-            n = i + 1
-        ));
-    }
-    for (i, e) in m.editors.iter().enumerate() {
-        md.push_str(&format!(
-            "<dc:contributor id=\"edt-{n}\">{}</dc:contributor>\n<meta refines=\"#edt-{n}\" property=\"role\" scheme=\"marc:relators\">edt</meta>\n",
-            xml::text(e),
-            n = i + 1
-        ));
-    }
-    if let Some(s) = m.series.as_deref().filter(|s| !s.trim().is_empty()) {
-        md.push_str(&format!(
-            "<meta property=\"belongs-to-collection\" id=\"series\">{}</meta>\n<meta refines=\"#series\" property=\"collection-type\">series</meta>\n",
-            xml::text(s)
-        ));
-    }
-    md.push_str(&format!(
-        "<meta property=\"dcterms:modified\">{}</meta>\n",
-        crate::date::Utc::from_unix(m.modified_unix).iso8601()
-    ));
-    if font_embedded {
-        md.push_str("<meta property=\"ibooks:specified-fonts\">true</meta>\n");
-    }
-    md.push_str(a11y_meta);
-    md.push_str("<meta name=\"cover\" content=\"cover-image\"/>\n");
-
-    let mut manifest = String::new();
-    for it in items {
-        manifest.push_str(&format!(
-            "<item id=\"{}\" href=\"{}\" media-type=\"{}\"{}/>\n",
-            it.id,
-            xml::attr(&it.href),
-            it.media_type,
-            it.properties
-                .map(|p| format!(" properties=\"{p}\""))
-                .unwrap_or_default()
-        ));
-    }
-    let mut itemrefs = String::new();
-    for id in spine {
-        itemrefs.push_str(&format!("<itemref idref=\"{id}\"/>\n"));
-    }
-    let prefix = if font_embedded {
-        " prefix=\"ibooks: http://vocabulary.itunes.apple.com/rdf/ibooks/vocabulary-extensions-1.0/\""
-    } else {
-        ""
-    };
-    format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
-<package xmlns=\"http://www.idpf.org/2007/opf\" version=\"3.0\" unique-identifier=\"bookid\" xml:lang=\"{}\"{prefix}>\n\
-<metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n{md}</metadata>\n\
-<manifest>\n{manifest}</manifest>\n<spine toc=\"ncx\">\n{itemrefs}</spine>\n</package>\n",
-        xml::attr(lang)
-    )
-}
-
-const CONTAINER: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
-<container version=\"1.0\" xmlns=\"urn:oasis:names:tc:opendocument:xmlns:container\">\n\
-<rootfiles>\n<rootfile full-path=\"OEBPS/content.opf\" media-type=\"application/oebps-package+xml\"/>\n</rootfiles>\n\
-</container>\n";
-
-const IBOOKS_OPTIONS: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
-<display_options>\n<platform name=\"*\">\n<option name=\"specified-fonts\">true</option>\n</platform>\n</display_options>\n";
 
 /// Font family name the embedded body font is declared under.
 const EMBED_FAMILY: &str = "bookpress-body";
@@ -538,66 +204,11 @@ fn package_files(
     let targets = collect_targets(book, &section_files);
     let placed = print.map(|p| place_pages(book, &p.pages, &section_files));
 
-    // Pictures, prepared once each.
-    let mut image_items: Vec<Item> = Vec::new();
-    let mut image_hrefs: HashMap<String, String> = HashMap::new();
-    let mut add_image = |img: &Image, cover: bool, items: &mut Vec<Item>| -> Result<String> {
-        if let Some(h) = image_hrefs.get(&img.path) {
-            return Ok(h.clone());
-        }
-        let p = images::prepare(img)?;
-        // The cover (generated or the user's) is not counted: pictures are img-1, img-2, ...
-        let n = items.iter().filter(|i| i.id != "cover-image").count() + 1;
-        let href = if cover {
-            format!("images/cover.{}", p.format.extension())
-        } else {
-            format!("images/img-{n}.{}", p.format.extension())
-        };
-        items.push(Item {
-            id: if cover {
-                "cover-image".into()
-            } else {
-                format!("img-{n}")
-            },
-            href: href.clone(),
-            media_type: p.format.media_type(),
-            properties: cover.then_some("cover-image"),
-            data: p.data,
-        });
-        image_hrefs.insert(img.path.clone(), href.clone());
-        Ok(href)
-    };
-    let cover_href = match &book.meta.cover {
-        Some(img) => add_image(img, true, &mut image_items)?,
-        None => {
-            let svg = cover::svg(book, cover_font.0, cover_font.1)?;
-            image_items.push(Item {
-                id: "cover-image".into(),
-                href: "images/cover.svg".into(),
-                media_type: "image/svg+xml",
-                properties: Some("cover-image"),
-                data: svg.into_bytes(),
-            });
-            "images/cover.svg".to_string()
-        }
-    };
-    for img in all_images(book) {
-        add_image(img, false, &mut image_items)?;
-    }
+    let (image_items, image_hrefs, cover_href) = picture_items(book, cover_font)?;
 
     let font_href = embed_font.map(|_| "fonts/body.otf".to_string());
     let entries = toc(book, &section_files);
-    let mut landmarks: Vec<(&str, String, &str)> = vec![
-        ("cover", "cover.xhtml".into(), "封面"),
-        ("titlepage", "title.xhtml".into(), "书名页"),
-        ("toc", "nav.xhtml#toc".into(), "目录"),
-    ];
-    if let Some(i) = book.sections.iter().position(|s| s.role == Role::Preface) {
-        landmarks.push(("preface", section_files[i].clone(), "编者按"));
-    }
-    if let Some(i) = book.sections.iter().position(|s| s.role == Role::Body) {
-        landmarks.push(("bodymatter", section_files[i].clone(), "正文"));
-    }
+    let landmarks = landmarks(book, &section_files);
 
     let mut items = vec![
         Item {
@@ -663,27 +274,9 @@ fn package_files(
         });
     }
     items.extend(image_items);
-    if let (Some((data, index)), Some(href)) = (embed_font, &font_href) {
-        // Every character any document shows (markup characters are ASCII, kept anyway).
-        let mut chars: std::collections::BTreeSet<char> = (' '..='~').collect();
-        for it in items
-            .iter()
-            .filter(|i| i.media_type == "application/xhtml+xml")
-        {
-            chars.extend(
-                String::from_utf8_lossy(&it.data)
-                    .chars()
-                    .filter(|c| !c.is_control()),
-            );
-        }
-        let data = font::subset(data, index, &chars)?;
-        items.push(Item {
-            id: "font-body".into(),
-            href: href.clone(),
-            media_type: "font/otf",
-            properties: None,
-            data,
-        });
+    if let (Some(font), Some(href)) = (embed_font, &font_href) {
+        let item = font_item(&items, font, href)?;
+        items.push(item);
     }
 
     let mut spine: Vec<&str> = vec!["cover", "titlepage", "nav"];
@@ -715,41 +308,98 @@ fn package_files(
     Ok(files)
 }
 
-/// Zip timestamp for every entry: the book's modification time, or 1980-01-01 when it does not
-/// fit the DOS date range.
-fn zip_time(unix: i64) -> DateTime {
-    let t = crate::date::Utc::from_unix(unix);
-    u16::try_from(t.year)
-        .ok()
-        .and_then(|y| {
-            DateTime::from_date_and_time(y, t.month, t.day, t.hour, t.minute, t.second).ok()
-        })
-        .unwrap_or_default()
+/// The cover picture (the user's, or one drawn from the title) and every picture the book
+/// shows, each prepared once: the manifest items, each picture's href by its path, and the
+/// cover's href.
+fn picture_items(
+    book: &Book,
+    cover_font: (&[u8], u32),
+) -> Result<(Vec<Item>, HashMap<String, String>, String)> {
+    let mut items: Vec<Item> = Vec::new();
+    let mut hrefs: HashMap<String, String> = HashMap::new();
+    let mut add_image = |img: &Image, cover: bool, items: &mut Vec<Item>| -> Result<String> {
+        if let Some(h) = hrefs.get(&img.path) {
+            return Ok(h.clone());
+        }
+        let p = images::prepare(img)?;
+        // The cover (generated or the user's) is not counted: pictures are img-1, img-2, ...
+        let n = items.iter().filter(|i| i.id != "cover-image").count() + 1;
+        let href = if cover {
+            format!("images/cover.{}", p.format.extension())
+        } else {
+            format!("images/img-{n}.{}", p.format.extension())
+        };
+        items.push(Item {
+            id: if cover {
+                "cover-image".into()
+            } else {
+                format!("img-{n}")
+            },
+            href: href.clone(),
+            media_type: p.format.media_type(),
+            properties: cover.then_some("cover-image"),
+            data: p.data,
+        });
+        hrefs.insert(img.path.clone(), href.clone());
+        Ok(href)
+    };
+    let cover_href = match &book.meta.cover {
+        Some(img) => add_image(img, true, &mut items)?,
+        None => {
+            let svg = cover::svg(book, cover_font.0, cover_font.1)?;
+            items.push(Item {
+                id: "cover-image".into(),
+                href: "images/cover.svg".into(),
+                media_type: "image/svg+xml",
+                properties: Some("cover-image"),
+                data: svg.into_bytes(),
+            });
+            "images/cover.svg".to_string()
+        }
+    };
+    for img in all_images(book) {
+        add_image(img, false, &mut items)?;
+    }
+    Ok((items, hrefs, cover_href))
 }
 
-fn zip_package(files: &[(String, Vec<u8>)], modified_unix: i64) -> Result<Vec<u8>> {
-    let err = |e: &dyn std::fmt::Display| {
-        Diagnostic::error(format!("cannot write the EPUB archive: {e}"))
-    };
-    let time = zip_time(modified_unix);
-    let base = SimpleFileOptions::default()
-        .last_modified_time(time)
-        .unix_permissions(0o644)
-        .system(zip::System::Unix);
-    let stored = base.compression_method(CompressionMethod::Stored);
-    let deflated = base
-        .compression_method(CompressionMethod::Deflated)
-        .compression_level(Some(6));
-    let mut zw = ZipWriter::new(Cursor::new(Vec::new()));
-    zw.start_file("mimetype", stored).map_err(|e| err(&e))?;
-    zw.write_all(b"application/epub+zip").map_err(|e| err(&e))?;
-    for (path, data) in files {
-        zw.start_file(path.as_str(), deflated)
-            .map_err(|e| err(&e))?;
-        zw.write_all(data).map_err(|e| err(&e))?;
+/// The nav's landmarks: (epub:type, href, label).
+fn landmarks<'a>(book: &Book, section_files: &[String]) -> Vec<(&'a str, String, &'a str)> {
+    let mut landmarks: Vec<(&str, String, &str)> = vec![
+        ("cover", "cover.xhtml".into(), "封面"),
+        ("titlepage", "title.xhtml".into(), "书名页"),
+        ("toc", "nav.xhtml#toc".into(), "目录"),
+    ];
+    if let Some(i) = book.sections.iter().position(|s| s.role == Role::Preface) {
+        landmarks.push(("preface", section_files[i].clone(), "编者按"));
     }
-    let cursor = zw.finish().map_err(|e| err(&e))?;
-    Ok(cursor.into_inner())
+    if let Some(i) = book.sections.iter().position(|s| s.role == Role::Body) {
+        landmarks.push(("bodymatter", section_files[i].clone(), "正文"));
+    }
+    landmarks
+}
+
+/// The body font, subset to every character any document shows (markup characters are ASCII,
+/// kept anyway).
+fn font_item(items: &[Item], (data, index): (&[u8], u32), href: &str) -> Result<Item> {
+    let mut chars: std::collections::BTreeSet<char> = (' '..='~').collect();
+    for it in items
+        .iter()
+        .filter(|i| i.media_type == "application/xhtml+xml")
+    {
+        chars.extend(
+            String::from_utf8_lossy(&it.data)
+                .chars()
+                .filter(|c| !c.is_control()),
+        );
+    }
+    Ok(Item {
+        id: "font-body".into(),
+        href: href.to_string(),
+        media_type: "font/otf",
+        properties: None,
+        data: font::subset(data, index, &chars)?,
+    })
 }
 
 #[cfg(test)]
