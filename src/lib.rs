@@ -8,6 +8,7 @@ pub mod build;
 pub mod check;
 pub mod diag;
 pub mod epub;
+pub mod fetch;
 pub mod impose;
 pub mod lint;
 pub mod new;
