@@ -139,16 +139,21 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-/// A mdBook-style book whose pictures are all remote, one per server behaviour.
+/// An mdBook book (SUMMARY.md in src/) whose pictures are all remote, one per server behaviour.
 fn remote_book(server: &Server) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("src")).unwrap();
     let w = |p: &str, t: String| std::fs::write(dir.path().join(p), t).unwrap();
     w(
         "book.toml",
-        "[book]\ntitle = \"远程图片\"\nsections = [\"a.md\", \"b.md\"]\n".into(),
+        "[book]\ntitle = \"远程图片\"\nauthors = [\"某某\"]\n".into(),
     );
     w(
-        "a.md",
+        "src/SUMMARY.md",
+        "# Summary\n\n- [第一章](a.md)\n- [第二章](b.md)\n".into(),
+    );
+    w(
+        "src/a.md",
         format!(
             "# 第一章\n\n正文一段。\n\n![图 1.1 示意图]({})\n\n![图 1.2 跳转]({})\n\n<p align=\"center\"><img src=\"{}\" width=\"300\" height=\"150\" alt=\"图 1.3 错名\"></p>\n\n![图 1.4 缺失]({})\n",
             server.url("/ok.png"),
@@ -158,7 +163,7 @@ fn remote_book(server: &Server) -> tempfile::TempDir {
         ),
     );
     w(
-        "b.md",
+        "src/b.md",
         format!(
             "# 第二章\n\n![图 2.1 网页]({})\n\n![图 2.2 太大]({})\n\n![图 2.3 太慢]({})\n\n![图 2.4 循环]({})\n\n再用一次：\n\n![图 2.5 又是示意图]({})\n",
             server.url("/page.png"),
@@ -211,7 +216,7 @@ fn remote_pictures_build_as_placeholders_then_from_the_cache() {
     assert_eq!(err.matches("is not downloaded").count(), 9, "{err}");
     assert!(err.contains(&format!("remote picture `{}`", server.url("/ok.png"))));
     assert!(
-        err.contains("a.md:5:1") && err.contains("b.md:13:1"),
+        err.contains("src/a.md:5:1") && err.contains("src/b.md:13:1"),
         "{err}"
     );
     assert!(
@@ -269,7 +274,7 @@ fn remote_pictures_build_as_placeholders_then_from_the_cache() {
     ] {
         assert_eq!(err.matches(why).count(), 1, "{why}:\n{err}");
     }
-    assert!(err.contains("b.md:7:1"), "the timeout is placed: {err}");
+    assert!(err.contains("src/b.md:7:1"), "the timeout is placed: {err}");
     let mut cached: Vec<String> = std::fs::read_dir(dir.join(".bookpress-cache/images"))
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
