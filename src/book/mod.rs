@@ -8,6 +8,7 @@ pub mod links;
 pub mod manifest;
 pub mod markdown;
 pub mod model;
+pub mod remote;
 pub mod source;
 pub mod summary;
 pub mod svg;
@@ -187,6 +188,18 @@ pub fn load_all(dir: &Path) -> Result<(Book, Vec<Diagnostic>)> {
         );
     }
 
+    if !notes.remote.is_empty() {
+        let n = notes.remote.len();
+        warnings.push(
+            Diagnostic::note(format!(
+                "{n} remote picture{} set as placeholder{}; builds never use the network",
+                if n == 1 { " is" } else { "s are" },
+                if n == 1 { "" } else { "s" },
+            ))
+            .hint("`bookpress fetch-images` downloads them once into .bookpress-cache/images/"),
+        );
+    }
+
     let cover = match &b.cover {
         None => None,
         Some(c) => match confine(&root, Path::new(""), c)
@@ -236,6 +249,7 @@ pub fn load_all(dir: &Path) -> Result<(Book, Vec<Diagnostic>)> {
         meta,
         sections,
         parts,
+        remote_pictures: notes.remote,
         toml_text: text,
     };
     errors.extend(warnings);

@@ -383,6 +383,7 @@ mod tests {
             height: 1,
             orientation: 1,
             data: Default::default(),
+            remote: None,
         };
         let fig = Block::Figure(Figure {
             number: 1,
