@@ -3,6 +3,7 @@
 
 pub mod assets;
 pub mod html;
+pub mod html_tags;
 pub mod include;
 pub mod links;
 pub mod manifest;

@@ -7,7 +7,9 @@
 pub mod a11y;
 mod cover;
 mod font;
+mod frontpages;
 mod images;
+mod latin;
 mod nav;
 mod package;
 mod xhtml;
@@ -237,14 +239,14 @@ fn package_files(
             href: "cover.xhtml".into(),
             media_type: "application/xhtml+xml",
             properties: None,
-            data: xhtml::cover_page(book, &cover_href).into_bytes(),
+            data: frontpages::cover_page(book, &cover_href).into_bytes(),
         },
         Item {
             id: "titlepage".into(),
             href: "title.xhtml".into(),
             media_type: "application/xhtml+xml",
             properties: None,
-            data: xhtml::title_page(
+            data: frontpages::title_page(
                 book,
                 placed
                     .as_ref()

@@ -1,10 +1,10 @@
-//! XHTML content documents: one per section, plus the cover and title pages.
+//! XHTML content documents: one per section (the cover and title pages are in frontpages.rs).
 
 use std::collections::HashMap;
 
 use super::xml;
 use crate::book::model::{
-    Align, Block, Book, Figure, Footnote, Inline, Role, Section, Table, plain_text,
+    Align, Block, Figure, Footnote, Inline, Role, Section, Table, plain_text,
 };
 use crate::typeset::page::Part;
 
@@ -483,7 +483,7 @@ impl Writer<'_> {
     fn inline(&mut self, i: &Inline) {
         let lang = self.ctx.lang;
         match i {
-            Inline::Text(t) => self.marked_text(t, &|s| tag_latin(s, lang)),
+            Inline::Text(t) => self.marked_text(t, &|s| super::latin::tag_latin(s, lang)),
             Inline::Emph(c) => self.wrap("em", c),
             Inline::Strong(c) => self.wrap("strong", c),
             Inline::Strike(c) => self.wrap("s", c),
@@ -545,115 +545,6 @@ impl Writer<'_> {
             }
         }
     }
-}
-
-/// Byte ranges of Latin passages in `s`: runs starting with an ASCII letter, of ASCII letters and
-/// digits joined by spaces, `'`, `-`, `.`, `,`, `&` when another letter follows, holding at
-/// least two letters. Digits alone (`2021年`) are not Latin passages.
-fn latin_runs(s: &str) -> Vec<(usize, usize)> {
-    let b = s.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        if !b[i].is_ascii_alphabetic() {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        let mut end = i;
-        let mut j = i;
-        loop {
-            while j < b.len() && b[j].is_ascii_alphanumeric() {
-                j += 1;
-            }
-            end = end.max(j);
-            let mut k = j;
-            while k < b.len() && matches!(b[k], b' ' | b'\'' | b'-' | b'.' | b',' | b'&') {
-                k += 1;
-            }
-            if k > j && k < b.len() && b[k].is_ascii_alphabetic() {
-                j = k;
-            } else {
-                break;
-            }
-        }
-        if b[start..end]
-            .iter()
-            .filter(|c| c.is_ascii_alphabetic())
-            .count()
-            >= 2
-        {
-            out.push((start, end));
-        }
-        i = end.max(start + 1);
-    }
-    out
-}
-
-/// Escaped text, with Latin passages in a document of another language marked
-/// `lang="en"` so readers pick a Latin font and hyphenation for them.
-fn tag_latin(s: &str, doc_lang: &str) -> String {
-    if doc_lang.to_ascii_lowercase().starts_with("en") {
-        return xml::text(s);
-    }
-    let mut out = String::with_capacity(s.len() + 16);
-    let mut at = 0;
-    for (a, b) in latin_runs(s) {
-        out.push_str(&xml::text(&s[at..a]));
-        out.push_str(&format!(
-            "<span lang=\"en\" xml:lang=\"en\">{}</span>",
-            xml::text(&s[a..b])
-        ));
-        at = b;
-    }
-    out.push_str(&xml::text(&s[at..]));
-    out
-}
-
-/// The cover page: the cover picture, full page.
-pub fn cover_page(book: &Book, src: &str) -> String {
-    let body = format!(
-        "<section class=\"cover\" epub:type=\"cover\">\n<img role=\"doc-cover\" src=\"{}\" alt=\"{}\"/>\n</section>\n",
-        xml::attr(src),
-        xml::attr(&format!("封面：{}", book.meta.title))
-    );
-    document(
-        &book.meta.language,
-        &book.meta.title,
-        " class=\"cover\" epub:type=\"cover\"",
-        &body,
-    )
-}
-
-/// The title page: series, title, editors and authors; `marks` are the folios of the print
-/// pages that begin with it (the booklet's cover shows the same).
-pub fn title_page(book: &Book, marks: &[String]) -> String {
-    let m = &book.meta;
-    let mut body = String::from("<section class=\"titlepage\" epub:type=\"titlepage\">\n");
-    for label in marks {
-        body.push_str(&pagebreak(label));
-    }
-    if let Some(s) = m.series.as_deref().filter(|s| !s.trim().is_empty()) {
-        body.push_str(&format!("<p class=\"tp-series\">{}</p>\n", xml::text(s)));
-    }
-    body.push_str(&format!(
-        "<h1 class=\"tp-title\">{}</h1>\n",
-        xml::text(&m.title)
-    ));
-    if !m.authors.is_empty() {
-        body.push_str(&format!(
-            "<p class=\"tp-people\">{}\u{3000}著</p>\n",
-            xml::text(&m.authors.join("\u{3000}"))
-        ));
-    }
-    if !m.editors.is_empty() {
-        body.push_str(&format!(
-            "<p class=\"tp-people\">{}\u{3000}编</p>\n",
-            xml::text(&m.editors.join("\u{3000}"))
-        ));
-    }
-    body.push_str("</section>\n");
-    document(&m.language, &m.title, " epub:type=\"frontmatter\"", &body)
 }
 
 #[cfg(test)]
@@ -867,22 +758,6 @@ mod tests {
             },
         )
         .unwrap()
-    }
-
-    #[test]
-    fn latin_passages_are_tagged_english() {
-        assert_eq!(tag_latin("党史2021年", "zh-CN"), "党史2021年");
-        assert_eq!(tag_latin("A股", "zh-CN"), "A股");
-        assert_eq!(
-            tag_latin("引用 Hello, world & O'Brien. 之后", "zh-CN"),
-            "引用 <span lang=\"en\" xml:lang=\"en\">Hello, world &amp; O'Brien</span>. 之后"
-        );
-        assert_eq!(
-            tag_latin("GDP增长5G", "zh-CN"),
-            "<span lang=\"en\" xml:lang=\"en\">GDP</span>增长5G"
-        );
-        assert_eq!(tag_latin("plain <b>", "en-US"), "plain &lt;b&gt;");
-        assert_eq!(tag_latin("x<y>z", "zh-CN"), "x&lt;y&gt;z");
     }
 
     #[test]
