@@ -231,6 +231,24 @@ pub fn summary(s: Script, facts: &Facts, hazards: &[String], conforms: bool) -> 
             }
         }
     }
+    let (sep, end, hazard) = hazard_sentence(s, hazards);
+    if !hazard.is_empty() {
+        parts.push(hazard);
+    }
+    let mut text = parts.join(sep) + end;
+    if conforms {
+        text.push_str(match s {
+            Script::Hans => "符合 EPUB Accessibility 1.1 和 WCAG 2.1 AA 级。",
+            Script::Hant => "符合 EPUB Accessibility 1.1 及 WCAG 2.1 AA 級。",
+            Script::Latin => " It meets EPUB Accessibility 1.1 and WCAG 2.1 Level AA.",
+        });
+    }
+    text
+}
+
+/// How the summary's clauses are joined and ended in the book's script, and its clause on
+/// hazards (empty when `hazards` names none this knows).
+fn hazard_sentence(s: Script, hazards: &[String]) -> (&'static str, &'static str, String) {
     let named: Vec<&str> = hazards
         .iter()
         .map(|h| hazard_word(h, s))
@@ -238,7 +256,7 @@ pub fn summary(s: Script, facts: &Facts, hazards: &[String], conforms: bool) -> 
         .collect();
     let none = hazards.iter().any(|h| h == "none");
     let unknown = hazards.iter().any(|h| h == "unknown");
-    let (sep, end, hazard) = match s {
+    match s {
         Script::Hans => (
             "；",
             "。",
@@ -278,19 +296,7 @@ pub fn summary(s: Script, facts: &Facts, hazards: &[String], conforms: bool) -> 
                 format!("hazards: {}", named.join(", "))
             },
         ),
-    };
-    if !hazard.is_empty() {
-        parts.push(hazard);
     }
-    let mut text = parts.join(sep) + end;
-    if conforms {
-        text.push_str(match s {
-            Script::Hans => "符合 EPUB Accessibility 1.1 和 WCAG 2.1 AA 级。",
-            Script::Hant => "符合 EPUB Accessibility 1.1 及 WCAG 2.1 AA 級。",
-            Script::Latin => " It meets EPUB Accessibility 1.1 and WCAG 2.1 Level AA.",
-        });
-    }
-    text
 }
 
 #[cfg(test)]
