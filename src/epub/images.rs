@@ -6,7 +6,6 @@ use std::io::Cursor;
 
 use image::codecs::jpeg::JpegEncoder;
 use image::codecs::png::{CompressionType, FilterType as PngFilter, PngEncoder};
-use image::imageops::FilterType;
 use image::metadata::Orientation;
 use image::{DynamicImage, ImageFormat as Fmt};
 
@@ -67,8 +66,10 @@ pub fn prepare(img: &Image) -> Result<Prepared> {
         pic.apply_orientation(o);
     }
     if pic.width().max(pic.height()) > MAX_EDGE {
-        // `resize` keeps the aspect ratio and fits inside the box.
-        pic = pic.resize(MAX_EDGE, MAX_EDGE, FilterType::Lanczos3);
+        // Fits inside the box, keeping the aspect ratio. `thumbnail` averages each output pixel's
+        // area: as good as Lanczos for shrinking (no ringing) and about ten times cheaper, which
+        // matters for books of many large screenshots.
+        pic = pic.thumbnail(MAX_EDGE, MAX_EDGE);
     }
     let format = target_format(img);
     let mut out = Vec::new();
