@@ -6,10 +6,9 @@
 //! `page` flows a whole [`crate::book::model::Book`] into pages of display items that the PDF
 //! writer draws (and the imposer replays).
 
-pub mod breaks;
 pub mod cjk;
+pub mod document;
 pub mod fonts;
+pub mod inline;
 pub mod page;
-pub mod para;
-pub(crate) mod shape;
 pub mod sysfonts;

@@ -4,8 +4,20 @@
 use crate::diag::{Diagnostic, Result};
 use crate::typeset::cjk::{self, Class};
 use crate::typeset::fonts::{FontId, FontSet, ShapeScript};
-use crate::typeset::para::StyledRun;
 use rustybuzz::{Direction, UnicodeBuffer};
+
+/// One stretch of text in one style. The caller keeps whatever else it needs (links, emphasis
+/// dots, superscript) keyed by the run's index.
+#[derive(Debug, Clone)]
+pub struct StyledRun {
+    pub text: String,
+    /// The primary face; characters it lacks go to the fallback faces.
+    pub font: FontId,
+    /// Size in points.
+    pub size: f32,
+    /// Baseline shift in points (positive = up), e.g. for footnote markers.
+    pub rise: f32,
+}
 
 /// One shaped glyph, in points.
 #[derive(Debug, Clone, Copy)]

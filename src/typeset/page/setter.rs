@@ -1,0 +1,41 @@
+//! The state the collect stage carries while it turns the book's blocks into pieces: fonts,
+//! geometry, the logical-structure nodes made so far and where in the book it is.
+
+use crate::book::model::Book;
+use crate::typeset::document::{NodeId, SourcePos, StructKind, StructNode};
+use crate::typeset::fonts::FontSet;
+use crate::typeset::inline;
+use crate::typeset::page::geometry::Geometry;
+
+pub(super) struct Setter<'a> {
+    pub(super) book: &'a Book,
+    pub(super) fonts: &'a FontSet,
+    pub(super) g: Geometry,
+    pub(super) nodes: Vec<StructNode>,
+    pub(super) para_seq: usize,
+    pub(super) timings: inline::Timings,
+    /// Where the blocks being laid out are: section index, part and block path.
+    pub(super) at: SourcePos,
+    /// Characters of the current block's plain text flattened so far.
+    pub(super) model_off: usize,
+}
+
+impl<'a> Setter<'a> {
+    /// The current block's position, `offset` characters in.
+    pub(super) fn here(&self, offset: usize) -> SourcePos {
+        SourcePos {
+            offset,
+            ..self.at.clone()
+        }
+    }
+
+    pub(super) fn node(
+        &mut self,
+        kind: StructKind,
+        parent: Option<NodeId>,
+        alt: Option<String>,
+    ) -> NodeId {
+        self.nodes.push(StructNode { kind, parent, alt });
+        self.nodes.len() - 1
+    }
+}
