@@ -8,7 +8,7 @@ use crate::typeset::inline;
 use crate::typeset::page::geometry::{
     LIST_INDENT_EM, MIN_MEASURE_EM, QUOTE_INDENT_EM, SMALL, snap,
 };
-use crate::typeset::page::paginate::{BlockBox, BodyPages, GridLine, Paginator, Piece};
+use crate::typeset::page::paginate::{BlockBox, GridLine, Piece};
 use crate::typeset::page::runs::{Segment, TextStyle, push_seg};
 use crate::typeset::page::setter::Setter;
 
@@ -362,9 +362,9 @@ impl Setter<'_> {
         Ok(())
     }
 
-    // ---------------------------------------------------------------- pages
-
-    pub(super) fn content(&mut self, start: usize) -> Result<BodyPages> {
+    /// Every section (opening, blocks, footnotes) as pieces, each section from a new page. Set
+    /// once: where the body starts changes only its pagination.
+    pub(super) fn collect_body(&mut self) -> Result<Vec<Piece>> {
         let mut pieces = Vec::new();
         let mut first_body = true;
         for (si, s) in self.book.sections.iter().enumerate() {
@@ -392,12 +392,6 @@ impl Setter<'_> {
             self.footnotes(s, sec, &mut pieces)?;
             pieces.push(Piece::Flush);
         }
-        let mut pg = Paginator::new(&self.g, start);
-        pg.run(pieces);
-        Ok(BodyPages {
-            pages: pg.pages,
-            dests: pg.dests,
-            body_start: pg.body_start,
-        })
+        Ok(pieces)
     }
 }

@@ -14,6 +14,45 @@ use crate::typeset::page::runs::{Segment, TextStyle, push_seg};
 use crate::typeset::page::setter::Setter;
 use std::collections::HashMap;
 
+/// Rounds of [`settle_toc`] before it stops looking for an exact fixpoint (the sample book
+/// settles in two).
+pub(super) const MAX_TOC_ROUNDS: usize = 4;
+
+/// Finds how many pages to reserve for the table of contents. `round(reserved)` paginates the
+/// body after `reserved` TOC pages, sets the TOC with the resulting page numbers and returns its
+/// length in pages with whatever it built. Returns the reservation and the last round's output,
+/// whose TOC is never longer than the reservation once a fixpoint is found or the reservation
+/// only grows; the caller pads a shorter TOC with blank pages.
+///
+/// Usually the first or second round agrees. Lengths that go back and forth (a page number
+/// gaining a digit pushes an entry onto another page, which moves the body back …) stop after
+/// [`MAX_TOC_ROUNDS`]: from then on the longest TOC seen is reserved, and the reservation only
+/// grows, for at most [`MAX_TOC_ROUNDS`] more rounds.
+pub(super) fn settle_toc<T>(
+    first_guess: usize,
+    mut round: impl FnMut(usize) -> Result<(usize, T)>,
+) -> Result<(usize, T)> {
+    let mut reserved = first_guess;
+    let mut longest = first_guess;
+    for _ in 0..MAX_TOC_ROUNDS {
+        let (len, out) = round(reserved)?;
+        if len == reserved {
+            return Ok((reserved, out));
+        }
+        longest = longest.max(len);
+        reserved = len;
+    }
+    let mut last = round(longest)?;
+    for _ in 1..MAX_TOC_ROUNDS {
+        if last.0 <= longest {
+            break;
+        }
+        longest = last.0;
+        last = round(longest)?;
+    }
+    Ok((longest.max(last.0), last.1))
+}
+
 impl Setter<'_> {
     /// The table of contents; `numbers` maps destination names to printed page numbers (None:
     /// a dry run to count pages).
@@ -283,4 +322,53 @@ pub(super) fn toc_entries(book: &Book) -> Vec<TocEntry> {
     let mut out = Vec::new();
     walk(book, &book.outline(), 0, &mut out);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Runs `settle_toc` with TOC lengths given by `len_for(reserved)`; returns the reservation,
+    /// the TOC length of the round it kept and how many rounds ran.
+    fn settle(first: usize, len_for: impl Fn(usize) -> usize) -> (usize, usize, usize) {
+        let mut rounds = 0;
+        let (reserved, len) = settle_toc(first, |r| {
+            rounds += 1;
+            Ok((len_for(r), len_for(r)))
+        })
+        .unwrap();
+        (reserved, len, rounds)
+    }
+
+    #[test]
+    fn a_right_guess_takes_one_round() {
+        assert_eq!(settle(2, |_| 2), (2, 2, 1));
+    }
+
+    #[test]
+    fn a_wrong_guess_is_corrected_once() {
+        assert_eq!(settle(1, |_| 3), (3, 3, 2));
+    }
+
+    #[test]
+    fn lengths_that_go_back_and_forth_stop_on_the_longer_with_padding() {
+        // Reserving 1 page makes a 2-page TOC and reserving 2 makes a 1-page one.
+        let (reserved, len, rounds) = settle(1, |r| if r == 1 { 2 } else { 1 });
+        assert_eq!(reserved, 2);
+        assert!(len <= reserved, "the kept TOC fits its reservation");
+        assert!(rounds <= 2 * MAX_TOC_ROUNDS, "{rounds} rounds");
+    }
+
+    #[test]
+    fn a_toc_that_keeps_growing_is_still_bounded() {
+        let (_, _, rounds) = settle(1, |r| r + 1);
+        assert!(rounds <= 2 * MAX_TOC_ROUNDS, "{rounds} rounds");
+    }
+
+    #[test]
+    fn an_error_in_a_round_is_returned() {
+        let r: Result<(usize, ())> =
+            settle_toc(1, |_| Err(crate::diag::Diagnostic::error("boom").into()));
+        assert!(r.is_err());
+    }
 }

@@ -42,52 +42,46 @@ pub use geometry::{Geometry, LIST_INDENT_EM, MIN_MEASURE_EM, QUOTE_INDENT_EM};
 use crate::book::model::Book;
 use crate::diag::Result;
 use crate::typeset::fonts::FontSet;
-use crate::typeset::inline;
 use finalize::{label_for, outline_entries};
-use paginate::PageBuild;
+use paginate::{PageBuild, paginate};
 use setter::Setter;
 use std::collections::HashMap;
 
 /// Lays the book out into pages.
 pub fn layout(book: &Book, fonts: &FontSet) -> Result<Document> {
     let g = Geometry::new(book);
-    let mut lay = Setter {
-        book,
-        fonts,
-        g: g.clone(),
-        nodes: Vec::new(),
-        para_seq: 0,
-        timings: inline::Timings::default(),
-        at: SourcePos {
-            section: 0,
-            part: Part::Opening,
-            path: Vec::new(),
-            offset: 0,
-        },
-        model_off: 0,
-    };
+    let mut lay = Setter::new(book, fonts, g.clone());
+    // Collect: the structure tree starts with the TOC's node, then the body's nodes.
+    let toc_node = lay.node(StructKind::Toc, None, None);
+    let pieces = lay.collect_body()?;
+    let body_nodes = lay.nodes.len();
 
-    // BodyPages first with a guessed TOC length, then the TOC with real numbers; redo the content
-    // if the TOC came out longer than guessed (page parity would change).
-    let mut toc_pages = lay.toc(None)?.len().max(1);
-    let (front_pages, content, body_start, toc) = loop {
-        lay.nodes.clear();
-        let toc_node = lay.node(StructKind::Toc, None, None);
-        let start = 2 + toc_pages;
-        let content = lay.content(start)?;
-        let body_start = content.body_start.unwrap_or(start + content.pages.len());
-        let numbers: HashMap<String, String> = content
+    // Distribute: the TOC's length decides where the body starts, and the body's pages decide
+    // the TOC's numbers. Only pagination and the TOC are redone until the two agree.
+    let guess = lay.toc(None)?.len().max(1);
+    let (toc_pages, (body, mut toc)) = front::settle_toc(guess, |reserved| {
+        lay.nodes.truncate(body_nodes);
+        let start = 2 + reserved;
+        let body = paginate(&g, start, pieces.clone());
+        let body_start = body.body_start.unwrap_or(start + body.pages.len());
+        let numbers: HashMap<String, String> = body
             .dests
             .iter()
             .map(|d| (d.name.clone(), label_for(d.page, body_start).text()))
             .collect();
         let toc = lay.toc(Some((&numbers, toc_node)))?;
-        if toc.len() == toc_pages {
-            break (2 + toc.len(), content, body_start, toc);
-        }
-        toc_pages = toc.len();
-    };
-    let _ = front_pages;
+        Ok((toc.len(), (body, toc)))
+    })?;
+    // A TOC shorter than the pages reserved for it (see settle_toc) ends with blank pages.
+    while toc.len() < toc_pages {
+        toc.push(PageBuild {
+            blank: true,
+            ..PageBuild::default()
+        });
+    }
+    let toc_pages = toc.len();
+    let body_start = body.body_start.unwrap_or(2 + toc_pages + body.pages.len());
+    let content = body;
 
     let mut builds: Vec<PageBuild> = Vec::new();
     builds.push(lay.cover()?);

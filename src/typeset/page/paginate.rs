@@ -14,6 +14,17 @@
 use crate::typeset::document::{Destination, Item, SourcePos};
 use crate::typeset::page::geometry::{Geometry, snap};
 
+/// Distributes `pieces` onto pages, the first of which is physical page `start`.
+pub(super) fn paginate(g: &Geometry, start: usize, pieces: Vec<Piece>) -> BodyPages {
+    let mut pg = Paginator::new(g, start);
+    pg.run(pieces);
+    BodyPages {
+        pages: pg.pages,
+        dests: pg.dests,
+        body_start: pg.body_start,
+    }
+}
+
 /// What the paginator made of a run of pieces.
 pub(super) struct BodyPages {
     pub(super) pages: Vec<PageBuild>,
@@ -63,6 +74,7 @@ pub(super) struct BlockBox {
     pub(super) pos: Option<SourcePos>,
 }
 
+/// What the collect stage hands the paginator, in reading order.
 #[derive(Debug, Clone)]
 pub(super) enum Piece {
     Line(GridLine),
@@ -371,5 +383,313 @@ impl<'g> Paginator<'g> {
             self.finish_page();
             self.page();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::typeset::document::{LinkItem, LinkTarget, Part};
+
+    const PITCH: f32 = 10.0;
+
+    /// A type area of `lines` grid lines of 10 pt, no margins.
+    fn geometry(lines: usize) -> Geometry {
+        Geometry {
+            page_w: 100.0,
+            page_h: lines as f32 * PITCH,
+            top: 0.0,
+            inner: 0.0,
+            outer: 0.0,
+            measure: 100.0,
+            pad: 0.0,
+            size: PITCH,
+            pitch: PITCH,
+            area_h: lines as f32 * PITCH,
+            lines,
+        }
+    }
+
+    /// An invisible item that names its piece, so that a test can read where it went.
+    fn tag(name: &str) -> Item {
+        Item::Link(LinkItem {
+            x: 0.0,
+            y: 0.0,
+            width: 1.0,
+            height: 1.0,
+            target: LinkTarget::Named(name.to_string()),
+            node: None,
+        })
+    }
+
+    fn pos(block: usize) -> SourcePos {
+        SourcePos {
+            section: 0,
+            part: Part::Body,
+            path: vec![block],
+            offset: 0,
+        }
+    }
+
+    /// Paragraph `para` of `count` lines, tagged `{name}1` … `{name}{count}`.
+    fn paragraph(para: usize, name: &str, count: usize) -> Vec<Piece> {
+        (0..count)
+            .map(|idx| {
+                Piece::Line(GridLine {
+                    items: vec![tag(&format!("{name}{}", idx + 1))],
+                    para,
+                    idx,
+                    count,
+                    pos: pos(para),
+                })
+            })
+            .collect()
+    }
+
+    fn block(name: &str, lines: usize) -> BlockBox {
+        BlockBox {
+            items: vec![tag(name)],
+            height: lines as f32 * PITCH,
+            pos: Some(pos(100)),
+            ..BlockBox::default()
+        }
+    }
+
+    fn heading(name: &str) -> Piece {
+        Piece::Block(BlockBox {
+            keep_next: true,
+            ..block(name, 1)
+        })
+    }
+
+    fn figure(name: &str, lines: usize) -> Piece {
+        Piece::Block(BlockBox {
+            float: true,
+            ..block(name, lines)
+        })
+    }
+
+    /// The tags on each page, in placing order.
+    fn run(lines: usize, pieces: Vec<Vec<Piece>>) -> Vec<Vec<String>> {
+        let g = geometry(lines);
+        let out = paginate(&g, 0, pieces.into_iter().flatten().collect());
+        out.pages
+            .iter()
+            .map(|p| {
+                p.items
+                    .iter()
+                    .filter_map(|it| match it {
+                        Item::Link(LinkItem {
+                            target: LinkTarget::Named(n),
+                            ..
+                        }) => Some(n.clone()),
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    fn names(s: &str) -> Vec<String> {
+        s.split_whitespace().map(String::from).collect()
+    }
+
+    #[test]
+    fn lines_fill_the_page_then_continue() {
+        let pages = run(4, vec![paragraph(0, "a", 6)]);
+        assert_eq!(pages, vec![names("a1 a2 a3 a4"), names("a5 a6")]);
+    }
+
+    #[test]
+    fn a_widow_takes_a_line_with_it_to_the_next_page() {
+        // 5 lines left for a 6-line paragraph: its last line alone would be a widow.
+        let pages = run(10, vec![paragraph(0, "a", 5), paragraph(1, "b", 6)]);
+        assert_eq!(pages[0], names("a1 a2 a3 a4 a5 b1 b2 b3 b4"));
+        assert_eq!(pages[1], names("b5 b6"));
+    }
+
+    #[test]
+    fn an_orphan_line_goes_to_the_next_page_with_its_paragraph() {
+        // One line left: the first line of a paragraph alone at the foot would be an orphan.
+        let pages = run(10, vec![paragraph(0, "a", 9), paragraph(1, "b", 5)]);
+        assert_eq!(pages[0], names("a1 a2 a3 a4 a5 a6 a7 a8 a9"));
+        assert_eq!(pages[1], names("b1 b2 b3 b4 b5"));
+    }
+
+    #[test]
+    fn a_two_line_paragraph_is_not_split() {
+        let pages = run(10, vec![paragraph(0, "a", 9), paragraph(1, "b", 2)]);
+        assert_eq!(pages[1], names("b1 b2"));
+    }
+
+    #[test]
+    fn a_heading_is_never_last_on_a_page() {
+        // Room for the heading but not for two lines after it: it moves on with them.
+        let pages = run(
+            10,
+            vec![
+                paragraph(0, "a", 8),
+                vec![heading("H")],
+                paragraph(1, "b", 4),
+            ],
+        );
+        assert_eq!(pages[0], names("a1 a2 a3 a4 a5 a6 a7 a8"));
+        assert_eq!(pages[1], names("H b1 b2 b3 b4"));
+    }
+
+    #[test]
+    fn a_heading_keeps_with_next_through_a_second_heading() {
+        let pages = run(
+            10,
+            vec![
+                paragraph(0, "a", 6),
+                vec![heading("H2"), heading("H3")],
+                paragraph(1, "b", 4),
+            ],
+        );
+        // H2 + H3 + two lines need 4 of the 4 lines left: they stay.
+        assert_eq!(pages[0], names("a1 a2 a3 a4 a5 a6 H2 H3 b1 b2"));
+        let pages = run(
+            10,
+            vec![
+                paragraph(0, "a", 7),
+                vec![heading("H2"), heading("H3")],
+                paragraph(1, "b", 4),
+            ],
+        );
+        assert_eq!(pages[1], names("H2 H3 b1 b2 b3 b4"));
+    }
+
+    #[test]
+    fn a_heading_with_room_for_its_text_stays() {
+        let pages = run(
+            10,
+            vec![
+                paragraph(0, "a", 7),
+                vec![heading("H")],
+                paragraph(1, "b", 2),
+            ],
+        );
+        assert_eq!(pages, vec![names("a1 a2 a3 a4 a5 a6 a7 H b1 b2")]);
+    }
+
+    #[test]
+    fn a_figure_that_does_not_fit_floats_and_text_fills_the_page() {
+        let pages = run(
+            10,
+            vec![
+                paragraph(0, "a", 6),
+                vec![figure("F", 6)],
+                paragraph(1, "b", 6),
+            ],
+        );
+        assert_eq!(pages[0], names("a1 a2 a3 a4 a5 a6 b1 b2 b3 b4"));
+        assert_eq!(pages[1], names("F b5 b6"));
+    }
+
+    #[test]
+    fn floats_keep_their_order() {
+        let pages = run(
+            10,
+            vec![
+                paragraph(0, "a", 6),
+                vec![figure("F1", 6), figure("F2", 2)],
+                paragraph(1, "b", 2),
+            ],
+        );
+        // F2 would fit after the text, but it waits behind F1.
+        assert_eq!(pages[0], names("a1 a2 a3 a4 a5 a6 b1 b2"));
+        assert_eq!(pages[1], names("F1 F2"));
+    }
+
+    #[test]
+    fn a_figure_never_leaves_its_section() {
+        let pages = run(
+            10,
+            vec![
+                paragraph(0, "a", 6),
+                vec![figure("F", 6), Piece::Flush],
+                vec![Piece::NewPage {
+                    recto: false,
+                    head: None,
+                    body: true,
+                }],
+                paragraph(1, "b", 2),
+            ],
+        );
+        assert_eq!(
+            pages,
+            vec![names("a1 a2 a3 a4 a5 a6"), names("F"), names("b1 b2")]
+        );
+    }
+
+    #[test]
+    fn a_recto_start_inserts_a_blank_verso() {
+        let g = geometry(10);
+        let mut pieces = paragraph(0, "a", 2);
+        pieces.push(Piece::NewPage {
+            recto: true,
+            head: Some("S".into()),
+            body: true,
+        });
+        pieces.extend(paragraph(1, "b", 2));
+        let out = paginate(&g, 0, pieces);
+        let blank: Vec<bool> = out.pages.iter().map(|p| p.blank).collect();
+        assert_eq!(blank, vec![false, true, false]);
+        assert_eq!(out.body_start, Some(2));
+        assert!(out.pages[2].opening);
+    }
+
+    #[test]
+    fn a_block_taller_than_the_page_is_cut_between_its_items() {
+        let g = geometry(4);
+        let mut tall = block("T1", 6);
+        let mut second = tag("T2");
+        second.translate(0.0, 45.0);
+        tall.items.push(second);
+        let out = paginate(&g, 0, vec![Piece::Block(tall)]);
+        assert_eq!(out.pages.len(), 2);
+        let y_of = |p: &PageBuild| match &p.items[0] {
+            Item::Link(l) => l.y,
+            _ => f32::NAN,
+        };
+        assert_eq!(
+            y_of(&out.pages[1]),
+            0.0,
+            "the second part starts at the top"
+        );
+    }
+
+    #[test]
+    fn space_before_is_dropped_at_the_top_of_a_page() {
+        let g = geometry(10);
+        let h = |name: &str| {
+            Piece::Block(BlockBox {
+                space_before: 5.0,
+                ..block(name, 1)
+            })
+        };
+        let out = paginate(&g, 0, vec![h("A"), h("B")]);
+        let ys: Vec<f32> = out.pages[0]
+            .items
+            .iter()
+            .map(|it| match it {
+                Item::Link(l) => l.y,
+                _ => f32::NAN,
+            })
+            .collect();
+        assert_eq!(ys, vec![0.0, 15.0]);
+    }
+
+    #[test]
+    fn destinations_name_the_page_and_height() {
+        let g = geometry(4);
+        let mut pieces = paragraph(0, "a", 4);
+        let mut b = block("B", 1);
+        b.anchors.push(("fig-1".into(), 0.0));
+        pieces.push(Piece::Block(b));
+        let out = paginate(&g, 3, pieces);
+        let d = &out.dests[0];
+        assert_eq!((d.name.as_str(), d.page, d.y), ("fig-1", 4, 0.0));
     }
 }

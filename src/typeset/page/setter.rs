@@ -2,11 +2,12 @@
 //! geometry, the logical-structure nodes made so far and where in the book it is.
 
 use crate::book::model::Book;
-use crate::typeset::document::{NodeId, SourcePos, StructKind, StructNode};
+use crate::typeset::document::{NodeId, Part, SourcePos, StructKind, StructNode};
 use crate::typeset::fonts::FontSet;
 use crate::typeset::inline;
 use crate::typeset::page::geometry::Geometry;
 
+/// The collect stage's state (one per layout).
 pub(super) struct Setter<'a> {
     pub(super) book: &'a Book,
     pub(super) fonts: &'a FontSet,
@@ -21,6 +22,24 @@ pub(super) struct Setter<'a> {
 }
 
 impl<'a> Setter<'a> {
+    pub(super) fn new(book: &'a Book, fonts: &'a FontSet, g: Geometry) -> Self {
+        Setter {
+            book,
+            fonts,
+            g,
+            nodes: Vec::new(),
+            para_seq: 0,
+            timings: inline::Timings::default(),
+            at: SourcePos {
+                section: 0,
+                part: Part::Opening,
+                path: Vec::new(),
+                offset: 0,
+            },
+            model_off: 0,
+        }
+    }
+
     /// The current block's position, `offset` characters in.
     pub(super) fn here(&self, offset: usize) -> SourcePos {
         SourcePos {
