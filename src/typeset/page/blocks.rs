@@ -152,7 +152,7 @@ impl Setter<'_> {
                                     && let (Some(Piece::Line(first)), Some(m)) =
                                         (lines.first_mut(), ml.first())
                                 {
-                                    let base = self.g.baseline_in_line(size);
+                                    let base = self.grid_baseline();
                                     for it in &m.items {
                                         let mut it = it.clone();
                                         it.translate(mx, base);
@@ -206,7 +206,7 @@ impl Setter<'_> {
                         let id = self.para_seq;
                         self.para_seq += 1;
                         let count = lines.len();
-                        let base = self.g.baseline_in_line(size);
+                        let base = self.grid_baseline();
                         for (idx, l) in lines.into_iter().enumerate() {
                             let mut items = l.items;
                             items

@@ -84,7 +84,7 @@ impl Setter<'_> {
         blk.height = snap(y + self.g.pitch, self.g.pitch);
         pieces.push(Piece::Block(blk));
         let reserve = 3.0 * size;
-        let base = self.g.baseline_in_line(size);
+        let base = self.grid_baseline();
         for line in toc_entries(self.book) {
             // The entry's section index stands for the entry (see PageStart::Toc); a part
             // stands for its first section.

@@ -63,14 +63,14 @@ impl Geometry {
         }) + self.pad
     }
 
-    /// Baseline offset inside one grid line of body text (the em box centred on the line).
-    pub fn baseline_in_line(&self, size: f32) -> f32 {
-        (self.pitch - size) / 2.0 + EM_ASCENT * size
+    /// Baseline offset inside one grid line for text of `size` whose em box top is `em_top` em
+    /// above the baseline ([`crate::typeset::fonts::FontSet::em_box_top`]): the em box centred on
+    /// the line.
+    pub fn baseline_in_line(&self, size: f32, em_top: f32) -> f32 {
+        (self.pitch - size) / 2.0 + em_top * size
     }
 }
 
-/// The top of the ideographic em box above the baseline, in ems (Noto CJK: 880/1000).
-pub(super) const EM_ASCENT: f32 = 0.88;
 /// Caption size relative to body (9 pt under 10.5 pt).
 pub(super) const SMALL: f32 = 9.0 / 10.5;
 /// Indent of list item text past the list's left edge, in body ems.

@@ -8,9 +8,8 @@ use crate::typeset::document::{
     ArtifactKind, DotItem, GlyphRun, Item, LineItem, LinkItem, LinkTarget, NodeId, RunGlyph,
     StructKind,
 };
-use crate::typeset::fonts::FontId;
+use crate::typeset::fonts::{FontId, FontSet};
 use crate::typeset::inline::{self, Paragraph, ParagraphSpec, StyledRun};
-use crate::typeset::page::geometry::EM_ASCENT;
 use crate::typeset::page::paginate::{GridLine, Piece};
 use crate::typeset::page::setter::Setter;
 
@@ -208,6 +207,7 @@ impl Setter<'_> {
                         items: Vec::new(),
                         width: 0.0,
                         size: self.g.size,
+                        em_top: self.body_em_top,
                         start: None,
                     });
                 }
@@ -230,7 +230,7 @@ impl Setter<'_> {
                 })
                 .collect();
             for l in 0..p.lines.len() {
-                let mut line = line_items(&p, l, &styles);
+                let mut line = line_items(self.fonts, &p, l, &styles);
                 // The first character the line shows, as an offset in the block's plain text.
                 line.start = p.lines[l]
                     .glyphs
@@ -261,7 +261,7 @@ impl Setter<'_> {
         let id = self.para_seq;
         self.para_seq += 1;
         let count = lines.len();
-        let base = self.g.baseline_in_line(self.g.size);
+        let base = self.grid_baseline();
         let mut offset = 0;
         Ok(lines
             .into_iter()
@@ -292,7 +292,7 @@ impl Setter<'_> {
     ) -> f32 {
         let mut y = y0;
         for l in lines {
-            let base = y + (lead - l.size) / 2.0 + EM_ASCENT * l.size;
+            let base = y + (lead - l.size) / 2.0 + l.em_top * l.size;
             for mut it in l.items {
                 it.translate(x, base);
                 items.push(it);
@@ -307,6 +307,8 @@ pub(super) struct ItemLine {
     /// Right end of the last glyph.
     pub(super) width: f32,
     pub(super) size: f32,
+    /// The em box top of the line's largest text above its baseline, in em.
+    pub(super) em_top: f32,
     /// The first character shown, in the block's plain text (set by `set_lines`).
     pub(super) start: Option<usize>,
 }
@@ -339,8 +341,20 @@ pub(super) fn is_han(c: char) -> bool {
 }
 
 /// Converts one line of a set paragraph into display items relative to (measure left, baseline).
-pub(super) fn line_items(p: &Paragraph, li: usize, styles: &[RunExtras]) -> ItemLine {
+pub(super) fn line_items(
+    fonts: &FontSet,
+    p: &Paragraph,
+    li: usize,
+    styles: &[RunExtras],
+) -> ItemLine {
     let line = &p.lines[li];
+    // The face of the line's largest text sets its em box.
+    let em_top = line
+        .glyphs
+        .iter()
+        .find(|g| g.size == line.max_size)
+        .or(line.glyphs.first())
+        .map_or(fonts.em_box_top(fonts.body()), |g| fonts.em_box_top(g.font));
     let mut items = Vec::new();
     let mut size = line.max_size;
     let mut width: f32 = 0.0;
@@ -422,7 +436,7 @@ pub(super) fn line_items(p: &Paragraph, li: usize, styles: &[RunExtras]) -> Item
         if let Some(t) = st.link {
             items.push(Item::Link(LinkItem {
                 x: x0,
-                y: -g0.size * EM_ASCENT,
+                y: -g0.size * fonts.em_box_top(g0.font),
                 width: x1 - x0,
                 height: g0.size,
                 target: t,
@@ -435,6 +449,7 @@ pub(super) fn line_items(p: &Paragraph, li: usize, styles: &[RunExtras]) -> Item
         items,
         width,
         size,
+        em_top,
         start: None,
     }
 }

@@ -19,6 +19,8 @@ pub(super) struct Setter<'a> {
     pub(super) at: SourcePos,
     /// Characters of the current block's plain text flattened so far.
     pub(super) model_off: usize,
+    /// The body font's em box top above the baseline, in em (places text on the grid).
+    pub(super) body_em_top: f32,
 }
 
 impl<'a> Setter<'a> {
@@ -37,7 +39,13 @@ impl<'a> Setter<'a> {
                 offset: 0,
             },
             model_off: 0,
+            body_em_top: fonts.em_box_top(fonts.body()),
         }
+    }
+
+    /// Baseline offset of body-size text inside one grid line.
+    pub(super) fn grid_baseline(&self) -> f32 {
+        self.g.baseline_in_line(self.g.size, self.body_em_top)
     }
 
     /// The current block's position, `offset` characters in.
