@@ -11,8 +11,8 @@
 //! table touch only a few hundred kilobytes of it.
 
 use crate::book::model::{FontFile, FontSettings};
+use crate::cjk::{self, Side};
 use crate::diag::{Diagnostic, Result};
-use crate::typeset::cjk::{self, Side};
 use rustybuzz::ttf_parser;
 use rustybuzz::{Direction, Feature, Language, Script, ShapePlan, UnicodeBuffer};
 use std::collections::HashMap;

@@ -1,7 +1,7 @@
 //! Line breaking: total fit (Knuth–Plass) over the break opportunities, on prefix sums of the
 //! measured clusters, so that each candidate line is measured in O(1).
 
-use crate::typeset::cjk::Class;
+use crate::cjk::Class;
 use crate::typeset::inline::TextAlign;
 use crate::typeset::inline::breaks::Brk;
 use crate::typeset::inline::measure::{Gap, Metrics};

@@ -2,7 +2,7 @@
 //! line edges trim or a tight line may squeeze, and the glue (with stretch and shrink) between
 //! neighbours.
 
-use crate::typeset::cjk::{self, Class, Side};
+use crate::cjk::{self, Class, Side};
 use crate::typeset::fonts::FontSet;
 use crate::typeset::inline::shape::Shaped;
 
@@ -143,7 +143,7 @@ pub(super) fn measure(
             && met[k].blank_right > 0.0
             && met[k + 1].blank_right > 0.0;
         paired = pair;
-        // Adjacent full-width punctuation: 2 em → 1.5 em (§1c.2).
+        // Adjacent full-width punctuation: 2 em → 1.5 em (docs/typesetting.md §3).
         // (Not where a ？！ pair already took the blank at this boundary.)
         if met[k].cut_right == 0.0
             && (met[k].blank_right > 0.0 || met[k].blank_left > 0.0)
@@ -219,7 +219,7 @@ pub(super) fn measure(
         }
     }
     for (mt, c) in met.iter_mut().zip(cl) {
-        // Line-edge trims (§1c.3): opening marks lose their blank at line start, stops and
+        // Line-edge trims (docs/typesetting.md §4): opening marks lose their blank at line start, stops and
         // closing marks at line end; an ideographic space vanishes at a line end.
         mt.trim_start = if mt.side == Side::Right {
             mt.blank_left
@@ -237,7 +237,7 @@ pub(super) fn measure(
     (met, gaps)
 }
 
-/// Whether justification may open the gap between two neighbours (§1d): between CJK characters
+/// Whether justification may open the gap between two neighbours (docs/typesetting.md §6): between CJK characters
 /// and marks, not after an opening or before a closing/stop mark, not inside ——/…… or around
 /// connectors and solidi, not inside Latin words or numbers.
 pub(super) fn justifiable(a: Class, b: Class) -> bool {

@@ -1,25 +1,25 @@
 //! Setting one paragraph into lines: shaping, break opportunities, punctuation compression,
 //! CJK–Latin glue, total-fit line breaking (Knuth–Plass over the opportunities), line-edge trims,
-//! justification and the 孤字 rule (cjk-layout.md §1a–§1e).
+//! justification and the 孤字 rule (docs/typesetting.md §2–§6).
 //!
-//! The pipeline of [`set_paragraph`]:
-//! 1. classes of every character in context ([`crate::typeset::cjk::classify`]) and the break
-//!    opportunities (UAX #14 + zh tailoring + prohibition level, [`crate::typeset::breaks`]);
-//! 2. shaping by items of one run, one face (per-cluster fallback) and one script (Hani/zh-Hans
+//! The pipeline of [`set_paragraph`], one pass a file:
+//! 1. [`breaks`]: classes of every character in context ([`crate::cjk::classify`]) and the break
+//!    opportunities (UAX #14 + zh tailoring + prohibition level);
+//! 2. [`shape`]: shaping by items of one run, one face (per-cluster fallback) and one script (Hani/zh-Hans
 //!    for CJK, Latin for letters and digits), into clusters (one character, or a ligature such as
 //!    `——`);
-//! 3. metrics of each cluster: the blank on each side of a full-width mark (from `halt`, else the
+//! 3. `measure`: metrics of each cluster: the blank on each side of a full-width mark (from `halt`, else the
 //!    ink box), adjacent marks compressed to 1.5 em (and ？！ pairs to 1 em), the ½-em box of
 //!    the interpunct, the ¼-em CJK–Latin glue (replacing a source space), stretchable gaps;
-//! 4. breaking: the cheapest sequence of lines, where a line's demerits grow with its stretch
+//! 4. `linebreak`: the cheapest sequence of lines, where a line's demerits grow with its stretch
 //!    ratio, a line that is too long may squeeze punctuation blank and glue (push-in) and
 //!    otherwise breaks earlier (push-out), a last line with a single Han character costs a large
 //!    penalty, and breaking where no break is allowed is possible only as a last resort;
-//! 5. lines: edge trims (opening mark at the start, stop or closing mark at the end to ½ em),
+//! 5. `build`: lines with edge trims (opening mark at the start, stop or closing mark at the end to ½ em),
 //!    squeeze or justification spread by ratio, exact positions (the last glyph of a justified
 //!    line ends at the measure).
 
-mod breaks;
+pub mod breaks;
 mod build;
 mod linebreak;
 mod measure;

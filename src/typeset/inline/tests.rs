@@ -1,7 +1,7 @@
 //! Paragraph setting tests: the rules of docs/typesetting.md checked on real fonts.
 
 use super::*;
-use crate::typeset::cjk;
+use crate::cjk;
 use crate::typeset::fonts::testfont::fonts;
 
 const SIZE: f32 = 10.0;

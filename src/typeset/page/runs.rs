@@ -3,6 +3,7 @@
 //! into display items relative to (measure left, baseline).
 
 use crate::book::model::{self, Inline, InlineStyle};
+use crate::cjk;
 use crate::diag::Result;
 use crate::typeset::document::{
     ArtifactKind, DotItem, GlyphRun, Item, LineItem, LinkItem, LinkTarget, NodeId, RunGlyph,
@@ -336,10 +337,6 @@ pub(super) fn push_seg(seg: &mut Segment, text: &str, cur: TextStyle, link: Opti
     });
 }
 
-pub(super) fn is_han(c: char) -> bool {
-    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3FFFF)
-}
-
 /// Converts one line of a set paragraph into display items relative to (measure left, baseline).
 pub(super) fn line_items(
     fonts: &FontSet,
@@ -410,7 +407,7 @@ pub(super) fn line_items(
                 if p.text
                     .get(g.text_range.clone())
                     .and_then(|t| t.chars().next())
-                    .is_some_and(is_han)
+                    .is_some_and(cjk::is_ideograph)
                 {
                     items.push(Item::Dot(DotItem {
                         cx: g.x + g.size / 2.0,
