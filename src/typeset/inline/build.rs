@@ -3,11 +3,62 @@
 
 use crate::typeset::fonts::FontSet;
 use crate::typeset::inline::breaks::Brk;
-use crate::typeset::inline::linebreak::{FIT_SLACK, LineMeasure};
+use crate::typeset::inline::linebreak::{FIT_SLACK, LineFit, LineMeasure};
 use crate::typeset::inline::shape::Shaped;
 use crate::typeset::inline::{Line, ParagraphSpec, PlacedGlyph, TextAlign};
 
+/// How a line's width differs from its natural width is taken up.
+#[derive(Debug, Clone, Copy, Default)]
+struct Spread {
+    /// Justified by stretching gaps and spaces, by `ratio` of their stretch.
+    justified: bool,
+    ratio: f64,
+    /// A line without stretchable gaps (a piece of an overlong word): space added between all
+    /// its clusters.
+    letter: f64,
+    /// Squeeze: the share used of the glue and non-final marks, then of sentence-final stops.
+    squeeze_glue: f64,
+    squeeze_stops: f64,
+}
+
+impl Spread {
+    /// For a line `delta` points shorter than its room (negative: longer); `justify` when the
+    /// line is to be flush on both sides.
+    fn new(f: &LineFit, delta: f64, justify: bool) -> Spread {
+        let want = justify && delta > 0.0;
+        let mut s = Spread::default();
+        if want && f.stretch > 0.0 {
+            s.justified = true;
+            s.ratio = delta / f.stretch;
+        } else if want && f.end > f.first + 1 {
+            s.letter = delta / (f.end - f.first - 1) as f64;
+        }
+        if delta < 0.0 {
+            let need = -delta;
+            if f.squeeze_glue > 0.0 {
+                s.squeeze_glue = (need / f.squeeze_glue).min(1.0);
+            }
+            let rest = (need - f.squeeze_glue).max(0.0);
+            if f.squeeze_stops > 0.0 {
+                s.squeeze_stops = (rest / f.squeeze_stops).min(1.0);
+            }
+        }
+        s
+    }
+}
+
+/// The glyphs of a line, placed, and what they add up to.
+struct Placed {
+    glyphs: Vec<PlacedGlyph>,
+    /// The pen position after the last glyph.
+    x: f64,
+    max_size: f32,
+    ascent: f32,
+    descent: f32,
+}
+
 impl LineMeasure<'_> {
+    /// The line between boundaries `p` and `q` (the first line of its paragraph if `first`).
     #[allow(clippy::too_many_arguments)]
     pub(super) fn build_line(
         &self,
@@ -25,42 +76,63 @@ impl LineMeasure<'_> {
         let avail = f64::from(spec.width) - f64::from(indent);
         let last = q == m || self.brk[q] == Brk::Mandatory;
         let delta = avail - f.natural;
-        let want = spec.align == TextAlign::Justify && !last && delta > 0.0;
-        let justify = want && f.stretch > 0.0;
-        let ratio = if justify { delta / f.stretch } else { 0.0 };
-        // Last resort for a line without any stretchable gap (a piece of an overlong word):
-        // spread the space between all its clusters so the edge is still flush.
-        let letter = if want && !justify && f.end > f.first + 1 {
-            delta / (f.end - f.first - 1) as f64
-        } else {
-            0.0
-        };
-        // Squeeze: first glue and non-final marks, then sentence-final stops.
-        let (sq_a, sq_b) = if delta < 0.0 {
-            let need = -delta;
-            let a = if f.squeeze_glue > 0.0 {
-                (need / f.squeeze_glue).min(1.0)
-            } else {
-                0.0
-            };
-            let rest = (need - f.squeeze_glue).max(0.0);
-            let b = if f.squeeze_stops > 0.0 {
-                (rest / f.squeeze_stops).min(1.0)
-            } else {
-                0.0
-            };
-            (a, b)
-        } else {
-            (0.0, 0.0)
-        };
+        let spread = Spread::new(&f, delta, spec.align == TextAlign::Justify && !last);
         let offset = match spec.align {
             TextAlign::Center if delta > 0.0 => delta / 2.0,
             TextAlign::Right if delta > 0.0 => delta,
             _ => 0.0,
         };
-        let mut x = f64::from(indent) + offset;
+        let mut placed = self.place(fonts, shaped, &f, &spread, f64::from(indent) + offset);
+        // A justified or squeezed line ends exactly at the measure: absorb float rounding.
+        let target = f64::from(spec.width);
+        let slack = FIT_SLACK * f64::from(self.em(f.first));
+        let exact = spread.justified
+            || spread.letter > 0.0
+            || (delta < 0.0 && -delta <= f.squeeze_glue + f.squeeze_stops + slack);
+        if exact && let Some(g) = placed.glyphs.last_mut() {
+            let err = target - placed.x;
+            if err.abs() < 0.5 {
+                g.advance += err as f32;
+                placed.x = target;
+            }
+        }
+        let text_range = if f.first < f.end {
+            self.clusters[f.first].start as usize..self.clusters[f.end - 1].end as usize
+        } else {
+            let at = self
+                .clusters
+                .get(f.first)
+                .map_or(text.len(), |c| c.start as usize);
+            at..at
+        };
+        if placed.max_size == 0.0 {
+            placed.max_size = self.clusters.get(p).map_or(0.0, |c| c.size);
+        }
+        Line {
+            glyphs: placed.glyphs,
+            text_range,
+            x_start: indent + offset as f32,
+            max_size: placed.max_size,
+            width: placed.x as f32,
+            ascent: placed.ascent,
+            descent: placed.descent,
+            justified: spec.align == TextAlign::Justify && !last,
+        }
+    }
+
+    /// Places the glyphs of the clusters of `f` from pen position `x`: trims at the line edges,
+    /// fixed cuts and squeeze inside, gaps and spaces spread by `spread`.
+    fn place(
+        &self,
+        fonts: &FontSet,
+        shaped: &Shaped,
+        f: &LineFit,
+        spread: &Spread,
+        mut x: f64,
+    ) -> Placed {
         let mut glyphs = Vec::with_capacity((f.end - f.first) * 2);
-        let (mut max_size, mut asc, mut desc) = (0.0f32, 0.0f32, 0.0f32);
+        let (mut max_size, mut ascent, mut descent) = (0.0f32, 0.0f32, 0.0f32);
+        let (sq_a, sq_b) = (spread.squeeze_glue, spread.squeeze_stops);
         for k in f.first..f.end {
             let c = &self.clusters[k];
             let mt = &self.met[k];
@@ -77,15 +149,16 @@ impl LineMeasure<'_> {
             let cut_r = f64::from(mt.cut_right + end) + sq * f64::from(sr);
             let gap = if k + 1 < f.end {
                 let g = &self.gaps[k];
-                f64::from(g.width) + ratio * f64::from(g.stretch) - sq_a * f64::from(g.shrink)
-                    + letter
+                f64::from(g.width) + spread.ratio * f64::from(g.stretch)
+                    - sq_a * f64::from(g.shrink)
+                    + spread.letter
             } else {
                 0.0
             };
             max_size = max_size.max(c.size);
             let (a, d) = fonts.vertical_metrics(c.font);
-            asc = asc.max(a * c.size + c.rise);
-            desc = desc.min(d * c.size + c.rise);
+            ascent = ascent.max(a * c.size + c.rise);
+            descent = descent.min(d * c.size + c.rise);
             let gl = &shaped.glyphs[c.g0 as usize..c.g1 as usize];
             let n = gl.len();
             for (j, g) in gl.iter().enumerate() {
@@ -94,7 +167,7 @@ impl LineMeasure<'_> {
                 if mt.space {
                     // The space's glyph carries the glue.
                     adv = if j == 0 {
-                        f64::from(mt.width) + ratio * f64::from(mt.stretch)
+                        f64::from(mt.width) + spread.ratio * f64::from(mt.stretch)
                             - sq_a * f64::from(mt.shrink)
                     } else {
                         0.0
@@ -132,40 +205,12 @@ impl LineMeasure<'_> {
                 x += adv;
             }
         }
-        // A justified or squeezed line ends exactly at the measure: absorb float rounding.
-        let target = f64::from(spec.width);
-        let slack = FIT_SLACK * f64::from(self.em(f.first));
-        let exact = justify
-            || letter > 0.0
-            || (delta < 0.0 && -delta <= f.squeeze_glue + f.squeeze_stops + slack);
-        if exact && let Some(g) = glyphs.last_mut() {
-            let err = target - x;
-            if err.abs() < 0.5 {
-                g.advance += err as f32;
-                x = target;
-            }
-        }
-        let text_range = if f.first < f.end {
-            self.clusters[f.first].start as usize..self.clusters[f.end - 1].end as usize
-        } else {
-            let at = self
-                .clusters
-                .get(f.first)
-                .map_or(text.len(), |c| c.start as usize);
-            at..at
-        };
-        if max_size == 0.0 {
-            max_size = self.clusters.get(p).map_or(0.0, |c| c.size);
-        }
-        Line {
+        Placed {
             glyphs,
-            text_range,
-            x_start: indent + offset as f32,
+            x,
             max_size,
-            width: x as f32,
-            ascent: asc,
-            descent: desc,
-            justified: spec.align == TextAlign::Justify && !last,
+            ascent,
+            descent,
         }
     }
 }

@@ -4,7 +4,7 @@
 
 use crate::cjk::{self, Class, Side};
 use crate::typeset::fonts::FontSet;
-use crate::typeset::inline::shape::Shaped;
+use crate::typeset::inline::shape::{Cluster, Shaped};
 
 /// Stretchability of one gap between CJK characters, in em (for badness: r = 1 when every gap
 /// opens by this much).
@@ -77,6 +77,16 @@ pub(super) fn measure(
     shaped: &mut Shaped,
     chars: &[char],
 ) -> (Vec<Metrics>, Vec<Gap>) {
+    let mut met = cluster_metrics(fonts, shaped, chars);
+    let gaps = compress_and_glue(&shaped.clusters, &mut met, chars);
+    source_spaces_as_glue(&shaped.clusters, &mut met);
+    edge_rules(&shaped.clusters, &mut met);
+    (met, gaps)
+}
+
+/// Each cluster on its own: punctuation blanks from the font, the interpunct's ½-em box, the
+/// glue of spaces, the one-em ideographic space.
+fn cluster_metrics(fonts: &FontSet, shaped: &mut Shaped, chars: &[char]) -> Vec<Metrics> {
     let m = shaped.clusters.len();
     let mut met = vec![Metrics::default(); m];
     for (k, c) in shaped.clusters.iter().enumerate() {
@@ -129,8 +139,14 @@ pub(super) fn measure(
         mt.width = w;
         met[k] = mt;
     }
+    met
+}
+
+/// Between neighbours: adjacent marks compressed, ？！ pairs to one em, CJK–Latin glue and the
+/// stretchable gaps between CJK characters.
+fn compress_and_glue(cl: &[Cluster], met: &mut [Metrics], chars: &[char]) -> Vec<Gap> {
+    let m = cl.len();
     let mut gaps = vec![Gap::default(); m];
-    let cl = &shaped.clusters;
     let mut paired = false;
     for k in 0..m.saturating_sub(1) {
         let (a, b) = (cl[k].class, cl[k + 1].class);
@@ -194,7 +210,12 @@ pub(super) fn measure(
             gaps[k].stretch = em * HAN_GAP_STRETCH;
         }
     }
-    // A source space between CJK and Latin becomes the same glue (never doubled).
+    gaps
+}
+
+/// A source space between CJK and Latin becomes the CJK–Latin glue (never doubled).
+fn source_spaces_as_glue(cl: &[Cluster], met: &mut [Metrics]) {
+    let m = cl.len();
     for k in 1..m.saturating_sub(1) {
         if cl[k].class == Class::Space {
             let (a, b) = (cl[k - 1].class, cl[k + 1].class);
@@ -208,8 +229,14 @@ pub(super) fn measure(
             }
         }
     }
-    // No squeeze against a space or a line break: the mark's box would slide over the space's box
-    // (and beyond it).
+}
+
+/// What happens at spaces and line edges: no squeeze against a space or a line break (the
+/// mark's box would slide over the space's box, and beyond it), and the line-edge trims
+/// (docs/typesetting.md §4): opening marks lose their blank at a line start, stops and closing
+/// marks at a line end; an ideographic space vanishes at a line end.
+fn edge_rules(cl: &[Cluster], met: &mut [Metrics]) {
+    let m = cl.len();
     for k in 0..m {
         if k > 0 && met[k - 1].space {
             met[k].squeeze_left = 0.0;
@@ -219,8 +246,6 @@ pub(super) fn measure(
         }
     }
     for (mt, c) in met.iter_mut().zip(cl) {
-        // Line-edge trims (docs/typesetting.md §4): opening marks lose their blank at line start, stops and
-        // closing marks at line end; an ideographic space vanishes at a line end.
         mt.trim_start = if mt.side == Side::Right {
             mt.blank_left
         } else {
@@ -234,7 +259,6 @@ pub(super) fn measure(
             0.0
         };
     }
-    (met, gaps)
 }
 
 /// Whether justification may open the gap between two neighbours (docs/typesetting.md §6): between CJK characters

@@ -83,109 +83,123 @@ impl Setter<'_> {
         let y = self.stack(lines, ts * 1.45, 0.0, self.g.pitch * 3.0, &mut blk.items);
         blk.height = snap(y + self.g.pitch, self.g.pitch);
         pieces.push(Piece::Block(blk));
-        let reserve = 3.0 * size;
-        let base = self.grid_baseline();
-        for line in toc_entries(self.book) {
-            // The entry's section index stands for the entry (see PageStart::Toc); a part
-            // stands for its first section.
-            let entry = SourcePos {
-                section: line.section,
-                part: Part::Opening,
-                path: Vec::new(),
-                offset: 0,
-            };
-            let num = numbers
-                .and_then(|(m, _)| m.get(&line.dest).cloned())
-                .unwrap_or_else(|| "00".into());
-            let item = toc_node.map(|t| self.node(StructKind::TocItem, Some(t), None));
-            let link = item.map(|i| self.node(StructKind::Link, Some(i), Some(line.title.clone())));
-            let target = LinkTarget::Named(line.dest.clone());
-            let mut seg = Segment::default();
-            let face = if line.part {
-                self.fonts.heading()
-            } else {
-                self.fonts.body()
-            };
-            push_seg(
-                &mut seg,
-                &line.title,
-                self.cur(face, size, link),
-                Some(target.clone()),
-            );
-            // Sub-chapters are indented two characters a level.
-            let indent = f32::from(line.depth.min(4)) * 2.0 * size;
-            let mut lines =
-                self.set_lines(&[seg], w - reserve - indent, 0.0, inline::TextAlign::Left)?;
-            for l in &mut lines {
-                l.items.iter_mut().for_each(|it| it.translate(indent, 0.0));
-                l.width += indent;
-            }
-            let mut nseg = Segment::default();
-            push_seg(
-                &mut nseg,
-                &num,
-                self.cur(self.fonts.body(), size, link),
-                Some(target.clone()),
-            );
-            let nl = self.set_lines(&[nseg], w, 0.0, inline::TextAlign::Left)?;
-            let count = lines.len();
-            let id = self.para_seq;
-            self.para_seq += 1;
-            let last = lines.len().saturating_sub(1);
-            for (idx, l) in lines.iter_mut().enumerate() {
-                if idx == last {
-                    let nw = nl.first().map(|n| n.width).unwrap_or(0.0);
-                    if let Some(n) = nl.first() {
-                        for it in &n.items {
-                            let mut it = it.clone();
-                            it.translate(w - nw, 0.0);
-                            l.items.push(it);
-                        }
-                    }
-                    // Leader dots on a fixed pitch so they line up from entry to entry.
-                    let step = size * 0.5;
-                    let from = l.width + size * 0.5;
-                    let to = w - nw - size * 0.5;
-                    let mut k = (from / step).ceil();
-                    while k * step <= to {
-                        l.items.push(Item::Dot(DotItem {
-                            cx: k * step,
-                            cy: -size * 0.3,
-                            r: size * 0.05,
-                            artifact: ArtifactKind::Layout,
-                        }));
-                        k += 1.0;
-                    }
-                }
-            }
-            for (idx, l) in lines.into_iter().enumerate() {
-                let mut items = l.items;
-                items.iter_mut().for_each(|it| it.translate(0.0, base));
-                if idx == 0 {
-                    // The whole entry line is the link area.
-                    items.push(Item::Link(LinkItem {
-                        x: 0.0,
-                        y: 0.0,
-                        width: w,
-                        height: self.g.pitch,
-                        target: target.clone(),
-                        node: link,
-                    }));
-                }
-                // Drop the per-run link rectangles: one area per entry is enough.
-                items.retain(|it| !matches!(it, Item::Link(li) if li.height < self.g.pitch));
-                pieces.push(Piece::Line(GridLine {
-                    items,
-                    para: id,
-                    idx,
-                    count,
-                    pos: entry.clone(),
-                }));
-            }
+        for entry in toc_entries(self.book) {
+            self.toc_entry(&entry, numbers.map(|n| n.0), toc_node, &mut pieces)?;
         }
         let mut pg = Paginator::new(&self.g, 2);
         pg.run(pieces);
         Ok(pg.pages)
+    }
+
+    /// One entry of the TOC as grid lines: title (indented by depth), leader dots, page number.
+    fn toc_entry(
+        &mut self,
+        line: &TocEntry,
+        numbers: Option<&HashMap<String, String>>,
+        toc_node: Option<NodeId>,
+        pieces: &mut Vec<Piece>,
+    ) -> Result<()> {
+        let size = self.g.size;
+        let w = self.g.measure;
+        let reserve = 3.0 * size;
+        let base = self.grid_baseline();
+        // The entry's section index stands for the entry (see PageStart::Toc); a part
+        // stands for its first section.
+        let entry = SourcePos {
+            section: line.section,
+            part: Part::Opening,
+            path: Vec::new(),
+            offset: 0,
+        };
+        let num = numbers
+            .and_then(|m| m.get(&line.dest).cloned())
+            .unwrap_or_else(|| "00".into());
+        let item = toc_node.map(|t| self.node(StructKind::TocItem, Some(t), None));
+        let link = item.map(|i| self.node(StructKind::Link, Some(i), Some(line.title.clone())));
+        let target = LinkTarget::Named(line.dest.clone());
+        let mut seg = Segment::default();
+        let face = if line.part {
+            self.fonts.heading()
+        } else {
+            self.fonts.body()
+        };
+        push_seg(
+            &mut seg,
+            &line.title,
+            self.cur(face, size, link),
+            Some(target.clone()),
+        );
+        // Sub-chapters are indented two characters a level.
+        let indent = f32::from(line.depth.min(4)) * 2.0 * size;
+        let mut lines =
+            self.set_lines(&[seg], w - reserve - indent, 0.0, inline::TextAlign::Left)?;
+        for l in &mut lines {
+            l.items.iter_mut().for_each(|it| it.translate(indent, 0.0));
+            l.width += indent;
+        }
+        let mut nseg = Segment::default();
+        push_seg(
+            &mut nseg,
+            &num,
+            self.cur(self.fonts.body(), size, link),
+            Some(target.clone()),
+        );
+        let nl = self.set_lines(&[nseg], w, 0.0, inline::TextAlign::Left)?;
+        let count = lines.len();
+        let id = self.para_seq;
+        self.para_seq += 1;
+        let last = lines.len().saturating_sub(1);
+        for (idx, l) in lines.iter_mut().enumerate() {
+            if idx == last {
+                let nw = nl.first().map(|n| n.width).unwrap_or(0.0);
+                if let Some(n) = nl.first() {
+                    for it in &n.items {
+                        let mut it = it.clone();
+                        it.translate(w - nw, 0.0);
+                        l.items.push(it);
+                    }
+                }
+                // Leader dots on a fixed pitch so they line up from entry to entry.
+                let step = size * 0.5;
+                let from = l.width + size * 0.5;
+                let to = w - nw - size * 0.5;
+                let mut k = (from / step).ceil();
+                while k * step <= to {
+                    l.items.push(Item::Dot(DotItem {
+                        cx: k * step,
+                        cy: -size * 0.3,
+                        r: size * 0.05,
+                        artifact: ArtifactKind::Layout,
+                    }));
+                    k += 1.0;
+                }
+            }
+        }
+        for (idx, l) in lines.into_iter().enumerate() {
+            let mut items = l.items;
+            items.iter_mut().for_each(|it| it.translate(0.0, base));
+            if idx == 0 {
+                // The whole entry line is the link area.
+                items.push(Item::Link(LinkItem {
+                    x: 0.0,
+                    y: 0.0,
+                    width: w,
+                    height: self.g.pitch,
+                    target: target.clone(),
+                    node: link,
+                }));
+            }
+            // Drop the per-run link rectangles: one area per entry is enough.
+            items.retain(|it| !matches!(it, Item::Link(li) if li.height < self.g.pitch));
+            pieces.push(Piece::Line(GridLine {
+                items,
+                para: id,
+                idx,
+                count,
+                pos: entry.clone(),
+            }));
+        }
+        Ok(())
     }
 
     pub(super) fn cover(&mut self) -> Result<PageBuild> {
