@@ -335,6 +335,129 @@ pub struct StructNode {
     pub alt: Option<String>,
 }
 
+impl Document {
+    /// A readable text dump of the layout, for snapshot tests and debugging: each page with its
+    /// label and start, then its text lines top to bottom (baseline, left and right end, sizes,
+    /// text), then its pictures and rules, and the number of dots and link areas. Positions are
+    /// in points rounded to 0.1, so a change of layout reads as a diff of a few lines.
+    pub fn dump(&self) -> String {
+        let mut out = format!(
+            "document {} x {} pt, {} pages\n",
+            pt(self.width),
+            pt(self.height),
+            self.pages.len()
+        );
+        for (i, page) in self.pages.iter().enumerate() {
+            out.push_str(&format!(
+                "\npage {} ({}) {}\n",
+                i + 1,
+                page.label.text(),
+                start_text(&page.start)
+            ));
+            page.dump_into(&mut out);
+        }
+        out.push_str("\noutline\n");
+        dump_outline(&self.outline, 1, &mut out);
+        out
+    }
+}
+
+impl Page {
+    fn dump_into(&self, out: &mut String) {
+        // Glyph runs grouped into lines by baseline, each line left to right.
+        let mut lines: Vec<(i64, Vec<&GlyphRun>)> = Vec::new();
+        let (mut dots, mut links) = (0, 0);
+        let mut others = Vec::new();
+        for it in &self.items {
+            match it {
+                Item::Glyphs(g) => {
+                    let key = (g.y * 10.0).round() as i64;
+                    match lines.iter_mut().find(|(k, _)| *k == key) {
+                        Some((_, runs)) => runs.push(g),
+                        None => lines.push((key, vec![g])),
+                    }
+                }
+                Item::Image(im) => others.push(format!(
+                    "  image {} x={} y={} {}x{}\n",
+                    im.image.format.media_type(),
+                    pt(im.x),
+                    pt(im.y),
+                    pt(im.width),
+                    pt(im.height)
+                )),
+                Item::Line(l) => others.push(format!(
+                    "  rule ({}, {})-({}, {}) {}\n",
+                    pt(l.x0),
+                    pt(l.y0),
+                    pt(l.x1),
+                    pt(l.y1),
+                    pt(l.width)
+                )),
+                Item::Dot(_) => dots += 1,
+                Item::Link(_) => links += 1,
+            }
+        }
+        lines.sort_by_key(|(k, _)| *k);
+        for (_, mut runs) in lines {
+            runs.sort_by(|a, b| a.x.total_cmp(&b.x));
+            let x0 = runs[0].x;
+            let x1 = runs
+                .iter()
+                .map(|r| r.x + r.width())
+                .fold(f32::MIN, f32::max);
+            let mut sizes: Vec<String> = runs.iter().map(|r| pt(r.size)).collect();
+            sizes.dedup();
+            let text: String = runs.iter().map(|r| r.text.as_str()).collect();
+            out.push_str(&format!(
+                "  y={} x={}..{} {}pt {}\n",
+                pt(runs[0].y),
+                pt(x0),
+                pt(x1),
+                sizes.join("/"),
+                text
+            ));
+        }
+        for o in others {
+            out.push_str(&o);
+        }
+        if dots + links > 0 {
+            out.push_str(&format!("  dots {dots}, links {links}\n"));
+        }
+    }
+}
+
+fn pt(v: f32) -> String {
+    let r = (v * 10.0).round() / 10.0;
+    // No "-0".
+    format!("{}", if r == 0.0 { 0.0 } else { r })
+}
+
+fn start_text(s: &PageStart) -> String {
+    match s {
+        PageStart::Blank => "blank".into(),
+        PageStart::Cover => "cover".into(),
+        PageStart::Toc(k) => format!("toc from section {k}"),
+        PageStart::At(p) => format!(
+            "at section {} {:?} {:?} +{}",
+            p.section, p.part, p.path, p.offset
+        ),
+    }
+}
+
+fn dump_outline(entries: &[OutlineEntry], depth: usize, out: &mut String) {
+    for e in entries {
+        out.push_str(&format!(
+            "{}{} -> page {} y={} #{}\n",
+            "  ".repeat(depth),
+            e.title,
+            e.page + 1,
+            pt(e.y),
+            e.dest
+        ));
+        dump_outline(&e.children, depth + 1, out);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
