@@ -9,6 +9,7 @@ pub mod check;
 pub mod cjk;
 pub mod diag;
 pub mod epub;
+pub mod fetch;
 pub mod impose;
 pub mod lint;
 pub mod new;

@@ -78,6 +78,15 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Download the book's remote pictures once into BOOK_DIR/.bookpress-cache/images/ (builds
+    /// never use the network; they take the pictures from there)
+    FetchImages {
+        /// The book folder (holding book.toml)
+        #[arg(default_value = ".")]
+        book: PathBuf,
+        #[command(flatten)]
+        fetch: FetchArgs,
+    },
     /// Start a new book in DIR: book.toml (every key explained), a preface, a chapter, a picture
     New {
         /// The folder to create (must not exist, or be empty)
@@ -124,6 +133,31 @@ struct BuildArgs {
     /// gitlab (a Code Quality report)
     #[arg(long, value_enum, default_value = "text")]
     message_format: OutputFormat,
+    /// First download the remote pictures not yet in the cache (as `bookpress fetch-images`)
+    #[arg(long)]
+    fetch_images: bool,
+    #[command(flatten)]
+    fetch: FetchArgs,
+}
+
+#[derive(Args)]
+struct FetchArgs {
+    /// Give up on one picture after this many seconds
+    #[arg(long, value_name = "SECS", default_value_t = 30.0)]
+    fetch_timeout: f64,
+    /// Refuse a picture larger than this many megabytes
+    #[arg(long, value_name = "MB", default_value_t = 50)]
+    fetch_max_mb: u64,
+}
+
+impl FetchArgs {
+    fn limits(&self) -> bookpress::fetch::Limits {
+        bookpress::fetch::Limits {
+            timeout: Duration::from_secs_f64(self.fetch_timeout.clamp(0.1, 3600.0)),
+            max_bytes: self.fetch_max_mb.saturating_mul(1024 * 1024),
+            ..Default::default()
+        }
+    }
 }
 
 #[derive(Args)]
@@ -261,6 +295,7 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::FetchImages { book, fetch } => run_fetch(&book_dir(&book), &fetch, &rep),
         Command::New { dir, title } => match bookpress::new::new_book(&dir, title.as_deref()) {
             Ok(files) => {
                 if !rep.quiet {
@@ -361,6 +396,9 @@ fn run_build(args: &BuildArgs, rep: &Reporter) -> ExitCode {
         rep.findings(&[d]);
         return ExitCode::from(2);
     }
+    if args.fetch_images && run_fetch(&dir, &args.fetch, rep) != ExitCode::SUCCESS {
+        return ExitCode::from(1);
+    }
     let opts = build_options(args);
     let progress = Progress::start(rep, &dir);
     let result = build(&dir, &opts);
@@ -391,6 +429,45 @@ fn run_build(args: &BuildArgs, rep: &Reporter) -> ExitCode {
                 eprintln!("{:>18}: {:8.1} ms", "total", total * 1000.0);
             }
             rep.summary(&built.warnings);
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            rep.findings(&e.diagnostics);
+            rep.summary(&e.diagnostics);
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// `fetch-images`: failed downloads are warnings (the placeholders stay), so the exit status is
+/// 0 unless the book cannot be read or the cache cannot be written.
+fn run_fetch(dir: &Path, args: &FetchArgs, rep: &Reporter) -> ExitCode {
+    let rep = &rep.for_book(dir);
+    if let Some(d) = no_book(dir) {
+        rep.findings(&[d]);
+        return ExitCode::from(2);
+    }
+    let show = !rep.quiet && std::io::stderr().is_terminal();
+    let mut progress = |done: usize, total: usize, url: &str| {
+        if show && done < total {
+            eprint!("\r\x1b[2Kfetching {}/{total} {url}", done + 1);
+        } else if show {
+            eprint!("\r\x1b[2K");
+        }
+    };
+    match bookpress::fetch::fetch_book(dir, &args.limits(), &mut progress) {
+        Ok(fetched) => {
+            rep.findings(&fetched.failures);
+            if !rep.quiet {
+                for (url, rel) in &fetched.stored {
+                    eprintln!("fetched {url} → {rel}");
+                }
+                eprintln!(
+                    "{} downloaded, {} failed",
+                    fetched.stored.len(),
+                    fetched.failures.len()
+                );
+            }
             ExitCode::SUCCESS
         }
         Err(e) => {

@@ -29,7 +29,10 @@ pub fn confine(
         return Err(refuse("is an empty path"));
     }
     if target.contains("://") || target.starts_with("data:") {
-        return Err(refuse("is a URL; bookpress never downloads"));
+        return Err(refuse(
+            "is a URL bookpress cannot use: only http and https pictures in sections are \
+             downloaded, by `bookpress fetch-images`",
+        ));
     }
     let decoded = percent_decode(target);
     let p = Path::new(&decoded);
@@ -229,6 +232,7 @@ pub fn probe(data: Vec<u8>, rel: &str) -> Result<Image, Diagnostic> {
         height,
         orientation,
         data: Arc::new(data),
+        remote: None,
     })
 }
 

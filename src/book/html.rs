@@ -16,8 +16,9 @@ use scraper::node::{Element, Node};
 /// What the converter asks of the section it is in.
 pub trait Host {
     /// The picture at `src` (relative to the Markdown file), or `None` when it cannot be used
-    /// (the host has reported why).
-    fn image(&mut self, src: &str) -> Option<Image>;
+    /// (the host has reported why). `declared`: the `width` and `height` attributes in pixels
+    /// (0 where absent), for a picture that has to be stood in for.
+    fn image(&mut self, src: &str, declared: Option<(u32, u32)>) -> Option<Image>;
     /// The resolved `href`, or `None` to set the link's text as plain text (reported by the
     /// host where that loses something).
     fn link(&mut self, href: &str) -> Option<String>;
@@ -445,7 +446,9 @@ impl<'h> Converter<'h> {
             return None;
         }
         let e = imgs[0].value().as_element()?;
-        let image = self.host.image(e.attr("src").unwrap_or(""));
+        let image = self
+            .host
+            .image(e.attr("src").unwrap_or(""), declared_size(e));
         let caption = match caption {
             Some(c) => self.inlines_of(c),
             None => Vec::new(),
@@ -545,7 +548,10 @@ impl<'h> Converter<'h> {
             "br" => out.push(Inline::LineBreak),
             "wbr" => {}
             "img" => {
-                if let Some(image) = self.host.image(e.attr("src").unwrap_or("")) {
+                if let Some(image) = self
+                    .host
+                    .image(e.attr("src").unwrap_or(""), declared_size(e))
+                {
                     out.push(Inline::Image {
                         image,
                         alt: e.attr("alt").unwrap_or("").to_string(),
@@ -894,6 +900,20 @@ fn scheme_of(href: &str) -> String {
         + ":"
 }
 
+/// An `<img>`'s `width` and `height` in pixels (`300`, `300px`; 0 where absent or not
+/// pixels), `None` when it gives neither.
+fn declared_size(e: &Element) -> Option<(u32, u32)> {
+    let px = |name: &str| {
+        e.attr(name)
+            .map(|v| v.trim().trim_end_matches("px").trim())
+            .and_then(|v| v.parse::<f32>().ok())
+            .filter(|v| v.is_finite() && *v >= 1.0)
+            .map_or(0, |v| v.round() as u32)
+    };
+    let size = (px("width"), px("height"));
+    (size != (0, 0)).then_some(size)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -908,7 +928,7 @@ mod tests {
     }
 
     impl Host for TestHost {
-        fn image(&mut self, src: &str) -> Option<Image> {
+        fn image(&mut self, src: &str, _: Option<(u32, u32)>) -> Option<Image> {
             self.asked.push(src.to_string());
             (!src.contains("missing")).then(|| Image {
                 path: src.to_string(),
@@ -917,6 +937,7 @@ mod tests {
                 height: 10,
                 orientation: 1,
                 data: Arc::new(Vec::new()),
+                remote: None,
             })
         }
         fn link(&mut self, href: &str) -> Option<String> {

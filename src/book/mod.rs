@@ -7,6 +7,7 @@ pub mod include;
 pub mod links;
 pub mod manifest;
 pub mod model;
+pub mod remote;
 pub mod source;
 pub mod summary;
 pub mod svg;
@@ -185,6 +186,18 @@ pub fn load_all(dir: &Path) -> Result<(Book, Vec<Diagnostic>)> {
         );
     }
 
+    if !notes.remote.is_empty() {
+        let n = notes.remote.len();
+        warnings.push(
+            Diagnostic::note(format!(
+                "{n} remote picture{} set as placeholder{}; builds never use the network",
+                if n == 1 { " is" } else { "s are" },
+                if n == 1 { "" } else { "s" },
+            ))
+            .hint("`bookpress fetch-images` downloads them once into .bookpress-cache/images/"),
+        );
+    }
+
     let cover = match &b.cover {
         None => None,
         Some(c) => match confine(&root, Path::new(""), c)
@@ -234,6 +247,7 @@ pub fn load_all(dir: &Path) -> Result<(Book, Vec<Diagnostic>)> {
         meta,
         sections,
         parts,
+        remote_pictures: notes.remote,
     };
     errors.extend(warnings);
     Ok((book, errors))

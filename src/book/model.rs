@@ -24,9 +24,21 @@ pub struct Book {
     pub sections: Vec<Section>,
     /// Parts that group sections (mdBook `# Part` lines in SUMMARY.md), in reading order.
     pub parts: Vec<Part>,
+    /// Remote pictures set as placeholders (not in the download cache), each URL once, in
+    /// reading order: what `bookpress fetch-images` downloads.
+    pub remote_pictures: Vec<RemotePicture>,
     pub pdf: PdfSettings,
     pub fonts: FontSettings,
     pub epub: EpubSettings,
+}
+
+/// A remote picture not downloaded, where the book first names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemotePicture {
+    pub url: String,
+    /// The section file, relative to the book folder.
+    pub file: PathBuf,
+    pub line: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -269,6 +281,9 @@ pub struct Image {
     /// EXIF orientation 1-8 (1 = as stored).
     pub orientation: u8,
     pub data: Arc<Vec<u8>>,
+    /// The URL of a remote picture not downloaded (`bookpress fetch-images`): `data` is then a
+    /// framed placeholder of the declared size, and the writers print the URL beneath it.
+    pub remote: Option<String>,
 }
 
 impl Image {

@@ -6,8 +6,9 @@ use crate::book::include::{Includer, drop_hidden_rust_lines};
 use crate::book::links;
 use crate::book::manifest::line_col;
 use crate::book::model::{
-    Align, Block, Figure, Footnote, Image, Inline, Role, Section, Span, Table,
+    Align, Block, Figure, Footnote, Image, Inline, RemotePicture, Role, Section, Span, Table,
 };
+use crate::book::remote;
 use crate::diag::{Diagnostic, Result};
 use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Deserialize;
@@ -35,6 +36,8 @@ pub struct BookNotes {
     pub dates: Vec<String>,
     /// Sections marked `draft: true`, left out.
     pub drafts: Vec<PathBuf>,
+    /// Remote pictures set as placeholders, each URL once, in reading order.
+    pub remote: Vec<RemotePicture>,
 }
 
 /// How figures are numbered (`[book] figure_numbers`).
@@ -866,7 +869,7 @@ impl Builder<'_, '_> {
             }
             Tag::Image {
                 dest_url, title, ..
-            } => match self.load_image(&dest_url, line) {
+            } => match self.load_image(&dest_url, line, None) {
                 Some(image) => Frame::Image {
                     image,
                     title: title.to_string(),
@@ -1218,9 +1221,15 @@ impl Builder<'_, '_> {
     }
 
     /// Reads a picture the section names; every problem is reported, the picture then left out.
-    fn load_image(&mut self, dest: &str, line: u32) -> Option<Image> {
-        let loaded = confine(self.ctx.root, &self.base_dir, dest)
-            .and_then(|(abs, rel)| self.ctx.images.load(&abs, &rel).map(|i| (i, rel)));
+    /// A remote one comes from the download cache, or is a placeholder of the `declared` size.
+    fn load_image(&mut self, dest: &str, line: u32, declared: Option<(u32, u32)>) -> Option<Image> {
+        let cached = remote::remote_url(dest).map(|url| (remote::cached(self.ctx.root, &url), url));
+        let loaded = match cached {
+            Some((None, url)) => return Some(self.remote_placeholder(url, line, declared)),
+            Some((Some(rel), _)) => confine(self.ctx.root, Path::new(""), &rel),
+            None => confine(self.ctx.root, &self.base_dir, dest),
+        }
+        .and_then(|(abs, rel)| self.ctx.images.load(&abs, &rel).map(|i| (i, rel)));
         match loaded {
             Ok((image, rel)) => {
                 self.ctx.files_read.push(rel);
@@ -1231,6 +1240,29 @@ impl Builder<'_, '_> {
                 None
             }
         }
+    }
+
+    /// A remote picture not downloaded: one warning with its place and URL, and a placeholder.
+    fn remote_placeholder(
+        &mut self,
+        url: String,
+        line: u32,
+        declared: Option<(u32, u32)>,
+    ) -> Image {
+        self.warn_at(
+            line,
+            format!("remote picture `{url}` is not downloaded: a placeholder is set in its place"),
+            "run `bookpress fetch-images` once to keep a copy in .bookpress-cache/images/ \
+             (later builds use it without the network)",
+        );
+        if !self.ctx.notes.remote.iter().any(|r| r.url == url) {
+            self.ctx.notes.remote.push(RemotePicture {
+                url: url.clone(),
+                file: self.rel.to_path_buf(),
+                line,
+            });
+        }
+        remote::placeholder(&url, declared)
     }
 
     fn warn_at(&mut self, line: u32, message: String, hint: &str) {
@@ -1290,9 +1322,9 @@ impl Builder<'_, '_> {
 }
 
 impl html::Host for Builder<'_, '_> {
-    fn image(&mut self, src: &str) -> Option<Image> {
+    fn image(&mut self, src: &str, declared: Option<(u32, u32)>) -> Option<Image> {
         let line = self.html_line_of(src);
-        self.load_image(src, line)
+        self.load_image(src, line, declared)
     }
 
     fn link(&mut self, href: &str) -> Option<String> {

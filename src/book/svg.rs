@@ -21,6 +21,7 @@ pub fn sanitize(data: &[u8], rel: &str, opts: &usvg::Options) -> Result<Image, D
         height: size.height().round().max(1.0) as u32,
         orientation: 1,
         data: Arc::new(clean.into_bytes()),
+        remote: None,
     })
 }
 

@@ -115,6 +115,7 @@ mod tests {
             height: h,
             orientation,
             data: Arc::new(data),
+            remote: None,
         }
     }
 

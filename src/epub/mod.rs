@@ -856,6 +856,7 @@ pub(crate) mod tests {
             height: 30,
             orientation: 1,
             data: Arc::new(png(40, 30)),
+            remote: None,
         };
         let section = |i: usize, title: &str, role: Role, blocks: Vec<Block>| Section {
             id: format!("sec-{i}"),
@@ -883,6 +884,7 @@ pub(crate) mod tests {
         };
         Book {
             parts: vec![],
+            remote_pictures: vec![],
             root: PathBuf::from("/tmp/book"),
             meta: Metadata {
                 title: "交流经验 巩固提升党史学习教育成果（上）".into(),

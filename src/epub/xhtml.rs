@@ -202,10 +202,13 @@ fn noteref_id(fid: &str, n: u32) -> String {
 /// (`alt=""`, `role="presentation"`), and `check` warns about it.
 fn figure_open(f: &Figure, src: &str) -> String {
     let caption = plain_text(&f.caption);
-    let alt = if f.alt.trim().is_empty() {
-        caption.trim()
-    } else {
+    let alt = if !f.alt.trim().is_empty() {
         f.alt.trim()
+    } else if caption.trim().is_empty() {
+        // A placeholder is never decoration: it names the picture that belongs there.
+        f.image.remote.as_deref().unwrap_or("")
+    } else {
+        caption.trim()
     };
     let img = if alt.is_empty() {
         format!(
@@ -375,6 +378,17 @@ impl Writer<'_> {
             self.out.push_str(&format!(
                 "{sep}<span class=\"credit\">{}</span>",
                 xml::text(c)
+            ));
+        }
+        if let Some(url) = &f.image.remote {
+            // A placeholder: where the picture is, as a link the reader can follow.
+            if !(f.label.is_empty() && f.caption.is_empty() && f.credit.is_none()) {
+                self.out.push_str("<br/>");
+            }
+            self.out.push_str(&format!(
+                "<span class=\"remote-url\" style=\"font-size: 0.8em; word-break: break-all\"><a href=\"{}\">{}</a></span>",
+                xml::attr(url),
+                xml::text(url)
             ));
         }
         self.out.push_str("</figcaption>\n</figure>\n");
@@ -663,6 +677,7 @@ mod tests {
                 height: 10,
                 orientation: 1,
                 data: Arc::new(Vec::new()),
+                remote: None,
             },
             span: Span::default(),
         }

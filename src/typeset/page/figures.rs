@@ -2,7 +2,9 @@
 
 use crate::book::model::{self, Inline};
 use crate::diag::Result;
-use crate::typeset::document::{ArtifactKind, ImageItem, Item, LineItem, NodeId, StructKind};
+use crate::typeset::document::{
+    ArtifactKind, ImageItem, Item, LineItem, LinkTarget, NodeId, StructKind,
+};
 use crate::typeset::inline;
 use crate::typeset::page::geometry::{SMALL, snap};
 use crate::typeset::page::paginate::BlockBox;
@@ -74,22 +76,36 @@ impl Setter<'_> {
         let lead = cs * 1.6;
         let mut y = self.stack(lines, lead, x, top + h + cs * 0.6, &mut blk.items);
         if let Some(credit) = &f.credit {
-            let mut seg = Segment::default();
-            push_seg(
-                &mut seg,
-                credit,
-                TextStyle {
-                    gray: 0.3,
-                    ..self.cur(self.fonts.body(), cs, Some(cap))
-                },
-                None,
-            );
-            let lines = self.set_lines(&[seg], width, 0.0, inline::TextAlign::Center)?;
-            y = self.stack(lines, lead, x, y, &mut blk.items);
+            y = self.caption_note(credit, None, cs, (x, y, width), cap, &mut blk.items)?;
+        }
+        if let Some(url) = &f.image.remote {
+            // A placeholder: the picture's address, smaller still, as a link.
+            let link = Some(LinkTarget::Uri(url.clone()));
+            y = self.caption_note(url, link, cs * 0.85, (x, y, width), cap, &mut blk.items)?;
         }
         blk.height = snap(y + self.g.pitch * 0.3, self.g.pitch);
         blk.pos = Some(self.here(0));
         Ok(blk)
+    }
+
+    /// A grey, centred line under a caption (a credit, a URL) at `size`; returns the y below it.
+    fn caption_note(
+        &mut self,
+        text: &str,
+        link: Option<LinkTarget>,
+        size: f32,
+        (x, y, width): (f32, f32, f32),
+        cap: NodeId,
+        items: &mut Vec<Item>,
+    ) -> Result<f32> {
+        let mut seg = Segment::default();
+        let cur = TextStyle {
+            gray: 0.3,
+            ..self.cur(self.fonts.body(), size, Some(cap))
+        };
+        push_seg(&mut seg, text, cur, link);
+        let lines = self.set_lines(&[seg], width, 0.0, inline::TextAlign::Center)?;
+        Ok(self.stack(lines, size * 1.6, x, y, items))
     }
 
     /// A three-line table (三线表): rules above and below the header and below the body.
