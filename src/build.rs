@@ -3,7 +3,7 @@
 
 use crate::book::model::Book;
 use crate::diag::{Diagnostic, Error, Result, Severity};
-use crate::output::{Staged, prepare_dir};
+use crate::output::OutputDir;
 use crate::typeset::fonts::FontSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -110,7 +110,7 @@ pub fn build(dir: &Path, opts: &BuildOptions) -> Result<Built> {
     }
     warnings.extend(found);
     clock.mark("check");
-    prepare_dir(&opts.out_dir)?;
+    let out_dir = OutputDir::open(&opts.out_dir)?;
     let want = |f| opts.formats.is_empty() || opts.formats.contains(&f);
     let mut staged = Vec::new();
     // The PDF's pages, also for the EPUB's page list: `--format epub` lays them out too, unless
@@ -135,10 +135,7 @@ pub fn build(dir: &Path, opts: &BuildOptions) -> Result<Built> {
         let bytes = write_epub(&book, &fonts, opts.embed_font, print.as_ref())?;
         clock.mark("write epub");
         crate::verify::epub(&bytes)?;
-        staged.push(Staged::write(
-            &out_path(&book, &opts.out_dir, ".epub"),
-            &bytes,
-        )?);
+        staged.push(out_dir.stage(&out_path(&book, Path::new(""), ".epub"), &bytes)?);
         clock.mark("epub check+save");
     }
     if let Some(doc) = doc.as_ref().filter(|_| want(Format::Pdf)) {
@@ -149,10 +146,7 @@ pub fn build(dir: &Path, opts: &BuildOptions) -> Result<Built> {
             outline: !doc.outline.is_empty(),
         };
         crate::verify::pdf(&bytes, expect)?;
-        staged.push(Staged::write(
-            &out_path(&book, &opts.out_dir, ".pdf"),
-            &bytes,
-        )?);
+        staged.push(out_dir.stage(&out_path(&book, Path::new(""), ".pdf"), &bytes)?);
         clock.mark("pdf check+save");
         let impose = opts.impose.clone().or_else(|| {
             book.pdf.impose.map(|mode| crate::impose::ImposeOptions {
@@ -170,17 +164,11 @@ pub fn build(dir: &Path, opts: &BuildOptions) -> Result<Built> {
                 outline: false,
             };
             crate::verify::pdf(&sheets, expect)?;
-            staged.push(Staged::write(
-                &out_path(&book, &opts.out_dir, "-print.pdf"),
-                &sheets,
-            )?);
+            staged.push(out_dir.stage(&out_path(&book, Path::new(""), "-print.pdf"), &sheets)?);
             clock.mark("impose check+save");
         }
     }
-    let files = staged
-        .into_iter()
-        .map(Staged::commit)
-        .collect::<Result<Vec<_>>>()?;
+    let files = out_dir.commit(staged)?;
     Ok(Built {
         files,
         warnings,

@@ -191,18 +191,13 @@ fn describe(e: &ureq::Error, limits: &Limits) -> String {
 fn store(dir: &Path, url: &str, bytes: &[u8]) -> Result<String, String> {
     let ext = identify(bytes)?;
     let name = format!("{}.{ext}", cache_stem(url));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| e.to_string())?;
+    // Made with the umask's mode, like a file the user saved: the cache may be committed.
+    let mut tmp = crate::output::temp_builder()
+        .tempfile_in(dir)
+        .map_err(|e| e.to_string())?;
     tmp.write_all(bytes)
         .and_then(|_| tmp.as_file().sync_all())
         .map_err(|e| format!("cannot write the cache: {e}"))?;
-    // Readable by all, like a file the user saved: the cache may be committed with the book.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let _ = tmp
-            .as_file()
-            .set_permissions(std::fs::Permissions::from_mode(0o644));
-    }
     tmp.persist(dir.join(&name))
         .map_err(|e| format!("cannot write the cache: {}", e.error))?;
     Ok(name)

@@ -233,6 +233,7 @@ enum ColorArg {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    bookpress::output::remove_staged_on_signal();
     let color = match cli.color {
         ColorArg::Always => true,
         ColorArg::Never => false,
