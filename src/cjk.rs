@@ -125,7 +125,7 @@ pub fn is_ideograph(c: char) -> bool {
 /// East Asian Wide and Fullwidth characters (hangul jamo, CJK symbols and punctuation, kana,
 /// ideographs, Yi, hangul syllables, vertical and small forms, full-width forms), and the marks
 /// Chinese text shares with Latin text (— ‘ ’ “ ” … ·). Two such characters join without a space
-/// where a source line break falls between them, and the EPUB cover may break between them.
+/// where a source line break falls between them (the loader's soft-break rule).
 pub fn is_wide(c: char) -> bool {
     matches!(c as u32,
         0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
