@@ -209,6 +209,19 @@ impl<'g> Paginator<'g> {
         let spans: Vec<(f32, f32)> = b.items.iter().map(extent).collect();
         let mut by_top: Vec<(f32, f32)> = spans.clone();
         by_top.sort_by(|a, b| a.0.total_cmp(&b.0));
+        // Floats placed at the top of this page may leave less room than the block's first
+        // item needs (it cannot be cut): then the block starts on the next page.
+        let first_bottom = by_top.first().map_or(0.0, |&(top, _)| {
+            by_top
+                .iter()
+                .filter(|s| s.0 <= top)
+                .map(|s| s.1)
+                .fold(0.0, f32::max)
+        });
+        if self.y > 0.0 && first_bottom > area - self.y + 0.01 {
+            self.finish_page();
+            self.page();
+        }
         // Where each part starts, in block coordinates: a new part begins at the first item
         // that would end past the page.
         let mut cuts = vec![self.y.min(0.0)];
@@ -327,6 +340,11 @@ impl<'g> Paginator<'g> {
                         } else {
                             self.finish_page();
                             self.page();
+                            // The floats that waited for this page may leave too little room.
+                            if self.y > 0.0 && b.height > self.remaining() + 0.01 {
+                                self.finish_page();
+                                self.page();
+                            }
                             self.put_block(b.clone());
                         }
                     } else {
@@ -658,6 +676,71 @@ mod tests {
             0.0,
             "the second part starts at the top"
         );
+    }
+
+    #[test]
+    fn a_tall_block_behind_floats_starts_where_its_first_item_fits() {
+        // Two figures wait while a paragraph fills page 1; they take 9 of page 2's 10 lines,
+        // leaving less than the tall table's first row (12 pt): it goes on to page 3.
+        let g = geometry(10);
+        let item = |name: &str, y: f32, h: f32| {
+            let mut it = tag(name);
+            if let Item::Link(l) = &mut it {
+                (l.y, l.height) = (y, h);
+            }
+            it
+        };
+        let tall = BlockBox {
+            items: vec![
+                item("T1", 0.0, 12.0),
+                item("T2", 30.0, 12.0),
+                item("T3", 60.0, 12.0),
+                item("T4", 120.0, 12.0),
+            ],
+            height: 140.0,
+            pos: Some(pos(100)),
+            ..BlockBox::default()
+        };
+        let mut pieces = paragraph(0, "a", 8);
+        pieces.extend([figure("F1", 5), figure("F2", 4), Piece::Block(tall)]);
+        pieces.extend(paragraph(1, "b", 3));
+        let out = paginate(&g, 0, pieces);
+        for (n, page) in out.pages.iter().enumerate() {
+            for it in &page.items {
+                if let Item::Link(l) = it {
+                    assert!(l.y + l.height <= g.area_h + 0.01, "page {n}: {l:?}");
+                }
+            }
+        }
+        let tags = |p: &PageBuild| -> Vec<String> {
+            p.items
+                .iter()
+                .filter_map(|it| match it {
+                    Item::Link(LinkItem {
+                        target: LinkTarget::Named(n),
+                        ..
+                    }) => Some(n.clone()),
+                    _ => None,
+                })
+                .collect()
+        };
+        assert_eq!(tags(&out.pages[1]), names("F1 F2"));
+        assert_eq!(tags(&out.pages[2])[..3], names("T1 T2 T3")[..]);
+    }
+
+    #[test]
+    fn a_block_behind_floats_goes_on_when_they_fill_its_page() {
+        // F1 and F2 wait while the paragraph fills page 1, then take 9 of page 2's 10 lines:
+        // the 3-line block after them cannot stand on page 2's last line.
+        let mut pieces = paragraph(0, "a", 8);
+        pieces.extend([
+            figure("F1", 5),
+            figure("F2", 4),
+            Piece::Block(block("B", 3)),
+        ]);
+        let pages = run(10, vec![pieces]);
+        assert_eq!(pages[1], names("F1 F2"));
+        assert_eq!(pages[2], names("B"));
     }
 
     #[test]
