@@ -6,6 +6,7 @@
 pub mod book;
 pub mod build;
 pub mod check;
+pub mod cjk;
 pub mod date;
 pub mod diag;
 pub mod epub;

@@ -105,8 +105,8 @@ fn parse_xml<'a>(
 /// Checks the laid-out pages before they are drawn: no glyph is the .notdef glyph (id 0, the
 /// empty box a font draws for a character it lacks), and all ink lies on the page (nothing was
 /// pushed past an edge). Tolerates a point of overhang for hanging punctuation and rounding.
-pub fn layout(doc: &crate::typeset::page::Document) -> Result<()> {
-    use crate::typeset::page::Item;
+pub fn layout(doc: &crate::typeset::document::Document) -> Result<()> {
+    use crate::typeset::document::Item;
     let fail = |d: String| bug("PDF layout", d);
     const SLACK: f32 = 1.0;
     let (w, h) = (doc.width, doc.height);
@@ -296,9 +296,9 @@ mod tests {
         assert!(!is_subset_name("ABCDE+X"));
     }
 
-    fn one_glyph_page(id: u16, x: f32, y: f32) -> crate::typeset::page::Document {
+    fn one_glyph_page(id: u16, x: f32, y: f32) -> crate::typeset::document::Document {
+        use crate::typeset::document::{ArtifactKind, Document, GlyphRun, Item, Page, RunGlyph};
         use crate::typeset::fonts::FontId;
-        use crate::typeset::page::{ArtifactKind, Document, GlyphRun, Item, Page, RunGlyph};
         Document {
             width: 420.0,
             height: 595.0,
@@ -410,7 +410,7 @@ mod tests {
 
     #[test]
     fn krilla_refuses_to_draw_notdef_and_the_layout_check_catches_it_first() {
-        use crate::typeset::page::Item;
+        use crate::typeset::document::Item;
         let book =
             crate::book::load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("book"))
                 .unwrap();

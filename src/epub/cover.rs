@@ -5,8 +5,9 @@ use rustybuzz::ttf_parser::{GlyphId, OutlineBuilder};
 use rustybuzz::{Face, UnicodeBuffer};
 
 use super::xml;
-use crate::book::model::Book;
+use crate::book::model::{Book, Kinsoku};
 use crate::diag::{Diagnostic, Result};
+use crate::typeset::inline::breaks::unbreakable_units;
 
 pub const WIDTH: f32 = 1200.0;
 pub const HEIGHT: f32 = 1800.0;
@@ -131,47 +132,10 @@ impl<'a> Font<'a> {
     }
 }
 
-fn is_cjk(c: char) -> bool {
-    matches!(c as u32, 0x2E80..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF | 0x20000..=0x3FFFF)
-}
-
-/// Marks that must not begin a line.
-fn no_start(c: char) -> bool {
-    "，。、；：？！）》」』】〕〉”’…—·．,.;:?!)]}".contains(c)
-}
-
-/// Marks that must not end a line.
-fn no_end(c: char) -> bool {
-    "（《「『【〔〈“‘([{".contains(c)
-}
-
-/// Split a piece without spaces into unbreakable units: each CJK character on its own, Latin runs
-/// together, closing marks glued to what precedes and opening marks to what follows.
-fn units(piece: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let mut glue_next = false;
-    for c in piece.chars() {
-        let attach = match out.last() {
-            None => false,
-            Some(_) if glue_next || no_start(c) => true,
-            Some(last) => {
-                let prev = last.chars().next_back().unwrap_or(' ');
-                !is_cjk(c) && !is_cjk(prev) && !no_end(c)
-            }
-        };
-        match out.last_mut() {
-            Some(last) if attach => last.push(c),
-            _ => out.push(c.to_string()),
-        }
-        glue_next = no_end(c);
-    }
-    out
-}
-
 /// Break `text` into lines no wider than `TEXT_WIDTH`, choosing a size between the bounds:
 /// spaces are the preferred breaks; a part too long even at the smallest size is broken
 /// between characters into lines of balanced length.
-fn break_title(font: &Font, text: &str) -> (f32, Vec<String>) {
+fn break_title(font: &Font, text: &str, level: Kinsoku) -> (f32, Vec<String>) {
     let parts: Vec<&str> = text.split_whitespace().collect();
     if parts.is_empty() {
         return (TITLE_MAX, Vec::new());
@@ -199,7 +163,8 @@ fn break_title(font: &Font, text: &str) -> (f32, Vec<String>) {
             lines.push(part.to_string());
             continue;
         }
-        let us = units(part);
+        // Between characters only where the typesetter may break a line (docs/typesetting.md §2).
+        let us = unbreakable_units(part, level);
         let total = font.width(part, size);
         let n = (total / TEXT_WIDTH).ceil().max(1.0);
         let target = total / n;
@@ -209,7 +174,7 @@ fn break_title(font: &Font, text: &str) -> (f32, Vec<String>) {
             let w = font.width(&candidate, size);
             if !cur.is_empty() && (w > TEXT_WIDTH || font.width(&cur, size) >= target) {
                 lines.push(std::mem::take(&mut cur));
-                cur = u;
+                cur = u.to_string();
             } else {
                 cur = candidate;
             }
@@ -267,7 +232,7 @@ pub fn svg(book: &Book, font_data: &[u8], index: u32) -> Result<String> {
         ));
     }
 
-    let (size, lines) = break_title(&font, meta.title.trim());
+    let (size, lines) = break_title(&font, meta.title.trim(), book.pdf.kinsoku);
     let leading = size * 1.45;
     let block = leading * (lines.len().max(1) as f32 - 1.0);
     let mut y = 820.0 - block / 2.0;
@@ -303,23 +268,13 @@ pub fn svg(book: &Book, font_data: &[u8], index: u32) -> Result<String> {
 pub(crate) mod tests {
     use super::*;
 
+    /// The typesetter's test heading font (bundled Noto Sans CJK SC Bold, else Debian's).
     pub(crate) fn heading_font() -> (Vec<u8>, u32) {
-        let bundled = concat!(env!("CARGO_MANIFEST_DIR"), "/fonts/NotoSansCJKsc-Bold.otf");
-        match std::fs::read(bundled) {
-            Ok(d) => (d, 0),
-            Err(_) => (
-                std::fs::read("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc").unwrap(),
-                2,
-            ),
+        let file = crate::typeset::fonts::testfont::heading_file();
+        match std::fs::read(&file.path) {
+            Ok(d) => (d, file.index),
+            Err(e) => panic!("test font {}: {e}", file.path.display()),
         }
-    }
-
-    #[test]
-    fn units_keep_punctuation_with_its_neighbour() {
-        assert_eq!(units("成果（上）"), ["成", "果", "（上）"]);
-        // “ is not in a CJK block: it glues to the digits that follow, ” glues to what precedes.
-        assert_eq!(units("“345”工作法"), ["“345”", "工", "作", "法"]);
-        assert_eq!(units("abc def"), ["abc def"]);
     }
 
     #[test]
@@ -327,14 +282,14 @@ pub(crate) mod tests {
         let (data, index) = heading_font();
         let font = Font::new(&data, index).unwrap();
         let title = "交流经验 巩固提升党史学习教育成果（上）";
-        let (size, lines) = break_title(&font, title);
+        let (size, lines) = break_title(&font, title, Kinsoku::Gb);
         assert!((TITLE_MIN..=TITLE_MAX).contains(&size));
         assert_eq!(lines, ["交流经验", "巩固提升党史学习教育成果（上）"]);
         for l in &lines {
             assert!(font.width(l, size) <= TEXT_WIDTH + 0.01);
         }
         let long = "很".repeat(40) + "（下）";
-        let (size, lines) = break_title(&font, &long);
+        let (size, lines) = break_title(&font, &long, Kinsoku::Gb);
         assert_eq!(size, TITLE_MIN);
         assert!(lines.len() >= 2);
         assert_eq!(lines.concat(), long);

@@ -6,10 +6,10 @@
 
 use crate::book::model::{self, ImageFormat};
 use crate::diag::{Diagnostic, Result};
-use crate::typeset::fonts::{FontId, FontSet};
-use crate::typeset::page::{
+use crate::typeset::document::{
     ArtifactKind, GlyphRun, ImageItem, Item, LinkItem, NodeId, Page, StructKind, StructNode,
 };
+use crate::typeset::fonts::{FontId, FontSet};
 use krilla::color::luma;
 use krilla::geom::{PathBuilder, Point, Size, Transform};
 use krilla::graphic::Graphic;

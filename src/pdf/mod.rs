@@ -6,8 +6,9 @@ pub mod draw;
 
 use crate::book::model::Book;
 use crate::diag::{Diagnostic, Result};
+use crate::typeset::document::{self, Document, LabelStyle, LinkItem, LinkTarget, OutlineEntry};
 use crate::typeset::fonts::FontSet;
-use crate::typeset::page::{self, Document, LabelStyle, LinkItem, LinkTarget, OutlineEntry};
+use crate::typeset::page;
 use draw::{Resources, Tagger};
 use krilla::action::{Action, LinkAction};
 use krilla::annotation::{Annotation, LinkAnnotation, Target};
@@ -149,7 +150,7 @@ fn drop_suspects(bytes: &mut [u8]) {
 fn annotation(
     l: &LinkItem,
     dests: &HashMap<&str, NamedDestination>,
-    structure: &[page::StructNode],
+    structure: &[document::StructNode],
 ) -> Option<Annotation> {
     let rect = Rect::from_xywh(l.x, l.y, l.width.max(0.1), l.height.max(0.1))?;
     let target = match &l.target {

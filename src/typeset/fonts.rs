@@ -11,8 +11,8 @@
 //! table touch only a few hundred kilobytes of it.
 
 use crate::book::model::{FontFile, FontSettings};
+use crate::cjk::{self, Side};
 use crate::diag::{Diagnostic, Result};
-use crate::typeset::cjk::{self, Side};
 use rustybuzz::ttf_parser;
 use rustybuzz::{Direction, Feature, Language, Script, ShapePlan, UnicodeBuffer};
 use std::collections::HashMap;
@@ -609,6 +609,15 @@ impl FontSet {
         let f = self.face(id);
         (f.ascent, f.descent)
     }
+    /// The top of the face's em box above the baseline, in em: where the baseline sits in a
+    /// line whose em box is centred (docs/typesetting.md §7). It is the typographic ascender
+    /// (OS/2 `sTypoAscender`, else `hhea`) when ascender and descender span one em, as in CJK
+    /// fonts (Noto CJK: 0.88, the ideographic em box); otherwise the ascender's share of their
+    /// span, so that a Latin font with a tall ascender still gets a one-em box around its text.
+    pub fn em_box_top(&self, id: FontId) -> f32 {
+        let f = self.face(id);
+        em_box_top(f.ascent, f.descent)
+    }
     /// Units per em of the face.
     pub fn units_per_em(&self, id: FontId) -> f32 {
         self.face(id).upem
@@ -630,6 +639,20 @@ impl FontSet {
         self.faces
             .get(usize::from(id.0))
             .unwrap_or(&self.faces[usize::from(self.body.0)])
+    }
+}
+
+/// [`FontSet::em_box_top`] from a face's ascender and descender (negative), in em.
+fn em_box_top(ascent: f32, descent: f32) -> f32 {
+    let span = ascent - descent;
+    if span <= 0.0 || ascent <= 0.0 {
+        // No usable vertical metrics: the split of an ideographic em box.
+        return 0.88;
+    }
+    if (span - 1.0).abs() < 0.01 {
+        ascent
+    } else {
+        ascent / span
     }
 }
 
@@ -722,6 +745,18 @@ mod tests {
     use super::testfont::*;
     use super::*;
     use std::path::Path;
+
+    #[test]
+    fn em_box_top_comes_from_the_face() {
+        // Noto CJK: typographic ascender 880, descender -120 of 1000 units.
+        let f = fonts();
+        assert_eq!(f.em_box_top(f.body()), 0.88);
+        assert_eq!(f.em_box_top(f.heading()), 0.88);
+        // A face whose ascender and descender span more than an em: its share of the span.
+        assert!((em_box_top(0.9, -0.3) - 0.75).abs() < 1e-6);
+        assert_eq!(em_box_top(0.8, -0.2), 0.8);
+        assert_eq!(em_box_top(0.0, 0.0), 0.88);
+    }
 
     #[test]
     fn missing_file_is_an_error_naming_the_file() {

@@ -1,15 +1,23 @@
-//! The CJK typesetting engine: fonts → shaping → classes → break opportunities → paragraphs → pages.
+//! The CJK typesetter: a [`crate::book::model::Book`] in, a [`document::Document`] (pages of
+//! display items) out, for the PDF writer, `verify` and the imposer.
 //!
-//! `fonts` loads each face once; `shape` itemises by font coverage and shapes with rustybuzz;
-//! `cjk` holds the character classes and punctuation geometry; `breaks` the break opportunities
-//! (UAX #14 + zh tailoring); `para` sets one paragraph into justified lines of positioned glyphs;
-//! `page` flows a whole [`crate::book::model::Book`] into pages of display items that the PDF
-//! writer draws (and the imposer replays).
+//! Two stages, each a folder of passes with named intermediate types:
+//!
+//! - [`inline`] sets one paragraph: `StyledRun`s → shape (`Shaped` clusters) → break
+//!   opportunities (`Brk`) → measure (`Metrics`, `Gap`) → line breaking (`LineMeasure`, total
+//!   fit) → build lines (`Line` of `PlacedGlyph`s).
+//! - [`page`] sets the book: collect each section's blocks into `Piece`s (grid lines and blocks
+//!   of free height) → front matter (cover, TOC) → distribute pieces onto pages (`paginate`, no
+//!   fonts) → finalize (labels, running heads, folios, outline).
+//!
+//! Beside them: [`fonts`] loads and parses each face once, [`sysfonts`] finds installed faces
+//! for characters no configured font has, [`document`] is the output, and the character classes
+//! and prohibition rules are the crate's CJK vocabulary, [`crate::cjk`]. The rules themselves
+//! are written down in `docs/typesetting.md`.
 
-pub mod breaks;
-pub mod cjk;
+pub use crate::cjk;
+pub mod document;
 pub mod fonts;
+pub mod inline;
 pub mod page;
-pub mod para;
-pub(crate) mod shape;
 pub mod sysfonts;

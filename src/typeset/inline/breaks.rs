@@ -1,8 +1,8 @@
-//! Line-break opportunities: UAX #14 (crate `unicode-linebreak`) with the zh tailoring of
-//! cjk-layout.md §1a.3 and the prohibition levels of §1a.
+//! Line-break opportunities: UAX #14 (crate `unicode-linebreak`) with the zh tailoring and the
+//! prohibition levels of docs/typesetting.md §2.
 
 use crate::book::model::Kinsoku;
-use crate::typeset::cjk::{self, Class};
+use crate::cjk::{self, Class};
 use unicode_linebreak::{BreakOpportunity, linebreaks};
 
 /// What may happen before a character.
@@ -110,6 +110,27 @@ fn tailor(
     uax
 }
 
+/// `text` cut at every allowed break: the pieces no line may split (a Han character with the
+/// marks that must stay with it, a Latin word or number, ……). Their concatenation is `text`.
+/// For line breakers outside the typesetter (the EPUB cover's title).
+pub fn unbreakable_units(text: &str, level: Kinsoku) -> Vec<&str> {
+    let chars: Vec<char> = text.chars().collect();
+    let classes = classes(&chars);
+    let brk = opportunities(text, &chars, &classes, level);
+    let mut out = Vec::new();
+    let mut start = 0;
+    for ((at, _), b) in text.char_indices().zip(&brk) {
+        if *b != Brk::No && at > start {
+            out.push(&text[start..at]);
+            start = at;
+        }
+    }
+    if start < text.len() {
+        out.push(&text[start..]);
+    }
+    out
+}
+
 /// Classes of each character in context.
 pub fn classes(chars: &[char]) -> Vec<Class> {
     (0..chars.len())
@@ -204,6 +225,16 @@ mod tests {
     fn no_prohibition_at_level_none() {
         assert!(marked("好（坏）", Kinsoku::None).contains('|'));
         assert_eq!(marked("好（坏）", Kinsoku::Basic), "好|（坏）");
+    }
+
+    #[test]
+    fn units_are_what_no_line_may_split() {
+        let units = |t| unbreakable_units(t, Kinsoku::Gb);
+        assert_eq!(units("成果（上）"), ["成", "果", "（上）"]);
+        assert_eq!(units("“345”工作法"), ["“345”", "工", "作", "法"]);
+        assert_eq!(units("他说：“好。”"), ["他", "说：", "“好。”"]);
+        assert_eq!(units("COVID-19防控"), ["COVID-19", "防", "控"]);
+        assert!(units("").is_empty());
     }
 
     #[test]

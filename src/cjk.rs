@@ -1,9 +1,11 @@
-//! Character classes of cjk-layout.md §1a.1 and punctuation geometry of §1c, as small pure
-//! functions.
+//! The crate's CJK vocabulary: which characters are CJK (in the three senses the code needs),
+//! the character classes of docs/typesetting.md §1 with the prohibition rules of §2, and the
+//! punctuation geometry of §3, as small pure functions. The typesetter, the EPUB cover and the
+//! loader ask these instead of keeping their own ranges.
 
 use crate::book::model::Kinsoku;
 
-/// Our class of a character (cjk-layout.md §1a.1, Appendix A).
+/// Our class of a character (docs/typesetting.md §1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Class {
     /// Han ideographs, kana, hangul, full-width letters and digits: one em, stretchable gaps.
@@ -44,7 +46,7 @@ pub enum Class {
     Other,
 }
 
-/// Where the ink of a full-width punctuation glyph sits in its em box (cjk-layout.md §1c.1).
+/// Where the ink of a full-width punctuation glyph sits in its em box (docs/typesetting.md §3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Side {
     /// Ink on the left, blank on the right (zh-Hans stops, closing marks).
@@ -112,6 +114,24 @@ pub fn is_han(c: char) -> bool {
         | 0xAC00..=0xD7AF // hangul
         | 0xFF10..=0xFF19 | 0xFF21..=0xFF3A | 0xFF41..=0xFF5A // full-width digits, letters
         | 0x20000..=0x3FFFF)
+}
+
+/// Han ideographs only (CJK Unified Ideographs with Extension A and the supplementary planes,
+/// compatibility ideographs): the characters that take emphasis dots 着重号.
+pub fn is_ideograph(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3FFFF)
+}
+
+/// East Asian Wide and Fullwidth characters (hangul jamo, CJK symbols and punctuation, kana,
+/// ideographs, Yi, hangul syllables, vertical and small forms, full-width forms), and the marks
+/// Chinese text shares with Latin text (— ‘ ’ “ ” … ·). Two such characters join without a space
+/// where a source line break falls between them (the loader's soft-break rule).
+pub fn is_wide(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
+        | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE10..=0xFE19 | 0xFE30..=0xFE6F
+        | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD
+        | 0x2014 | 0x2018 | 0x2019 | 0x201C | 0x201D | 0x2026 | 0x00B7)
 }
 
 pub fn is_latin_letter(c: char) -> bool {
@@ -202,7 +222,7 @@ pub fn shapes_as_latin(c: char, class: Class) -> bool {
     }
 }
 
-/// Must not start a line at this prohibition level (cjk-layout.md §1a).
+/// Must not start a line at this prohibition level (docs/typesetting.md §2).
 pub fn no_start(c: char, class: Class, level: Kinsoku) -> bool {
     if level == Kinsoku::None {
         return false;
@@ -267,7 +287,8 @@ pub fn blanks_for_side(side: Side, advance: f32) -> (f32, f32) {
     }
 }
 
-/// Adjacent punctuation (§1c.2): when the blank between two marks adds up to ½ em or more, remove
+/// Adjacent punctuation (docs/typesetting.md §3): when the blank between two marks adds up to
+/// ½ em or more, remove
 /// ½ em, first from the right of the first mark, then from the left of the second. Returns the
 /// amounts removed from (first's right, second's left).
 pub fn compress_pair(right_of_first: f32, left_of_second: f32, em: f32) -> (f32, f32) {
@@ -283,6 +304,18 @@ pub fn compress_pair(right_of_first: f32, left_of_second: f32, em: f32) -> (f32,
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_three_senses_of_cjk() {
+        // An ideograph is all three; kana and full-width forms are one em but take no dots.
+        assert!(is_ideograph('汉') && is_han('汉') && is_wide('汉'));
+        assert!(!is_ideograph('か') && is_han('か') && is_wide('か'));
+        assert!(!is_ideograph('Ａ') && is_han('Ａ') && is_wide('Ａ'));
+        // Punctuation: not one-em text, but wide (or shared with Chinese) for joining lines.
+        assert!(!is_han('，') && is_wide('，') && is_wide('“') && is_wide('—'));
+        assert!(!is_wide('a') && !is_han('a') && !is_ideograph('1'));
+        assert!(is_ideograph('\u{20000}') && is_wide('\u{20000}'));
+    }
 
     #[test]
     fn curly_quotes_are_brackets_but_an_apostrophe_is_a_letter() {

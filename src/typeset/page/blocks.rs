@@ -1,0 +1,421 @@
+//! Collect: the body of a section (paragraphs, headings, lists, quotes, code, rules), its
+//! opening and its footnotes, as pieces for the paginator.
+
+use crate::book::model::{self, Block, Inline, Role, Section};
+use crate::diag::Result;
+use crate::typeset::document::{ArtifactKind, Item, LineItem, NodeId, Part, SourcePos, StructKind};
+use crate::typeset::inline;
+use crate::typeset::page::geometry::{
+    LIST_INDENT_EM, MIN_MEASURE_EM, QUOTE_INDENT_EM, SMALL, snap,
+};
+use crate::typeset::page::paginate::{BlockBox, GridLine, Piece};
+use crate::typeset::page::runs::{Segment, TextStyle, push_seg};
+use crate::typeset::page::setter::Setter;
+
+impl Setter<'_> {
+    // ---------------------------------------------------------------- blocks
+
+    /// The box of a block nested in (`x`, `width`) with `left` and `right` indents; once that
+    /// would leave less than [`MIN_MEASURE_EM`], deeper levels keep the last width that fits
+    /// (no text is pushed off the page, however deep lists and quotes nest).
+    pub(super) fn inset(&self, x: f32, width: f32, left: f32, right: f32) -> (f32, f32) {
+        let m = self.g.measure;
+        let min = (MIN_MEASURE_EM * self.g.size).min(m);
+        let w = width - left - right;
+        if w >= min {
+            return (x + left, w);
+        }
+        ((x + left).min(m - min).max(0.0), min)
+    }
+
+    pub(super) fn blocks(
+        &mut self,
+        blocks: &[Block],
+        x: f32,
+        width: f32,
+        parent: NodeId,
+        out: &mut Vec<Piece>,
+    ) -> Result<()> {
+        self.blocks_from(blocks, 0, x, width, parent, out)
+    }
+
+    /// [`Self::blocks`] for `blocks`, the first of which is block `first` of its container
+    /// (for the source positions).
+    pub(super) fn blocks_from(
+        &mut self,
+        blocks: &[Block],
+        first: usize,
+        x: f32,
+        width: f32,
+        parent: NodeId,
+        out: &mut Vec<Piece>,
+    ) -> Result<()> {
+        let size = self.g.size;
+        for (bi, b) in blocks.iter().enumerate() {
+            self.at.path.push(first + bi);
+            match b {
+                Block::Paragraph { content, .. } => {
+                    let n = self.node(StructKind::Paragraph, Some(parent), None);
+                    let segs =
+                        self.segments(content, self.cur(self.fonts.body(), size, Some(n)), None);
+                    out.extend(self.para_lines(
+                        &segs,
+                        x,
+                        width,
+                        2.0 * size,
+                        inline::TextAlign::Justify,
+                    )?);
+                }
+                Block::Heading {
+                    level, id, content, ..
+                } => self.heading(*level, id, content, x, width, parent, out)?,
+                Block::Figure(f) => out.push(Piece::Block(self.figure(f, x, width, parent)?)),
+                Block::List {
+                    ordered,
+                    start,
+                    items,
+                    ..
+                } => self.list(*ordered, *start, items, x, width, parent, out)?,
+                Block::Quote { blocks, .. } => {
+                    let n = self.node(StructKind::Quote, Some(parent), None);
+                    let side = QUOTE_INDENT_EM * size;
+                    let (qx, qw) = self.inset(x, width, side, side);
+                    self.blocks(blocks, qx, qw, n, out)?;
+                }
+                Block::Code { text, .. } => self.code(text, x, width, parent, out)?,
+                Block::Table(t) => out.extend(
+                    self.table(t, x, width, parent)?
+                        .into_iter()
+                        .map(Piece::Block),
+                ),
+                Block::Rule { .. } => out.push(Piece::Block(self.rule(x, width))),
+            }
+            self.at.path.pop();
+        }
+        Ok(())
+    }
+
+    /// A heading inside a section (levels 2–6; a level-1 heading is set as level 2): a block
+    /// kept with what follows.
+    #[allow(clippy::too_many_arguments)]
+    fn heading(
+        &mut self,
+        level: u8,
+        id: &str,
+        content: &[Inline],
+        x: f32,
+        width: f32,
+        parent: NodeId,
+        out: &mut Vec<Piece>,
+    ) -> Result<()> {
+        let size = self.g.size;
+        let lvl = level.clamp(2, 6);
+        let n = self.node(
+            StructKind::Heading(lvl),
+            Some(parent),
+            Some(model::plain_text(content)),
+        );
+        let hs = match lvl {
+            2 => size * 1.2,
+            3 => size * 1.05,
+            _ => size,
+        };
+        let segs = self.segments(content, self.cur(self.fonts.heading(), hs, Some(n)), None);
+        let lines = self.set_lines(&segs, width, 0.0, inline::TextAlign::Left)?;
+        let lead = (hs * 1.5).max(self.g.pitch);
+        let mut blk = BlockBox {
+            keep_next: true,
+            ..BlockBox::default()
+        };
+        let nl = lines.len() as f32;
+        // Half a grid line above and below, rounded to whole grid lines.
+        let h = snap(nl * lead + self.g.pitch * 0.5, self.g.pitch);
+        let top = h - nl * lead - self.g.pitch * 0.15;
+        self.stack(lines, lead, x, top, &mut blk.items);
+        blk.height = h;
+        blk.space_before = if lvl == 2 { self.g.pitch * 0.5 } else { 0.0 };
+        blk.anchors.push((id.to_string(), 0.0));
+        blk.pos = Some(self.here(0));
+        out.push(Piece::Block(blk));
+        Ok(())
+    }
+
+    /// A list: each item's first paragraph hangs after its marker (a number or a bullet).
+    #[allow(clippy::too_many_arguments)]
+    fn list(
+        &mut self,
+        ordered: bool,
+        start: u64,
+        items: &[Vec<Block>],
+        x: f32,
+        width: f32,
+        parent: NodeId,
+        out: &mut Vec<Piece>,
+    ) -> Result<()> {
+        let size = self.g.size;
+        let ln = self.node(StructKind::List, Some(parent), None);
+        for (k, item) in items.iter().enumerate() {
+            let li = self.node(StructKind::ListItem, Some(ln), None);
+            let lbl = self.node(StructKind::ListLabel, Some(li), None);
+            let body = self.node(StructKind::ListBody, Some(li), None);
+            let marker = if ordered {
+                format!("{}.", start + k as u64)
+            } else {
+                "•".to_string()
+            };
+            let mut seg = Segment::default();
+            push_seg(
+                &mut seg,
+                &marker,
+                self.cur(self.fonts.body(), size, Some(lbl)),
+                None,
+            );
+            let ml = self.set_lines(&[seg], 2.0 * size, 0.0, inline::TextAlign::Right)?;
+            let mut sub = Vec::new();
+            let ind = LIST_INDENT_EM * size;
+            // Deep nesting stops indenting once the line would get too short.
+            let (tx, tw) = self.inset(x, width, ind, 0.0);
+            let mx = tx - ind;
+            // List item paragraphs: no first-line indent, hanging after the marker.
+            self.at.path.push(k);
+            for (bi, blk) in item.iter().enumerate() {
+                if let Block::Paragraph { content, .. } = blk {
+                    self.at.path.push(bi);
+                    let n = self.node(StructKind::Paragraph, Some(body), None);
+                    let segs =
+                        self.segments(content, self.cur(self.fonts.body(), size, Some(n)), None);
+                    let mut lines =
+                        self.para_lines(&segs, tx, tw, 0.0, inline::TextAlign::Justify)?;
+                    if bi == 0
+                        && let (Some(Piece::Line(first)), Some(m)) = (lines.first_mut(), ml.first())
+                    {
+                        let base = self.grid_baseline();
+                        for it in &m.items {
+                            let mut it = it.clone();
+                            it.translate(mx, base);
+                            first.items.insert(0, it);
+                        }
+                    }
+                    sub.extend(lines);
+                    self.at.path.pop();
+                } else {
+                    self.blocks_from(std::slice::from_ref(blk), bi, tx, tw, body, &mut sub)?;
+                }
+            }
+            self.at.path.pop();
+            out.extend(sub);
+        }
+        Ok(())
+    }
+
+    /// A code block: one grid line per source line, indented 2 em, in the caption size.
+    fn code(
+        &mut self,
+        text: &str,
+        x: f32,
+        width: f32,
+        parent: NodeId,
+        out: &mut Vec<Piece>,
+    ) -> Result<()> {
+        let size = self.g.size;
+        let n = self.node(StructKind::Code, Some(parent), None);
+        let cs = size * SMALL;
+        for line in text.lines() {
+            // Characters of the code before this line (`lines` yields sub-slices).
+            let line_start = text[..line.as_ptr().addr() - text.as_ptr().addr()]
+                .chars()
+                .count();
+            let mut seg = Segment::default();
+            push_seg(
+                &mut seg,
+                if line.is_empty() { " " } else { line },
+                self.cur(self.fonts.body(), cs, Some(n)),
+                None,
+            );
+            let lines = self.set_lines(&[seg], width - 2.0 * size, 0.0, inline::TextAlign::Left)?;
+            let id = self.para_seq;
+            self.para_seq += 1;
+            let count = lines.len();
+            let base = self.grid_baseline();
+            for (idx, l) in lines.into_iter().enumerate() {
+                let mut items = l.items;
+                items
+                    .iter_mut()
+                    .for_each(|it| it.translate(x + 2.0 * size, base));
+                let pos = self.here(line_start + l.start.unwrap_or(0));
+                out.push(Piece::Line(GridLine {
+                    items,
+                    para: id,
+                    idx,
+                    count,
+                    pos,
+                }));
+            }
+        }
+        Ok(())
+    }
+
+    /// A thematic break: a short centred rule on a grid line of its own.
+    fn rule(&self, x: f32, width: f32) -> BlockBox {
+        let size = self.g.size;
+        let p = self.g.pitch;
+        let items = vec![Item::Line(LineItem {
+            x0: x + width / 2.0 - 3.0 * size,
+            x1: x + width / 2.0 + 3.0 * size,
+            y0: p / 2.0,
+            y1: p / 2.0,
+            width: 0.5,
+            node: None,
+            artifact: ArtifactKind::Layout,
+        })];
+        BlockBox {
+            items,
+            height: p,
+            pos: Some(self.here(0)),
+            ..BlockBox::default()
+        }
+    }
+
+    /// The opening of a section: kicker, title, author, as one block.
+    pub(super) fn opening(&mut self, s: &Section, sec: NodeId) -> Result<BlockBox> {
+        let size = self.g.size;
+        let w = self.g.measure;
+        let mut blk = BlockBox {
+            keep_next: true,
+            ..BlockBox::default()
+        };
+        // Sink the opening by three grid lines, as Chinese books drop chapter openings.
+        let mut y = self.g.pitch * 3.0;
+        if let Some(k) = &s.kicker {
+            let n = self.node(StructKind::Paragraph, Some(sec), None);
+            let mut seg = Segment::default();
+            push_seg(
+                &mut seg,
+                k,
+                TextStyle {
+                    gray: 0.35,
+                    ..self.cur(self.fonts.heading(), size * SMALL, Some(n))
+                },
+                None,
+            );
+            let lines = self.set_lines(&[seg], w, 0.0, inline::TextAlign::Center)?;
+            y = self.stack(lines, size * 1.6, 0.0, y, &mut blk.items);
+            y += size * 0.4;
+        }
+        let ts = size * 1.5;
+        let n = self.node(StructKind::Heading(1), Some(sec), Some(s.title.clone()));
+        let mut seg = Segment::default();
+        push_seg(
+            &mut seg,
+            &s.title,
+            self.cur(self.fonts.heading(), ts, Some(n)),
+            None,
+        );
+        let lines = self.set_lines(&[seg], w - 2.0 * size, 0.0, inline::TextAlign::Center)?;
+        blk.anchors.push((s.id.clone(), 0.0));
+        y = self.stack(lines, ts * 1.45, size, y, &mut blk.items);
+        if let Some(a) = &s.author {
+            let n = self.node(StructKind::Paragraph, Some(sec), None);
+            let mut seg = Segment::default();
+            push_seg(
+                &mut seg,
+                a,
+                self.cur(self.fonts.body(), size, Some(n)),
+                None,
+            );
+            let lines = self.set_lines(&[seg], w, 0.0, inline::TextAlign::Center)?;
+            y += size * 0.5;
+            y = self.stack(lines, size * 1.6, 0.0, y, &mut blk.items);
+        }
+        blk.height = snap(y + self.g.pitch * 1.2, self.g.pitch);
+        blk.pos = Some(self.here(0));
+        Ok(blk)
+    }
+
+    pub(super) fn footnotes(
+        &mut self,
+        s: &Section,
+        sec: NodeId,
+        out: &mut Vec<Piece>,
+    ) -> Result<()> {
+        if s.footnotes.is_empty() {
+            return Ok(());
+        }
+        let size = self.g.size;
+        let cs = size * SMALL;
+        let rule = Item::Line(LineItem {
+            x0: 0.0,
+            x1: 4.0 * size,
+            y0: self.g.pitch * 0.5,
+            y1: self.g.pitch * 0.5,
+            width: 0.4,
+            node: None,
+            artifact: ArtifactKind::Layout,
+        });
+        self.at.part = Part::Notes;
+        self.at.path.clear();
+        out.push(Piece::Block(BlockBox {
+            items: vec![rule],
+            height: self.g.pitch,
+            pos: Some(self.here(0)),
+            ..BlockBox::default()
+        }));
+        for (k, f) in s.footnotes.iter().enumerate() {
+            let n = self.node(StructKind::Note, Some(sec), None);
+            let mut inl = vec![Inline::Text(format!("{}\u{3000}", f.number))];
+            for (i, b) in f.blocks.iter().enumerate() {
+                if let Block::Paragraph { content, .. } = b {
+                    if i > 0 {
+                        inl.push(Inline::LineBreak);
+                    }
+                    inl.extend(content.iter().cloned());
+                }
+            }
+            let segs = self.segments(&inl, self.cur(self.fonts.body(), cs, Some(n)), None);
+            let lines = self.set_lines(&segs, self.g.measure, 0.0, inline::TextAlign::Justify)?;
+            let mut blk = BlockBox::default();
+            let y = self.stack(lines, cs * 1.6, 0.0, 0.0, &mut blk.items);
+            blk.height = snap(y, self.g.pitch);
+            blk.anchors.push((f.id.clone(), 0.0));
+            blk.pos = Some(SourcePos {
+                path: vec![k],
+                ..self.here(0)
+            });
+            out.push(Piece::Block(blk));
+        }
+        Ok(())
+    }
+
+    /// Every section (opening, blocks, footnotes) as pieces, each section from a new page. Set
+    /// once: where the body starts changes only its pagination.
+    pub(super) fn collect_body(&mut self) -> Result<Vec<Piece>> {
+        let mut pieces = Vec::new();
+        let mut first_body = true;
+        for (si, s) in self.book.sections.iter().enumerate() {
+            self.at = SourcePos {
+                section: si,
+                part: Part::Opening,
+                path: Vec::new(),
+                offset: 0,
+            };
+            let body = s.role == Role::Body;
+            let recto = body && first_body;
+            if body {
+                first_body = false;
+            }
+            pieces.push(Piece::NewPage {
+                recto,
+                head: Some(s.title.clone()),
+                body,
+            });
+            let sec = self.node(StructKind::Section, None, None);
+            pieces.push(Piece::Block(self.opening(s, sec)?));
+            self.at.part = Part::Body;
+            let m = self.g.measure;
+            self.blocks(&s.blocks, 0.0, m, sec, &mut pieces)?;
+            self.footnotes(s, sec, &mut pieces)?;
+            pieces.push(Piece::Flush);
+        }
+        Ok(pieces)
+    }
+}

@@ -1,0 +1,388 @@
+//! Front matter: the cover page and the table of contents (目录), which the layout sets again
+//! with real page numbers once the body is paginated.
+
+use crate::book::model::{self, Book};
+use crate::diag::Result;
+use crate::typeset::document::{
+    ArtifactKind, DotItem, ImageItem, Item, LineItem, LinkItem, LinkTarget, NodeId, Part,
+    SourcePos, StructKind,
+};
+use crate::typeset::inline;
+use crate::typeset::page::geometry::snap;
+use crate::typeset::page::paginate::{BlockBox, GridLine, PageBuild, Paginator, Piece};
+use crate::typeset::page::runs::{Segment, TextStyle, push_seg};
+use crate::typeset::page::setter::Setter;
+use std::collections::HashMap;
+
+/// Rounds of [`settle_toc`] before it stops looking for an exact fixpoint (the sample book
+/// settles in two).
+pub(super) const MAX_TOC_ROUNDS: usize = 4;
+
+/// Finds how many pages to reserve for the table of contents. `round(reserved)` paginates the
+/// body after `reserved` TOC pages, sets the TOC with the resulting page numbers and returns its
+/// length in pages with whatever it built. Returns the reservation and the last round's output,
+/// whose TOC is never longer than the reservation once a fixpoint is found or the reservation
+/// only grows; the caller pads a shorter TOC with blank pages.
+///
+/// Usually the first or second round agrees. Lengths that go back and forth (a page number
+/// gaining a digit pushes an entry onto another page, which moves the body back …) stop after
+/// [`MAX_TOC_ROUNDS`]: from then on the longest TOC seen is reserved, and the reservation only
+/// grows, for at most [`MAX_TOC_ROUNDS`] more rounds.
+pub(super) fn settle_toc<T>(
+    first_guess: usize,
+    mut round: impl FnMut(usize) -> Result<(usize, T)>,
+) -> Result<(usize, T)> {
+    let mut reserved = first_guess;
+    let mut longest = first_guess;
+    for _ in 0..MAX_TOC_ROUNDS {
+        let (len, out) = round(reserved)?;
+        if len == reserved {
+            return Ok((reserved, out));
+        }
+        longest = longest.max(len);
+        reserved = len;
+    }
+    let mut last = round(longest)?;
+    for _ in 1..MAX_TOC_ROUNDS {
+        if last.0 <= longest {
+            break;
+        }
+        longest = last.0;
+        last = round(longest)?;
+    }
+    Ok((longest.max(last.0), last.1))
+}
+
+impl Setter<'_> {
+    /// The table of contents; `numbers` maps destination names to printed page numbers (None:
+    /// a dry run to count pages).
+    pub(super) fn toc(
+        &mut self,
+        numbers: Option<(&HashMap<String, String>, NodeId)>,
+    ) -> Result<Vec<PageBuild>> {
+        let size = self.g.size;
+        let w = self.g.measure;
+        let toc_node = numbers.map(|n| n.1);
+        let mut pieces = vec![Piece::NewPage {
+            recto: true,
+            head: Some("目录".into()),
+            body: false,
+        }];
+        // Title: 目录, spaced like a section title.
+        let mut blk = BlockBox::default();
+        let ts = size * 1.5;
+        let mut seg = Segment::default();
+        let hn = toc_node.map(|t| self.node(StructKind::Heading(1), Some(t), Some("目录".into())));
+        push_seg(
+            &mut seg,
+            "目\u{3000}录",
+            self.cur(self.fonts.heading(), ts, hn),
+            None,
+        );
+        let lines = self.set_lines(&[seg], w, 0.0, inline::TextAlign::Center)?;
+        let y = self.stack(lines, ts * 1.45, 0.0, self.g.pitch * 3.0, &mut blk.items);
+        blk.height = snap(y + self.g.pitch, self.g.pitch);
+        pieces.push(Piece::Block(blk));
+        for entry in toc_entries(self.book) {
+            self.toc_entry(&entry, numbers.map(|n| n.0), toc_node, &mut pieces)?;
+        }
+        let mut pg = Paginator::new(&self.g, 2);
+        pg.run(pieces);
+        Ok(pg.pages)
+    }
+
+    /// One entry of the TOC as grid lines: title (indented by depth), leader dots, page number.
+    fn toc_entry(
+        &mut self,
+        line: &TocEntry,
+        numbers: Option<&HashMap<String, String>>,
+        toc_node: Option<NodeId>,
+        pieces: &mut Vec<Piece>,
+    ) -> Result<()> {
+        let size = self.g.size;
+        let w = self.g.measure;
+        let reserve = 3.0 * size;
+        let base = self.grid_baseline();
+        // The entry's section index stands for the entry (see PageStart::Toc); a part
+        // stands for its first section.
+        let entry = SourcePos {
+            section: line.section,
+            part: Part::Opening,
+            path: Vec::new(),
+            offset: 0,
+        };
+        let num = numbers
+            .and_then(|m| m.get(&line.dest).cloned())
+            .unwrap_or_else(|| "00".into());
+        let item = toc_node.map(|t| self.node(StructKind::TocItem, Some(t), None));
+        let link = item.map(|i| self.node(StructKind::Link, Some(i), Some(line.title.clone())));
+        let target = LinkTarget::Named(line.dest.clone());
+        let mut seg = Segment::default();
+        let face = if line.part {
+            self.fonts.heading()
+        } else {
+            self.fonts.body()
+        };
+        push_seg(
+            &mut seg,
+            &line.title,
+            self.cur(face, size, link),
+            Some(target.clone()),
+        );
+        // Sub-chapters are indented two characters a level.
+        let indent = f32::from(line.depth.min(4)) * 2.0 * size;
+        let mut lines =
+            self.set_lines(&[seg], w - reserve - indent, 0.0, inline::TextAlign::Left)?;
+        for l in &mut lines {
+            l.items.iter_mut().for_each(|it| it.translate(indent, 0.0));
+            l.width += indent;
+        }
+        let mut nseg = Segment::default();
+        push_seg(
+            &mut nseg,
+            &num,
+            self.cur(self.fonts.body(), size, link),
+            Some(target.clone()),
+        );
+        let nl = self.set_lines(&[nseg], w, 0.0, inline::TextAlign::Left)?;
+        let count = lines.len();
+        let id = self.para_seq;
+        self.para_seq += 1;
+        let last = lines.len().saturating_sub(1);
+        for (idx, l) in lines.iter_mut().enumerate() {
+            if idx == last {
+                let nw = nl.first().map(|n| n.width).unwrap_or(0.0);
+                if let Some(n) = nl.first() {
+                    for it in &n.items {
+                        let mut it = it.clone();
+                        it.translate(w - nw, 0.0);
+                        l.items.push(it);
+                    }
+                }
+                // Leader dots on a fixed pitch so they line up from entry to entry.
+                let step = size * 0.5;
+                let from = l.width + size * 0.5;
+                let to = w - nw - size * 0.5;
+                let mut k = (from / step).ceil();
+                while k * step <= to {
+                    l.items.push(Item::Dot(DotItem {
+                        cx: k * step,
+                        cy: -size * 0.3,
+                        r: size * 0.05,
+                        artifact: ArtifactKind::Layout,
+                    }));
+                    k += 1.0;
+                }
+            }
+        }
+        for (idx, l) in lines.into_iter().enumerate() {
+            let mut items = l.items;
+            items.iter_mut().for_each(|it| it.translate(0.0, base));
+            if idx == 0 {
+                // The whole entry line is the link area.
+                items.push(Item::Link(LinkItem {
+                    x: 0.0,
+                    y: 0.0,
+                    width: w,
+                    height: self.g.pitch,
+                    target: target.clone(),
+                    node: link,
+                }));
+            }
+            // Drop the per-run link rectangles: one area per entry is enough.
+            items.retain(|it| !matches!(it, Item::Link(li) if li.height < self.g.pitch));
+            pieces.push(Piece::Line(GridLine {
+                items,
+                para: id,
+                idx,
+                count,
+                pos: entry.clone(),
+            }));
+        }
+        Ok(())
+    }
+
+    pub(super) fn cover(&mut self) -> Result<PageBuild> {
+        let m = &self.book.meta;
+        let size = self.g.size;
+        let w = self.g.measure;
+        let x = self.g.left(0);
+        let mut items = Vec::new();
+        let sec = self.node(StructKind::Section, None, None);
+        if let Some(series) = &m.series {
+            let n = self.node(StructKind::Paragraph, Some(sec), None);
+            let mut seg = Segment::default();
+            push_seg(
+                &mut seg,
+                series,
+                TextStyle {
+                    gray: 0.3,
+                    ..self.cur(self.fonts.heading(), size * 1.15, Some(n))
+                },
+                None,
+            );
+            let lines = self.set_lines(&[seg], w, 0.0, inline::TextAlign::Center)?;
+            self.stack(lines, size * 2.0, x, self.g.page_h * 0.16, &mut items);
+        }
+        // Title: large bold sans, centred, the upper third of the page.
+        let ts = (size * 2.1).min(w / 10.0);
+        let n = self.node(StructKind::Heading(1), Some(sec), Some(m.title.clone()));
+        let mut seg = Segment::default();
+        push_seg(
+            &mut seg,
+            &m.title,
+            self.cur(self.fonts.heading(), ts, Some(n)),
+            None,
+        );
+        let lines = self.set_lines(&[seg], w - 2.0 * size, 0.0, inline::TextAlign::Center)?;
+        let mut y = self.stack(lines, ts * 1.5, x + size, self.g.page_h * 0.27, &mut items);
+        // A short rule under the title.
+        y += size * 1.2;
+        items.push(Item::Line(LineItem {
+            x0: x + w / 2.0 - 2.0 * size,
+            x1: x + w / 2.0 + 2.0 * size,
+            y0: y,
+            y1: y,
+            width: 0.8,
+            node: None,
+            artifact: ArtifactKind::Layout,
+        }));
+        if let Some(img) = &m.cover {
+            let (pw, ph) = img.display_size();
+            let (pw, ph) = (pw.max(1) as f32, ph.max(1) as f32);
+            let avail_h = self.g.page_h * 0.72 - y - size * 2.0;
+            let mut iw = (pw * 72.0 / 150.0).min(w);
+            if iw * ph / pw > avail_h {
+                iw = avail_h * pw / ph;
+            }
+            if iw > size {
+                let fig = self.node(StructKind::Figure, Some(sec), Some(m.title.clone()));
+                items.push(Item::Image(ImageItem {
+                    image: img.clone(),
+                    x: x + (w - iw) / 2.0,
+                    y: y + size * 2.0,
+                    width: iw,
+                    height: iw * ph / pw,
+                    node: Some(fig),
+                }));
+            }
+        }
+        if !m.editors.is_empty() {
+            let n = self.node(StructKind::Paragraph, Some(sec), None);
+            let mut seg = Segment::default();
+            let text = format!("{}\u{3000}编", m.editors.join("\u{3000}"));
+            push_seg(
+                &mut seg,
+                &text,
+                self.cur(self.fonts.body(), size * 1.15, Some(n)),
+                None,
+            );
+            let lines = self.set_lines(&[seg], w, 0.0, inline::TextAlign::Center)?;
+            self.stack(lines, size * 2.0, x, self.g.page_h * 0.76, &mut items);
+        }
+        Ok(PageBuild {
+            items,
+            opening: true,
+            ..PageBuild::default()
+        })
+    }
+}
+/// One line of the printed table of contents.
+pub(super) struct TocEntry {
+    pub(super) title: String,
+    /// The section it stands for (a part: its first).
+    pub(super) section: usize,
+    /// The destination it links to (a part: its first section).
+    pub(super) dest: String,
+    pub(super) depth: u8,
+    pub(super) part: bool,
+}
+
+/// The book's outline flattened in reading order, as the contents page lists it.
+pub(super) fn toc_entries(book: &Book) -> Vec<TocEntry> {
+    pub(super) fn walk(
+        book: &Book,
+        nodes: &[model::OutlineNode],
+        depth: u8,
+        out: &mut Vec<TocEntry>,
+    ) {
+        for n in nodes {
+            match n {
+                model::OutlineNode::Part { index, children } => {
+                    let p = &book.parts[*index];
+                    out.push(TocEntry {
+                        title: p.title.clone(),
+                        section: p.first,
+                        dest: book.sections[p.first].id.clone(),
+                        depth,
+                        part: true,
+                    });
+                    walk(book, children, depth, out);
+                }
+                model::OutlineNode::Section { index, children } => {
+                    let s = &book.sections[*index];
+                    out.push(TocEntry {
+                        title: s.title.clone(),
+                        section: *index,
+                        dest: s.id.clone(),
+                        depth,
+                        part: false,
+                    });
+                    walk(book, children, depth + 1, out);
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(book, &book.outline(), 0, &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Runs `settle_toc` with TOC lengths given by `len_for(reserved)`; returns the reservation,
+    /// the TOC length of the round it kept and how many rounds ran.
+    fn settle(first: usize, len_for: impl Fn(usize) -> usize) -> (usize, usize, usize) {
+        let mut rounds = 0;
+        let (reserved, len) = settle_toc(first, |r| {
+            rounds += 1;
+            Ok((len_for(r), len_for(r)))
+        })
+        .unwrap();
+        (reserved, len, rounds)
+    }
+
+    #[test]
+    fn a_right_guess_takes_one_round() {
+        assert_eq!(settle(2, |_| 2), (2, 2, 1));
+    }
+
+    #[test]
+    fn a_wrong_guess_is_corrected_once() {
+        assert_eq!(settle(1, |_| 3), (3, 3, 2));
+    }
+
+    #[test]
+    fn lengths_that_go_back_and_forth_stop_on_the_longer_with_padding() {
+        // Reserving 1 page makes a 2-page TOC and reserving 2 makes a 1-page one.
+        let (reserved, len, rounds) = settle(1, |r| if r == 1 { 2 } else { 1 });
+        assert_eq!(reserved, 2);
+        assert!(len <= reserved, "the kept TOC fits its reservation");
+        assert!(rounds <= 2 * MAX_TOC_ROUNDS, "{rounds} rounds");
+    }
+
+    #[test]
+    fn a_toc_that_keeps_growing_is_still_bounded() {
+        let (_, _, rounds) = settle(1, |r| r + 1);
+        assert!(rounds <= 2 * MAX_TOC_ROUNDS, "{rounds} rounds");
+    }
+
+    #[test]
+    fn an_error_in_a_round_is_returned() {
+        let r: Result<(usize, ())> =
+            settle_toc(1, |_| Err(crate::diag::Diagnostic::error("boom").into()));
+        assert!(r.is_err());
+    }
+}

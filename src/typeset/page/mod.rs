@@ -1,0 +1,130 @@
+//! Pagination: flows a whole [`Book`] into pages of display items.
+//!
+//! The result, a [`Document`], is plain data in page coordinates (points, origin at the top-left
+//! corner of the page, y growing downwards). The PDF writer draws it; the imposer draws the same
+//! [`Page`]s again at an offset on a bigger sheet. Nothing here knows about PDF.
+//!
+//! Page plan: cover (i, no number) · blank verso · 目录 (from iii) · preface (编者按, roman
+//! numbers) · body from a recto page numbered 1, each speech on a new page. Body text sits on a
+//! constant baseline grid (one grid line = font size × line height); headings, figures and the
+//! section openings take whole grid lines so the text after them comes back onto the grid.
+//!
+//! Figures float: a figure that does not fit on the rest of the page goes to the top of the next
+//! page and the text continues to fill the current one (图随文走, 先见文后见图: the figure still
+//! comes after the text that introduces it, and the page is not left half empty, which a Chinese
+//! book editor would not accept). A figure never leaves its section: at the end of a section,
+//! pending figures are placed before the next section starts.
+//!
+//! Footnotes are set at the end of their section (the speeches are a few pages long, so the
+//! notes stay close), under a short rule, in the caption size.
+
+//!
+//! The page stage, one pass a file:
+//! - [`setter`]: the state carried while collecting (fonts, geometry, structure nodes, position);
+//! - [`runs`]: inlines → styled runs → set lines of display items (calls the inline stage);
+//! - [`blocks`], [`figures`]: collect a section's blocks into [`paginate::Piece`]s;
+//! - [`front`]: the cover and the table of contents;
+//! - [`paginate`]: distribute pieces onto pages (no fonts);
+//! - [`finalize`]: page labels, running heads, folios and the outline.
+
+mod blocks;
+mod figures;
+mod finalize;
+mod front;
+pub mod geometry;
+mod paginate;
+mod runs;
+mod setter;
+
+pub use crate::typeset::document::*;
+pub use geometry::{Geometry, LIST_INDENT_EM, MIN_MEASURE_EM, QUOTE_INDENT_EM};
+
+use crate::book::model::Book;
+use crate::diag::Result;
+use crate::typeset::fonts::FontSet;
+use finalize::{label_for, outline_entries};
+use paginate::{PageBuild, paginate};
+use setter::Setter;
+use std::collections::HashMap;
+
+/// Lays the book out into pages.
+pub fn layout(book: &Book, fonts: &FontSet) -> Result<Document> {
+    let g = Geometry::new(book);
+    let mut lay = Setter::new(book, fonts, g.clone());
+    // Collect: the structure tree starts with the TOC's node, then the body's nodes.
+    let toc_node = lay.node(StructKind::Toc, None, None);
+    let pieces = lay.collect_body()?;
+    let body_nodes = lay.nodes.len();
+
+    // Distribute: the TOC's length decides where the body starts, and the body's pages decide
+    // the TOC's numbers. Only pagination and the TOC are redone until the two agree.
+    let guess = lay.toc(None)?.len().max(1);
+    let (toc_pages, (body, mut toc)) = front::settle_toc(guess, |reserved| {
+        lay.nodes.truncate(body_nodes);
+        let start = 2 + reserved;
+        let body = paginate(&g, start, pieces.clone());
+        let body_start = body.body_start.unwrap_or(start + body.pages.len());
+        let numbers: HashMap<String, String> = body
+            .dests
+            .iter()
+            .map(|d| (d.name.clone(), label_for(d.page, body_start).text()))
+            .collect();
+        let toc = lay.toc(Some((&numbers, toc_node)))?;
+        Ok((toc.len(), (body, toc)))
+    })?;
+    // A TOC shorter than the pages reserved for it (see settle_toc) ends with blank pages.
+    while toc.len() < toc_pages {
+        toc.push(PageBuild {
+            blank: true,
+            ..PageBuild::default()
+        });
+    }
+    let toc_pages = toc.len();
+    let body_start = body.body_start.unwrap_or(2 + toc_pages + body.pages.len());
+    let content = body;
+
+    let mut builds: Vec<PageBuild> = Vec::new();
+    builds.push(lay.cover()?);
+    builds.push(PageBuild {
+        blank: true,
+        ..PageBuild::default()
+    });
+    builds.extend(toc);
+    builds.extend(content.pages);
+
+    let mut pages = Vec::with_capacity(builds.len());
+    let toc_end = 2 + toc_pages;
+    for (i, b) in builds.into_iter().enumerate() {
+        let label = label_for(i, body_start);
+        let mut items = b.items;
+        if !b.blank && i > 0 {
+            lay.decorate(i, &label, b.opening, b.head.as_deref(), &mut items)?;
+        }
+        let start = match b.first {
+            _ if b.blank => PageStart::Blank,
+            _ if i == 0 => PageStart::Cover,
+            Some(p) if i < toc_end => PageStart::Toc(p.section),
+            Some(p) => PageStart::At(p),
+            None => PageStart::Blank,
+        };
+        pages.push(Page {
+            label,
+            items,
+            start,
+        });
+    }
+
+    let dest_map: HashMap<&str, &Destination> =
+        content.dests.iter().map(|d| (d.name.as_str(), d)).collect();
+    let outline = outline_entries(book, &book.outline(), &dest_map);
+
+    Ok(Document {
+        width: g.page_w,
+        height: g.page_h,
+        pages,
+        outline,
+        destinations: content.dests,
+        structure: lay.nodes,
+        timings: lay.timings,
+    })
+}

@@ -1,0 +1,778 @@
+//! Distribute: places pieces (grid lines and blocks of free height) onto pages.
+//!
+//! Input: the [`Piece`]s of the collect stage and a [`Geometry`]; output: [`PageBuild`]s and
+//! the destinations found on them. No fonts: the rules below are unit-tested with synthetic
+//! pieces (see `tests` at the end of this file).
+//!
+//! - Widows and orphans: a paragraph split across pages leaves at least two lines on each side.
+//! - Keep with next: a heading (or a section opening) moves to the next page together with the
+//!   first lines of what follows, so it is never the last thing on a page.
+//! - Floats: a figure that does not fit goes to the top of the next page while the text fills
+//!   this one; figures keep their order and never leave their section ([`Piece::Flush`]).
+//! - A block taller than the type area is cut between its items.
+
+use crate::typeset::document::{Destination, Item, SourcePos};
+use crate::typeset::page::geometry::{Geometry, snap};
+
+/// Distributes `pieces` onto pages, the first of which is physical page `start`.
+pub(super) fn paginate(g: &Geometry, start: usize, pieces: Vec<Piece>) -> BodyPages {
+    let mut pg = Paginator::new(g, start);
+    pg.run(pieces);
+    BodyPages {
+        pages: pg.pages,
+        dests: pg.dests,
+        body_start: pg.body_start,
+    }
+}
+
+/// What the paginator made of a run of pieces.
+pub(super) struct BodyPages {
+    pub(super) pages: Vec<PageBuild>,
+    pub(super) dests: Vec<Destination>,
+    pub(super) body_start: Option<usize>,
+}
+
+/// A page while it is being filled.
+#[derive(Debug, Clone, Default)]
+pub(super) struct PageBuild {
+    pub(super) items: Vec<Item>,
+    /// Opens a section (no running head).
+    pub(super) opening: bool,
+    pub(super) blank: bool,
+    /// Section title for the running head on recto pages.
+    pub(super) head: Option<String>,
+    /// The earliest source position of what was placed on the page.
+    pub(super) first: Option<SourcePos>,
+}
+
+/// One grid line of text, items relative to (measure left, line top).
+#[derive(Debug, Clone)]
+pub(super) struct GridLine {
+    pub(super) items: Vec<Item>,
+    /// Paragraph id, index of this line and line count (widow/orphan control).
+    pub(super) para: usize,
+    pub(super) idx: usize,
+    pub(super) count: usize,
+    /// Where the line starts in the source.
+    pub(super) pos: SourcePos,
+}
+
+/// A piece of free height, items relative to (measure left, block top).
+#[derive(Debug, Clone, Default)]
+pub(super) struct BlockBox {
+    pub(super) items: Vec<Item>,
+    pub(super) height: f32,
+    /// Keep with the start of what follows (headings).
+    pub(super) keep_next: bool,
+    /// May move to the top of the next page while text fills this one (figures).
+    pub(super) float: bool,
+    /// Named destinations at a y offset inside the block.
+    pub(super) anchors: Vec<(String, f32)>,
+    /// Space above, dropped at the top of a page.
+    pub(super) space_before: f32,
+    /// Where the block starts in the source (`None`: no text of the book, e.g. the TOC title).
+    pub(super) pos: Option<SourcePos>,
+}
+
+/// What the collect stage hands the paginator, in reading order.
+#[derive(Debug, Clone)]
+pub(super) enum Piece {
+    Line(GridLine),
+    Block(BlockBox),
+    /// Start a new page (on a recto if asked), opening a section with this running head.
+    NewPage {
+        recto: bool,
+        head: Option<String>,
+        body: bool,
+    },
+    /// Place floats still waiting (end of section).
+    Flush,
+}
+
+/// Places pieces onto pages.
+pub(super) struct Paginator<'g> {
+    pub(super) g: &'g Geometry,
+    /// Physical index of the first page this paginator makes.
+    pub(super) start: usize,
+    pub(super) pages: Vec<PageBuild>,
+    pub(super) cur: Option<PageBuild>,
+    /// Offset from the top of the type area.
+    pub(super) y: f32,
+    pub(super) floats: Vec<BlockBox>,
+    pub(super) dests: Vec<Destination>,
+    pub(super) head: Option<String>,
+    pub(super) body_start: Option<usize>,
+}
+
+impl<'g> Paginator<'g> {
+    pub(super) fn new(g: &'g Geometry, start: usize) -> Self {
+        Paginator {
+            g,
+            start,
+            pages: Vec::new(),
+            cur: None,
+            y: 0.0,
+            floats: Vec::new(),
+            dests: Vec::new(),
+            head: None,
+            body_start: None,
+        }
+    }
+
+    pub(super) fn index(&self) -> usize {
+        self.start + self.pages.len()
+    }
+
+    pub(super) fn finish_page(&mut self) {
+        if let Some(p) = self.cur.take() {
+            self.pages.push(p);
+        }
+        self.y = 0.0;
+    }
+
+    /// Ensures a current page; a fresh page first takes the floats waiting for it.
+    pub(super) fn page(&mut self) {
+        if self.cur.is_none() {
+            self.cur = Some(PageBuild {
+                head: self.head.clone(),
+                ..PageBuild::default()
+            });
+            self.y = 0.0;
+            let floats = std::mem::take(&mut self.floats);
+            for f in floats {
+                if self.y > 0.0 && self.y + f.height > self.g.area_h + 0.01 {
+                    self.finish_page();
+                    self.cur = Some(PageBuild {
+                        head: self.head.clone(),
+                        ..PageBuild::default()
+                    });
+                }
+                self.put_block(f);
+            }
+        }
+    }
+
+    pub(super) fn remaining(&self) -> f32 {
+        self.g.area_h - self.y
+    }
+
+    /// Notes that `pos` is shown on the current page.
+    pub(super) fn shown(&mut self, pos: Option<&SourcePos>) {
+        if let (Some(p), Some(pos)) = (self.cur.as_mut(), pos)
+            && p.first.as_ref().is_none_or(|f| pos < f)
+        {
+            p.first = Some(pos.clone());
+        }
+    }
+
+    pub(super) fn put_block(&mut self, b: BlockBox) {
+        if b.height > self.g.area_h + 0.01 {
+            return self.put_tall_block(b);
+        }
+        self.shown(b.pos.as_ref());
+        let idx = self.index();
+        let left = self.g.left(idx);
+        let top = self.g.top;
+        let mut y = self.y;
+        if y > 0.0 {
+            y += b.space_before;
+        }
+        for (name, dy) in &b.anchors {
+            self.dests.push(Destination {
+                name: name.clone(),
+                page: idx,
+                x: left,
+                y: top + y + dy,
+            });
+        }
+        if let Some(p) = self.cur.as_mut() {
+            for mut it in b.items {
+                it.translate(left, top + y);
+                p.items.push(it);
+            }
+        }
+        self.y = snap(y + b.height, self.g.pitch);
+    }
+
+    /// A block taller than the type area (a very long title, caption or table row), cut between
+    /// its items onto as many pages as it needs, so that nothing is drawn past the page. The
+    /// first part goes where the block would have gone.
+    pub(super) fn put_tall_block(&mut self, b: BlockBox) {
+        let area = self.g.area_h;
+        let extent = |it: &Item| match it {
+            Item::Glyphs(g) => (g.y - g.size, g.y + 0.25 * g.size),
+            Item::Image(i) => (i.y, i.y + i.height),
+            Item::Line(l) => (l.y0.min(l.y1), l.y0.max(l.y1)),
+            Item::Dot(d) => (d.cy - d.r, d.cy + d.r),
+            Item::Link(l) => (l.y, l.y + l.height),
+        };
+        let spans: Vec<(f32, f32)> = b.items.iter().map(extent).collect();
+        let mut by_top: Vec<(f32, f32)> = spans.clone();
+        by_top.sort_by(|a, b| a.0.total_cmp(&b.0));
+        // Floats placed at the top of this page may leave less room than the block's first
+        // item needs (it cannot be cut): then the block starts on the next page.
+        let first_bottom = by_top.first().map_or(0.0, |&(top, _)| {
+            by_top
+                .iter()
+                .filter(|s| s.0 <= top)
+                .map(|s| s.1)
+                .fold(0.0, f32::max)
+        });
+        if self.y > 0.0 && first_bottom > area - self.y + 0.01 {
+            self.finish_page();
+            self.page();
+        }
+        // Where each part starts, in block coordinates: a new part begins at the first item
+        // that would end past the page.
+        let mut cuts = vec![self.y.min(0.0)];
+        let mut room = area - self.y;
+        for (top, bottom) in by_top {
+            let start = cuts[cuts.len() - 1];
+            if bottom - start > room && top > start {
+                cuts.push(top);
+                room = area;
+            }
+        }
+        let mut parts: Vec<Vec<Item>> = vec![Vec::new(); cuts.len()];
+        for (mut it, (top, _)) in b.items.into_iter().zip(spans) {
+            let k = cuts.partition_point(|c| *c <= top).saturating_sub(1);
+            it.translate(0.0, -cuts[k]);
+            parts[k].push(it);
+        }
+        let last = parts.len() - 1;
+        let mut anchors = b.anchors;
+        for (k, items) in parts.into_iter().enumerate() {
+            if k > 0 {
+                self.finish_page();
+                self.page();
+            }
+            let height = if k == last {
+                (b.height - cuts[k]).min(area - self.y)
+            } else {
+                area - self.y
+            };
+            self.put_block(BlockBox {
+                items,
+                height,
+                anchors: std::mem::take(&mut anchors),
+                pos: b.pos.clone(),
+                ..BlockBox::default()
+            });
+        }
+    }
+
+    pub(super) fn put_line(&mut self, l: GridLine) {
+        self.shown(Some(&l.pos));
+        let idx = self.index();
+        let left = self.g.left(idx);
+        let y = self.g.top + self.y;
+        if let Some(p) = self.cur.as_mut() {
+            for mut it in l.items {
+                it.translate(left, y);
+                p.items.push(it);
+            }
+        }
+        self.y += self.g.pitch;
+    }
+
+    /// How much of what starts at `pieces[i]` must stay with a heading before it.
+    pub(super) fn keep_height(&self, pieces: &[Piece], i: usize) -> f32 {
+        match pieces.get(i) {
+            Some(Piece::Line(l)) => (l.count - l.idx).min(2) as f32 * self.g.pitch,
+            Some(Piece::Block(b)) if !b.float => {
+                b.height
+                    + if b.keep_next {
+                        self.keep_height(pieces, i + 1)
+                    } else {
+                        0.0
+                    }
+            }
+            _ => 0.0,
+        }
+    }
+
+    pub(super) fn run(&mut self, pieces: Vec<Piece>) {
+        let mut i = 0;
+        while i < pieces.len() {
+            match &pieces[i] {
+                Piece::NewPage { recto, head, body } => {
+                    self.flush_floats();
+                    self.finish_page();
+                    if *recto && !self.index().is_multiple_of(2) {
+                        self.pages.push(PageBuild {
+                            blank: true,
+                            ..PageBuild::default()
+                        });
+                    }
+                    if *body && self.body_start.is_none() {
+                        self.body_start = Some(self.index());
+                    }
+                    self.head = head.clone();
+                    self.page();
+                    if let Some(p) = self.cur.as_mut() {
+                        p.opening = true;
+                    }
+                    i += 1;
+                }
+                Piece::Flush => {
+                    self.flush_floats();
+                    i += 1;
+                }
+                Piece::Block(b) => {
+                    self.page();
+                    let need = b.height
+                        + if b.space_before > 0.0 && self.y > 0.0 {
+                            b.space_before
+                        } else {
+                            0.0
+                        };
+                    let keep = if b.keep_next {
+                        self.keep_height(&pieces, i + 1)
+                    } else {
+                        0.0
+                    };
+                    if b.float && !self.floats.is_empty() {
+                        // Keep figures in order behind one already waiting.
+                        self.floats.push(b.clone());
+                    } else if self.y > 0.0 && need + keep > self.remaining() + 0.01 {
+                        if b.float {
+                            self.floats.push(b.clone());
+                        } else {
+                            self.finish_page();
+                            self.page();
+                            // The floats that waited for this page may leave too little room.
+                            if self.y > 0.0 && b.height > self.remaining() + 0.01 {
+                                self.finish_page();
+                                self.page();
+                            }
+                            self.put_block(b.clone());
+                        }
+                    } else {
+                        self.put_block(b.clone());
+                    }
+                    i += 1;
+                }
+                Piece::Line(first) => {
+                    self.page();
+                    // All remaining lines of this paragraph.
+                    let mut j = i;
+                    while let Some(Piece::Line(l)) = pieces.get(j) {
+                        if l.para != first.para {
+                            break;
+                        }
+                        j += 1;
+                    }
+                    let n = j - i;
+                    let avail =
+                        ((self.remaining() + 0.01) / self.g.pitch).floor().max(0.0) as usize;
+                    let mut m = n.min(avail);
+                    if m < n {
+                        // Widow: leave at least two lines for the next page.
+                        if n - m < 2 && first.count >= 2 {
+                            m = n.saturating_sub(2);
+                        }
+                        // Orphan: at least two lines at the foot (when the paragraph starts here).
+                        if first.idx == 0 && m < 2 && first.count >= 2 {
+                            m = 0;
+                        }
+                        if m == 0 && self.y == 0.0 {
+                            m = n.min(avail.max(1));
+                        }
+                    }
+                    for piece in &pieces[i..i + m] {
+                        if let Piece::Line(l) = piece {
+                            self.put_line(l.clone());
+                        }
+                    }
+                    i += m;
+                    if m < n {
+                        self.finish_page();
+                        self.page();
+                    }
+                }
+            }
+        }
+        self.flush_floats();
+        self.finish_page();
+    }
+
+    pub(super) fn flush_floats(&mut self) {
+        if !self.floats.is_empty() {
+            self.finish_page();
+            self.page();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::typeset::document::{LinkItem, LinkTarget, Part};
+
+    const PITCH: f32 = 10.0;
+
+    /// A type area of `lines` grid lines of 10 pt, no margins.
+    fn geometry(lines: usize) -> Geometry {
+        Geometry {
+            page_w: 100.0,
+            page_h: lines as f32 * PITCH,
+            top: 0.0,
+            inner: 0.0,
+            outer: 0.0,
+            measure: 100.0,
+            pad: 0.0,
+            size: PITCH,
+            pitch: PITCH,
+            area_h: lines as f32 * PITCH,
+            lines,
+        }
+    }
+
+    /// An invisible item that names its piece, so that a test can read where it went.
+    fn tag(name: &str) -> Item {
+        Item::Link(LinkItem {
+            x: 0.0,
+            y: 0.0,
+            width: 1.0,
+            height: 1.0,
+            target: LinkTarget::Named(name.to_string()),
+            node: None,
+        })
+    }
+
+    fn pos(block: usize) -> SourcePos {
+        SourcePos {
+            section: 0,
+            part: Part::Body,
+            path: vec![block],
+            offset: 0,
+        }
+    }
+
+    /// Paragraph `para` of `count` lines, tagged `{name}1` … `{name}{count}`.
+    fn paragraph(para: usize, name: &str, count: usize) -> Vec<Piece> {
+        (0..count)
+            .map(|idx| {
+                Piece::Line(GridLine {
+                    items: vec![tag(&format!("{name}{}", idx + 1))],
+                    para,
+                    idx,
+                    count,
+                    pos: pos(para),
+                })
+            })
+            .collect()
+    }
+
+    fn block(name: &str, lines: usize) -> BlockBox {
+        BlockBox {
+            items: vec![tag(name)],
+            height: lines as f32 * PITCH,
+            pos: Some(pos(100)),
+            ..BlockBox::default()
+        }
+    }
+
+    fn heading(name: &str) -> Piece {
+        Piece::Block(BlockBox {
+            keep_next: true,
+            ..block(name, 1)
+        })
+    }
+
+    fn figure(name: &str, lines: usize) -> Piece {
+        Piece::Block(BlockBox {
+            float: true,
+            ..block(name, lines)
+        })
+    }
+
+    /// The tags on each page, in placing order.
+    fn run(lines: usize, pieces: Vec<Vec<Piece>>) -> Vec<Vec<String>> {
+        let g = geometry(lines);
+        let out = paginate(&g, 0, pieces.into_iter().flatten().collect());
+        out.pages
+            .iter()
+            .map(|p| {
+                p.items
+                    .iter()
+                    .filter_map(|it| match it {
+                        Item::Link(LinkItem {
+                            target: LinkTarget::Named(n),
+                            ..
+                        }) => Some(n.clone()),
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    fn names(s: &str) -> Vec<String> {
+        s.split_whitespace().map(String::from).collect()
+    }
+
+    #[test]
+    fn lines_fill_the_page_then_continue() {
+        let pages = run(4, vec![paragraph(0, "a", 6)]);
+        assert_eq!(pages, vec![names("a1 a2 a3 a4"), names("a5 a6")]);
+    }
+
+    #[test]
+    fn a_widow_takes_a_line_with_it_to_the_next_page() {
+        // 5 lines left for a 6-line paragraph: its last line alone would be a widow.
+        let pages = run(10, vec![paragraph(0, "a", 5), paragraph(1, "b", 6)]);
+        assert_eq!(pages[0], names("a1 a2 a3 a4 a5 b1 b2 b3 b4"));
+        assert_eq!(pages[1], names("b5 b6"));
+    }
+
+    #[test]
+    fn an_orphan_line_goes_to_the_next_page_with_its_paragraph() {
+        // One line left: the first line of a paragraph alone at the foot would be an orphan.
+        let pages = run(10, vec![paragraph(0, "a", 9), paragraph(1, "b", 5)]);
+        assert_eq!(pages[0], names("a1 a2 a3 a4 a5 a6 a7 a8 a9"));
+        assert_eq!(pages[1], names("b1 b2 b3 b4 b5"));
+    }
+
+    #[test]
+    fn a_two_line_paragraph_is_not_split() {
+        let pages = run(10, vec![paragraph(0, "a", 9), paragraph(1, "b", 2)]);
+        assert_eq!(pages[1], names("b1 b2"));
+    }
+
+    #[test]
+    fn a_heading_is_never_last_on_a_page() {
+        // Room for the heading but not for two lines after it: it moves on with them.
+        let pages = run(
+            10,
+            vec![
+                paragraph(0, "a", 8),
+                vec![heading("H")],
+                paragraph(1, "b", 4),
+            ],
+        );
+        assert_eq!(pages[0], names("a1 a2 a3 a4 a5 a6 a7 a8"));
+        assert_eq!(pages[1], names("H b1 b2 b3 b4"));
+    }
+
+    #[test]
+    fn a_heading_keeps_with_next_through_a_second_heading() {
+        let pages = run(
+            10,
+            vec![
+                paragraph(0, "a", 6),
+                vec![heading("H2"), heading("H3")],
+                paragraph(1, "b", 4),
+            ],
+        );
+        // H2 + H3 + two lines need 4 of the 4 lines left: they stay.
+        assert_eq!(pages[0], names("a1 a2 a3 a4 a5 a6 H2 H3 b1 b2"));
+        let pages = run(
+            10,
+            vec![
+                paragraph(0, "a", 7),
+                vec![heading("H2"), heading("H3")],
+                paragraph(1, "b", 4),
+            ],
+        );
+        assert_eq!(pages[1], names("H2 H3 b1 b2 b3 b4"));
+    }
+
+    #[test]
+    fn a_heading_with_room_for_its_text_stays() {
+        let pages = run(
+            10,
+            vec![
+                paragraph(0, "a", 7),
+                vec![heading("H")],
+                paragraph(1, "b", 2),
+            ],
+        );
+        assert_eq!(pages, vec![names("a1 a2 a3 a4 a5 a6 a7 H b1 b2")]);
+    }
+
+    #[test]
+    fn a_figure_that_does_not_fit_floats_and_text_fills_the_page() {
+        let pages = run(
+            10,
+            vec![
+                paragraph(0, "a", 6),
+                vec![figure("F", 6)],
+                paragraph(1, "b", 6),
+            ],
+        );
+        assert_eq!(pages[0], names("a1 a2 a3 a4 a5 a6 b1 b2 b3 b4"));
+        assert_eq!(pages[1], names("F b5 b6"));
+    }
+
+    #[test]
+    fn floats_keep_their_order() {
+        let pages = run(
+            10,
+            vec![
+                paragraph(0, "a", 6),
+                vec![figure("F1", 6), figure("F2", 2)],
+                paragraph(1, "b", 2),
+            ],
+        );
+        // F2 would fit after the text, but it waits behind F1.
+        assert_eq!(pages[0], names("a1 a2 a3 a4 a5 a6 b1 b2"));
+        assert_eq!(pages[1], names("F1 F2"));
+    }
+
+    #[test]
+    fn a_figure_never_leaves_its_section() {
+        let pages = run(
+            10,
+            vec![
+                paragraph(0, "a", 6),
+                vec![figure("F", 6), Piece::Flush],
+                vec![Piece::NewPage {
+                    recto: false,
+                    head: None,
+                    body: true,
+                }],
+                paragraph(1, "b", 2),
+            ],
+        );
+        assert_eq!(
+            pages,
+            vec![names("a1 a2 a3 a4 a5 a6"), names("F"), names("b1 b2")]
+        );
+    }
+
+    #[test]
+    fn a_recto_start_inserts_a_blank_verso() {
+        let g = geometry(10);
+        let mut pieces = paragraph(0, "a", 2);
+        pieces.push(Piece::NewPage {
+            recto: true,
+            head: Some("S".into()),
+            body: true,
+        });
+        pieces.extend(paragraph(1, "b", 2));
+        let out = paginate(&g, 0, pieces);
+        let blank: Vec<bool> = out.pages.iter().map(|p| p.blank).collect();
+        assert_eq!(blank, vec![false, true, false]);
+        assert_eq!(out.body_start, Some(2));
+        assert!(out.pages[2].opening);
+    }
+
+    #[test]
+    fn a_block_taller_than_the_page_is_cut_between_its_items() {
+        let g = geometry(4);
+        let mut tall = block("T1", 6);
+        let mut second = tag("T2");
+        second.translate(0.0, 45.0);
+        tall.items.push(second);
+        let out = paginate(&g, 0, vec![Piece::Block(tall)]);
+        assert_eq!(out.pages.len(), 2);
+        let y_of = |p: &PageBuild| match &p.items[0] {
+            Item::Link(l) => l.y,
+            _ => f32::NAN,
+        };
+        assert_eq!(
+            y_of(&out.pages[1]),
+            0.0,
+            "the second part starts at the top"
+        );
+    }
+
+    #[test]
+    fn a_tall_block_behind_floats_starts_where_its_first_item_fits() {
+        // Two figures wait while a paragraph fills page 1; they take 9 of page 2's 10 lines,
+        // leaving less than the tall table's first row (12 pt): it goes on to page 3.
+        let g = geometry(10);
+        let item = |name: &str, y: f32, h: f32| {
+            let mut it = tag(name);
+            if let Item::Link(l) = &mut it {
+                (l.y, l.height) = (y, h);
+            }
+            it
+        };
+        let tall = BlockBox {
+            items: vec![
+                item("T1", 0.0, 12.0),
+                item("T2", 30.0, 12.0),
+                item("T3", 60.0, 12.0),
+                item("T4", 120.0, 12.0),
+            ],
+            height: 140.0,
+            pos: Some(pos(100)),
+            ..BlockBox::default()
+        };
+        let mut pieces = paragraph(0, "a", 8);
+        pieces.extend([figure("F1", 5), figure("F2", 4), Piece::Block(tall)]);
+        pieces.extend(paragraph(1, "b", 3));
+        let out = paginate(&g, 0, pieces);
+        for (n, page) in out.pages.iter().enumerate() {
+            for it in &page.items {
+                if let Item::Link(l) = it {
+                    assert!(l.y + l.height <= g.area_h + 0.01, "page {n}: {l:?}");
+                }
+            }
+        }
+        let tags = |p: &PageBuild| -> Vec<String> {
+            p.items
+                .iter()
+                .filter_map(|it| match it {
+                    Item::Link(LinkItem {
+                        target: LinkTarget::Named(n),
+                        ..
+                    }) => Some(n.clone()),
+                    _ => None,
+                })
+                .collect()
+        };
+        assert_eq!(tags(&out.pages[1]), names("F1 F2"));
+        assert_eq!(tags(&out.pages[2])[..3], names("T1 T2 T3")[..]);
+    }
+
+    #[test]
+    fn a_block_behind_floats_goes_on_when_they_fill_its_page() {
+        // F1 and F2 wait while the paragraph fills page 1, then take 9 of page 2's 10 lines:
+        // the 3-line block after them cannot stand on page 2's last line.
+        let mut pieces = paragraph(0, "a", 8);
+        pieces.extend([
+            figure("F1", 5),
+            figure("F2", 4),
+            Piece::Block(block("B", 3)),
+        ]);
+        let pages = run(10, vec![pieces]);
+        assert_eq!(pages[1], names("F1 F2"));
+        assert_eq!(pages[2], names("B"));
+    }
+
+    #[test]
+    fn space_before_is_dropped_at_the_top_of_a_page() {
+        let g = geometry(10);
+        let h = |name: &str| {
+            Piece::Block(BlockBox {
+                space_before: 5.0,
+                ..block(name, 1)
+            })
+        };
+        let out = paginate(&g, 0, vec![h("A"), h("B")]);
+        let ys: Vec<f32> = out.pages[0]
+            .items
+            .iter()
+            .map(|it| match it {
+                Item::Link(l) => l.y,
+                _ => f32::NAN,
+            })
+            .collect();
+        assert_eq!(ys, vec![0.0, 15.0]);
+    }
+
+    #[test]
+    fn destinations_name_the_page_and_height() {
+        let g = geometry(4);
+        let mut pieces = paragraph(0, "a", 4);
+        let mut b = block("B", 1);
+        b.anchors.push(("fig-1".into(), 0.0));
+        pieces.push(Piece::Block(b));
+        let out = paginate(&g, 3, pieces);
+        let d = &out.dests[0];
+        assert_eq!((d.name.as_str(), d.page, d.y), ("fig-1", 4, 0.0));
+    }
+}

@@ -1,0 +1,68 @@
+//! The state the collect stage carries while it turns the book's blocks into pieces: fonts,
+//! geometry, the logical-structure nodes made so far and where in the book it is.
+
+use crate::book::model::Book;
+use crate::typeset::document::{NodeId, Part, SourcePos, StructKind, StructNode};
+use crate::typeset::fonts::FontSet;
+use crate::typeset::inline;
+use crate::typeset::page::geometry::Geometry;
+
+/// The collect stage's state (one per layout).
+pub(super) struct Setter<'a> {
+    pub(super) book: &'a Book,
+    pub(super) fonts: &'a FontSet,
+    pub(super) g: Geometry,
+    pub(super) nodes: Vec<StructNode>,
+    pub(super) para_seq: usize,
+    pub(super) timings: inline::Timings,
+    /// Where the blocks being laid out are: section index, part and block path.
+    pub(super) at: SourcePos,
+    /// Characters of the current block's plain text flattened so far.
+    pub(super) model_off: usize,
+    /// The body font's em box top above the baseline, in em (places text on the grid).
+    pub(super) body_em_top: f32,
+}
+
+impl<'a> Setter<'a> {
+    pub(super) fn new(book: &'a Book, fonts: &'a FontSet, g: Geometry) -> Self {
+        Setter {
+            book,
+            fonts,
+            g,
+            nodes: Vec::new(),
+            para_seq: 0,
+            timings: inline::Timings::default(),
+            at: SourcePos {
+                section: 0,
+                part: Part::Opening,
+                path: Vec::new(),
+                offset: 0,
+            },
+            model_off: 0,
+            body_em_top: fonts.em_box_top(fonts.body()),
+        }
+    }
+
+    /// Baseline offset of body-size text inside one grid line.
+    pub(super) fn grid_baseline(&self) -> f32 {
+        self.g.baseline_in_line(self.g.size, self.body_em_top)
+    }
+
+    /// The current block's position, `offset` characters in.
+    pub(super) fn here(&self, offset: usize) -> SourcePos {
+        SourcePos {
+            offset,
+            ..self.at.clone()
+        }
+    }
+
+    pub(super) fn node(
+        &mut self,
+        kind: StructKind,
+        parent: Option<NodeId>,
+        alt: Option<String>,
+    ) -> NodeId {
+        self.nodes.push(StructNode { kind, parent, alt });
+        self.nodes.len() - 1
+    }
+}
