@@ -16,7 +16,7 @@
 
 use crate::book::manifest::line_col;
 use crate::book::markdown::FrontKind;
-use crate::book::source::is_wide;
+use crate::cjk::is_wide;
 use crate::diag::Diagnostic;
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 use std::ops::Range;

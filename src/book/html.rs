@@ -575,9 +575,8 @@ fn push_text(out: &mut Vec<Inline>, t: &str) {
         }
         if let Some(nl) = pending.take() {
             let before = prev_char(out, &s);
-            let joins = nl
-                && matches!(before, Some(b) if crate::book::source::is_wide(b))
-                && crate::book::source::is_wide(c);
+            let joins =
+                nl && matches!(before, Some(b) if crate::cjk::is_wide(b)) && crate::cjk::is_wide(c);
             let after_text = !joins && before.is_some_and(|b| b != ' ');
             let after_inline =
                 before.is_none() && !matches!(out.last(), None | Some(Inline::LineBreak));

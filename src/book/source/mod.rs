@@ -10,6 +10,7 @@ use crate::book::model::{
     Align, Block, Figure, Footnote, Image, Inline, RemotePicture, Role, Section, Span, Table,
 };
 use crate::book::remote;
+use crate::cjk::is_wide;
 use crate::diag::{Diagnostic, Result};
 use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, Parser, Tag, TagEnd};
 use serde::Deserialize;
@@ -890,14 +891,4 @@ fn is_xml_id(s: &str) -> bool {
     let mut chars = s.chars();
     matches!(chars.next(), Some(c) if c.is_alphabetic() || c == '_')
         && chars.all(|c| c.is_alphanumeric() || "-_.".contains(c))
-}
-
-/// East Asian wide characters (and the punctuation Chinese text shares with Latin), for joining
-/// soft line breaks.
-pub fn is_wide(c: char) -> bool {
-    matches!(c as u32,
-        0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
-        | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE10..=0xFE19 | 0xFE30..=0xFE6F
-        | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD
-        | 0x2014 | 0x2018 | 0x2019 | 0x201C | 0x201D | 0x2026 | 0x00B7)
 }
