@@ -142,6 +142,7 @@ pub fn load_all(dir: &Path) -> Result<(Book, Vec<Diagnostic>)> {
             errors: &mut errors,
             anchors: &mut anchors,
             figure_numbers,
+            words: crate::words::for_language(b.language.as_deref().unwrap_or("zh-CN")),
             chapter,
             files_read: &mut files_read,
             notes: &mut notes,

@@ -243,10 +243,11 @@ pub fn svg(book: &Book, font_data: &[u8], index: u32) -> Result<String> {
     }
     s.push_str(&format!("<path fill=\"{INK}\" d=\"{d}\"/>\n"));
 
+    let words = crate::words::for_language(&meta.language);
     let people = if !meta.editors.is_empty() {
-        Some(format!("{}　编", meta.editors.join("　")))
+        Some(words.edited_by(&meta.editors))
     } else if !meta.authors.is_empty() {
-        Some(format!("{}　著", meta.authors.join("　")))
+        Some(words.written_by(&meta.authors))
     } else {
         None
     };

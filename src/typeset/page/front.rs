@@ -63,19 +63,21 @@ impl Setter<'_> {
         let size = self.g.size;
         let w = self.g.measure;
         let toc_node = numbers.map(|n| n.1);
+        let words = crate::words::for_language(&self.book.meta.language);
         let mut pieces = vec![Piece::NewPage {
             recto: true,
-            head: Some("目录".into()),
+            head: Some(words.contents.into()),
             body: false,
         }];
         // Title: 目录, spaced like a section title.
         let mut blk = BlockBox::default();
         let ts = size * 1.5;
         let mut seg = Segment::default();
-        let hn = toc_node.map(|t| self.node(StructKind::Heading(1), Some(t), Some("目录".into())));
+        let hn = toc_node
+            .map(|t| self.node(StructKind::Heading(1), Some(t), Some(words.contents.into())));
         push_seg(
             &mut seg,
-            "目\u{3000}录",
+            words.contents_title,
             self.cur(self.fonts.heading(), ts, hn),
             None,
         );
@@ -270,7 +272,7 @@ impl Setter<'_> {
         if !m.editors.is_empty() {
             let n = self.node(StructKind::Paragraph, Some(sec), None);
             let mut seg = Segment::default();
-            let text = format!("{}\u{3000}编", m.editors.join("\u{3000}"));
+            let text = crate::words::for_language(&m.language).edited_by(&m.editors);
             push_seg(
                 &mut seg,
                 &text,
