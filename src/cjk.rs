@@ -46,6 +46,63 @@ pub enum Class {
     Other,
 }
 
+/// The conventions of a Chinese-speaking region: the glyph forms the fonts' `locl` gives
+/// (OpenType language systems ZHS, ZHT, ZHH) and where punctuation sits in its em box
+/// (docs/typesetting.md §3): the mainland's in the lower left, Taiwan's and Hong Kong's centred.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Region {
+    /// zh, zh-CN, zh-SG, zh-Hans (GB/T 15834): also the choice for any other language.
+    #[default]
+    Mainland,
+    /// zh-TW, zh-Hant.
+    Taiwan,
+    /// zh-HK, zh-MO.
+    HongKong,
+}
+
+impl Region {
+    /// The region of a BCP 47 language tag. A script subtag wins over the region
+    /// (zh-Hans-HK is Mainland style); zh-Hant without a region is Taiwan's.
+    pub fn of_language(lang: &str) -> Region {
+        let l = lang.trim().to_ascii_lowercase();
+        let mut parts = l.split(['-', '_']);
+        if parts.next() != Some("zh") {
+            return Region::Mainland;
+        }
+        let rest: Vec<&str> = parts.collect();
+        let has = |t: &str| rest.contains(&t);
+        if has("hans") {
+            Region::Mainland
+        } else if has("hk") || has("mo") {
+            Region::HongKong
+        } else if has("tw") || has("hant") {
+            Region::Taiwan
+        } else {
+            Region::Mainland
+        }
+    }
+
+    /// `[pdf] punctuation`: gb, tw or hk.
+    pub fn of_punctuation_name(name: &str) -> Option<Region> {
+        match name {
+            "gb" => Some(Region::Mainland),
+            "tw" => Some(Region::Taiwan),
+            "hk" => Some(Region::HongKong),
+            _ => None,
+        }
+    }
+
+    /// The language the shaper is given, so that `locl` picks the region's forms: rustybuzz
+    /// maps zh-Hans to the OpenType language system ZHS, zh-TW to ZHT, zh-HK to ZHH.
+    pub fn shaping_language(self) -> &'static str {
+        match self {
+            Region::Mainland => "zh-Hans",
+            Region::Taiwan => "zh-TW",
+            Region::HongKong => "zh-HK",
+        }
+    }
+}
+
 /// Where the ink of a full-width punctuation glyph sits in its em box (docs/typesetting.md §3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Side {
