@@ -39,13 +39,21 @@ pub struct Lints {
     pub edits: Vec<Edit>,
 }
 
-/// Lints one section source (`text` as the file has it: BOM, front matter and CRLF allowed).
+/// Lints one section source (`text` as the file has it: BOM, front matter and CRLF allowed),
+/// of a zh-CN book.
 pub fn lint_source(text: &str, file: &Path) -> Lints {
+    lint_source_in(text, file, "zh-CN")
+}
+
+/// [`lint_source`] for a book in `language`: its quotation marks are the ones suggested for
+/// straight quotes (「」 for zh-TW and zh-HK).
+pub fn lint_source_in(text: &str, file: &Path, language: &str) -> Lints {
+    let quotes = crate::words::for_language(language).quotes;
     let mut out = Lints::default();
     let mut indented: Vec<Edit> = Vec::new();
     let mut math: Option<usize> = None;
     for seg in segments(text, &mut math) {
-        for f in seg_findings(&seg, &mut indented) {
+        for f in seg_findings(&seg, &mut indented, quotes) {
             let (line, col) = line_col(text, f.at);
             out.findings.push(f.diagnostic.in_file(file).at(line, col));
             out.edits.extend(f.edits);
@@ -438,7 +446,7 @@ fn source_run(seg: &[Atom], i: usize, j: usize) -> Option<Range<usize>> {
 
 /// The findings in one block; lines indented with U+3000 go to `indented` (reported once per
 /// file).
-fn seg_findings(seg: &[Atom], indented: &mut Vec<Edit>) -> Vec<Found> {
+fn seg_findings(seg: &[Atom], indented: &mut Vec<Edit>, (open, close): (&str, &str)) -> Vec<Found> {
     let n = seg.len();
     let mut out = Vec::new();
     let punct = |i: usize| seg[i].kind == Kind::Punct && seg[i].off.is_some();
@@ -594,20 +602,21 @@ fn seg_findings(seg: &[Atom], indented: &mut Vec<Edit>) -> Vec<Found> {
             out.extend(full_edit(seg, o, "（").map(|(at, e)| half_width(at, "(", "（", vec![e])));
         }
     }
-    // Straight quotes pair up in order; a pair in Chinese text becomes “ ”.
+    // Straight quotes pair up in order; a pair in Chinese text becomes the language's marks.
     if quotes.len().is_multiple_of(2) {
         for pair in quotes.chunks(2) {
             let (o, c) = (pair[0], pair[1]);
             let inner = right_ctx(seg, o + 1, c) == Ctx::Han || left_ctx(seg, c, o + 1) == Ctx::Han;
             let outer = left_ctx(seg, o, 0) == Ctx::Han || right_ctx(seg, c + 1, n) == Ctx::Han;
             if inner || outer {
-                for (q, r) in [(o, "“"), (c, "”")] {
-                    out.extend(edit(&seg[q], 1, r).map(|e| Found {
-                        at: e.range.start,
-                        diagnostic: Diagnostic::warning("straight `\"` in Chinese text").hint(
-                            format!("use the curly `{r}`; `bookpress check --fix` rewrites it"),
-                        ),
-                        edits: vec![e],
+                for (q, r) in [(o, open), (c, close)] {
+                    out.extend(edit(&seg[q], 1, r).map(|e| {
+                        Found {
+                            at: e.range.start,
+                            diagnostic: Diagnostic::warning("straight `\"` in Chinese text")
+                                .hint(format!("use `{r}`; `bookpress check --fix` rewrites it")),
+                            edits: vec![e],
+                        }
                     }));
                 }
             }
@@ -881,6 +890,23 @@ mod tests {
             ("他说\"Hello\"然后走了。\n", "他说“Hello”然后走了。\n"),
         ]);
         untouched(&["He said \"hi\" to me.\n", "他说\"你好\n"]);
+    }
+
+    #[test]
+    fn taiwan_and_hong_kong_books_get_corner_brackets() {
+        for lang in ["zh-TW", "zh-HK", "zh-Hant"] {
+            let s = "他說\"你好\"，然後走了。\n";
+            let l = lint_source_in(s, Path::new("a.md"), lang);
+            assert_eq!(apply(s, &l.edits), "他說「你好」，然後走了。\n", "{lang}");
+            assert!(
+                l.findings[0]
+                    .hint
+                    .as_deref()
+                    .is_some_and(|h| h.contains('「'))
+            );
+        }
+        let l = lint_source_in("他说\"你好\"。\n", Path::new("a.md"), "zh-CN");
+        assert_eq!(apply("他说\"你好\"。\n", &l.edits), "他说“你好”。\n");
     }
 
     #[test]

@@ -62,6 +62,9 @@ pub struct Words {
     pub pages: &'static str,
     /// The heading of a section's footnotes in the EPUB.
     pub notes: &'static str,
+    /// The quotation marks `check` suggests for straight quotes in Chinese text: “ ” on the
+    /// mainland (GB/T 15834), 「 」 in Taiwan and Hong Kong.
+    pub quotes: (&'static str, &'static str),
 }
 
 pub const HANS: Words = Words {
@@ -81,6 +84,7 @@ pub const HANS: Words = Words {
     landmarks: "导览",
     pages: "页码",
     notes: "注释",
+    quotes: ("“", "”"),
 };
 
 pub const HANT: Words = Words {
@@ -100,6 +104,7 @@ pub const HANT: Words = Words {
     landmarks: "導覽",
     pages: "頁碼",
     notes: "註釋",
+    quotes: ("「", "」"),
 };
 
 pub const EN: Words = Words {
@@ -119,6 +124,7 @@ pub const EN: Words = Words {
     landmarks: "Guide",
     pages: "Pages",
     notes: "Notes",
+    quotes: ("“", "”"),
 };
 
 /// The table of a script.

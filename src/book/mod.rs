@@ -283,6 +283,15 @@ pub fn section_files(dir: &Path) -> Result<Vec<(PathBuf, String)>> {
     Ok(listed.into_iter().map(|l| (l.abs, l.rel)).collect())
 }
 
+/// The book's `language` as book.toml gives it (zh-CN when it gives none or cannot be read),
+/// for `check --fix`, which rewrites the sources without loading the book.
+pub fn language_of(dir: &Path) -> String {
+    read_manifest(dir)
+        .ok()
+        .and_then(|(_, _, m, _)| m.book.language)
+        .unwrap_or_else(|| "zh-CN".into())
+}
+
 /// The 1-based line of `key = …` in book.toml; 0 when it is not there.
 fn key_line(text: &str, key: &str) -> u32 {
     text.lines()
