@@ -499,6 +499,32 @@ mod tests {
     }
 
     #[test]
+    fn the_language_picks_the_region() {
+        assert_eq!(Region::of_language("zh-CN"), Region::Mainland);
+        assert_eq!(Region::of_language("zh-SG"), Region::Mainland);
+        assert_eq!(Region::of_language("zh-Hans"), Region::Mainland);
+        assert_eq!(Region::of_language("zh-Hans-HK"), Region::Mainland);
+        assert_eq!(Region::of_language("en"), Region::Mainland);
+        assert_eq!(Region::of_language("zh-TW"), Region::Taiwan);
+        assert_eq!(Region::of_language("zh-Hant"), Region::Taiwan);
+        assert_eq!(Region::of_language("zh-HK"), Region::HongKong);
+        assert_eq!(Region::of_language("zh-Hant-MO"), Region::HongKong);
+        assert_eq!(Region::HongKong.shaping_language(), "zh-HK");
+        assert_eq!(Region::of_punctuation_name("tw"), Some(Region::Taiwan));
+        assert_eq!(Region::of_punctuation_name("TW"), None);
+    }
+
+    #[test]
+    fn optical_centring_leaves_out_edge_blanks() {
+        assert_eq!(edge_blanks("（上）", Region::Mainland), (0.5, 0.5));
+        assert_eq!(edge_blanks("成果", Region::Mainland), (0.0, 0.0));
+        assert_eq!(edge_blanks("好。", Region::Mainland), (0.0, 0.5));
+        // A centred stop has no blank side.
+        assert_eq!(edge_blanks("好。", Region::Taiwan), (0.0, 0.0));
+        assert_eq!(edge_blanks("「好」", Region::Taiwan), (0.5, 0.5));
+    }
+
+    #[test]
     fn a_title_breaks_at_its_space_then_between_words() {
         let t = "交流经验 巩固提升党史学习教育成果（上）";
         // The space first; the long part between two-character words, balanced.

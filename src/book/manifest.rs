@@ -562,6 +562,30 @@ mod tests {
     }
 
     #[test]
+    fn punctuation_style_is_gb_tw_hk_or_an_error() {
+        use crate::cjk::Region;
+        let with = |p: &str| PdfTable {
+            punctuation: Some(p.into()),
+            ..PdfTable::default()
+        };
+        let s = PdfTable::default()
+            .settings(Path::new("book.toml"))
+            .unwrap();
+        assert_eq!(s.punctuation, None);
+        for (name, region) in [
+            ("gb", Region::Mainland),
+            ("tw", Region::Taiwan),
+            ("hk", Region::HongKong),
+        ] {
+            let s = with(name).settings(Path::new("book.toml")).unwrap();
+            assert_eq!(s.punctuation, Some(region));
+        }
+        let e = with("cns").settings(Path::new("book.toml")).err();
+        let msg = e.map(|e| e.first().message.clone()).unwrap_or_default();
+        assert!(msg.contains("unknown punctuation style `cns`"), "{msg}");
+    }
+
+    #[test]
     fn measure_is_whole_characters() {
         let s = PdfTable::default()
             .settings(Path::new("book.toml"))
