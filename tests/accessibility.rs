@@ -191,7 +191,10 @@ fn check_page_list(book_dir: &Path) -> usize {
                 let n = squeeze(&titles[k]).chars().count() + if k == 0 { 2 } else { 0 };
                 let want: String = squeeze(&text).chars().take(n).collect();
                 let contents = bookpress::words::for_language(&book.meta.language).contents;
-                assert!(want.starts_with(if k == 0 { contents } else { "" }), "{want}");
+                assert!(
+                    want.starts_with(if k == 0 { contents } else { "" }),
+                    "{want}"
+                );
                 assert_eq!(
                     after.chars().take(n).collect::<String>(),
                     want,
