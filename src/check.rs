@@ -671,8 +671,12 @@ fn fix_punctuation(dir: &Path, report: &mut Report) -> crate::diag::Result<()> {
     let Ok(files) = crate::book::section_files(dir) else {
         return Ok(());
     };
+    let Ok(book_dir) = crate::book::confined::BookDir::open(dir) else {
+        return Ok(());
+    };
     for (abs, rel) in files {
-        let Ok(bytes) = std::fs::read(&abs) else {
+        // Read through the folder's handle, as the loader reads it.
+        let Ok(bytes) = book_dir.read(&rel, crate::book::confined::Kind::Section) else {
             continue;
         };
         let Ok(original) = String::from_utf8(bytes) else {
@@ -684,6 +688,21 @@ fn fix_punctuation(dir: &Path, report: &mut Report) -> crate::diag::Result<()> {
             continue;
         }
         let fixed = crate::lint::apply(&original, &edits);
+        // A section that is a symlink is rewritten where it leads (the link stays a link), and
+        // only inside the book folder.
+        let abs = match abs.canonicalize() {
+            Ok(real) if real.starts_with(book_dir.path()) => real,
+            _ => {
+                report.findings.push(
+                    Diagnostic::error(format!(
+                        "`{rel}` is not rewritten: it is a link that leads out of the book folder"
+                    ))
+                    .in_file(&rel)
+                    .hint("copy the file into the book folder, or fix it where it is"),
+                );
+                continue;
+            }
+        };
         let perms = std::fs::metadata(&abs).map(|m| m.permissions()).ok();
         crate::output::Staged::write(&abs, fixed.as_bytes())?.commit()?;
         // The rewritten file keeps the mode the user gave it.

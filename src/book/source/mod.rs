@@ -1,6 +1,7 @@
 //! One section file → [`Section`]: front matter, Markdown (pulldown-cmark) → blocks and inlines.
 
 use crate::book::assets::{ImageCache, confine};
+use crate::book::confined::BookDir;
 use crate::book::html::{self, HtmlBlock, InlineTag, Wrap};
 use crate::book::include::{Includer, drop_hidden_rust_lines};
 use crate::book::links;
@@ -55,8 +56,8 @@ pub enum FigureNumbers {
 
 /// What parsing a section needs from the rest of the book.
 pub struct Context<'a> {
-    /// The book folder, canonical.
-    pub root: &'a Path,
+    /// The book folder, opened: every file the section names is read through it.
+    pub dir: &'a BookDir,
     pub images: &'a mut ImageCache,
     /// Figures numbered so far in the book.
     pub figures: &'a mut u32,
@@ -132,9 +133,20 @@ pub fn parse_placed(
                 .into());
         }
     };
-    let mut includer = Includer::new(ctx.root, rel);
+    let mut includer = Includer::new(ctx.dir, rel);
     let expanded = includer.expand(body, body_line);
     ctx.errors.extend(includer.errors);
+    if expanded.text.len() as u64 > crate::book::MAX_SECTION_BYTES {
+        return Err(Diagnostic::error(format!(
+            "section `{}` is over the limit of {} MB once its includes are expanded",
+            rel.display(),
+            crate::book::MAX_SECTION_BYTES >> 20
+        ))
+        .in_file(rel)
+        .at(body_line, 1)
+        .hint("include less, or split the section into several")
+        .into());
+    }
     ctx.files_read.extend(expanded.files.iter().cloned());
     let body = expanded.text.as_str();
     let base_dir = rel.parent().unwrap_or(Path::new("")).to_path_buf();
