@@ -224,8 +224,20 @@ fn printable(c: char) -> String {
 }
 
 /// 1-based line and column (in characters) of the first `c` in `text`.
+/// A character written as an HTML reference (`&#x1F600;`, `&#128512;`) is found there.
 fn position_of(text: &str, c: char) -> Option<(u32, u32)> {
-    let off = text.find(c)?;
+    let cp = c as u32;
+    let refs = [
+        format!("&#x{cp:x};"),
+        format!("&#x{cp:X};"),
+        format!("&#{cp};"),
+    ];
+    let off = text.find(c).or_else(|| {
+        let lower = text.to_ascii_lowercase();
+        refs.iter()
+            .filter_map(|r| lower.find(&r.to_ascii_lowercase()))
+            .min()
+    })?;
     Some(crate::book::manifest::line_col(text, off))
 }
 
@@ -722,6 +734,8 @@ mod tests {
     fn position_counts_characters_not_bytes() {
         assert_eq!(position_of("第一行\n中文😀后", '😀'), Some((2, 3)));
         assert_eq!(position_of("abc", 'x'), None);
+        assert_eq!(position_of("一\n二&#x1F600;", '😀'), Some((2, 2)));
+        assert_eq!(position_of("&#128512;", '😀'), Some((1, 1)));
     }
 
     #[test]

@@ -424,6 +424,36 @@ impl PdfTable {
             )
             .into());
         }
+        // The running head sits in the top margin above the type area and the folio in the
+        // bottom margin below it (typeset/page/finalize.rs): each margin must hold its line.
+        let small = font_size * 9.0 / 10.5;
+        let pitch = font_size * line_height;
+        for (key, m, need, what) in [
+            (
+                "margin_top",
+                top,
+                (0.45 * pitch + 1.6 * small) / MM,
+                "the running head",
+            ),
+            (
+                "margin_bottom",
+                bottom,
+                (0.9 * pitch + 1.3 * small) / MM,
+                "the page number",
+            ),
+        ] {
+            if m < need {
+                return Err(err_at(
+                    key,
+                    format!("{key} {m} mm leaves no room for {what}"),
+                    &format!(
+                        "use at least {} mm at font_size {font_size} and line_height {line_height}",
+                        need.ceil()
+                    ),
+                )
+                .into());
+            }
+        }
         outer += (measure - chars * font_size) / MM;
         let kinsoku = match self.kinsoku.as_deref().unwrap_or("gb") {
             "none" => Kinsoku::None,

@@ -453,6 +453,7 @@ impl Builder<'_, '_> {
         let id = explicit
             .clone()
             .filter(|i| is_xml_id(i))
+            .map(|i| outside_generated_ids(&i))
             .unwrap_or_else(|| format!("{}-h{}", self.id, self.heading_count));
         if let Some(e) = explicit {
             self.anchors.entry(e).or_insert_with(|| id.clone());
@@ -895,6 +896,18 @@ fn convert_align(a: Alignment) -> Align {
         Alignment::Left => Align::Left,
         Alignment::Center => Align::Center,
         Alignment::Right => Align::Right,
+    }
+}
+
+/// An author's `{#id}` in the space of the ids bookpress makes in a section's document
+/// (`sec-1`, `sec-1-h2`, `sec-1-fn1-ref`, `fig-3`, `page-12`) is moved out of it as `id-…`, so
+/// the two never collide (EPUBCheck: duplicate ID); links to `#fig-3` still reach the heading,
+/// through its anchor.
+fn outside_generated_ids(id: &str) -> String {
+    if ["sec-", "fig-", "page-"].iter().any(|p| id.starts_with(p)) {
+        format!("id-{id}")
+    } else {
+        id.to_string()
     }
 }
 
