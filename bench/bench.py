@@ -89,13 +89,58 @@ def stages(cmd, runs):
     return {k: statistics.median(v) for k, v in per.items()}
 
 
+HOSTILE_SIZES = {'headings': 100_000, 'paragraph_mb': 7, 'line_chars': 2_500_000, 'huge_mb': 50}
+
+
+def hostile_books(tmp, sizes):
+    """Generated worst cases (issue 12): many consecutive headings, one long paragraph, one long
+    line, and a section over the cap (refused). Returns [(name, folder, source bytes)]."""
+    para = '正文的一句话，说明这本书如何排版。'
+    cases = {
+        'headings': '\n\n'.join(f'## 第{i}节' for i in range(sizes['headings'])) + '\n\n正文。\n',
+        'paragraph': para * (sizes['paragraph_mb'] * 1024 * 1024 // len(para.encode())),
+        'line': '长' * sizes['line_chars'] + '\n',
+        'huge': para * (sizes['huge_mb'] * 1024 * 1024 // len(para.encode())),
+    }
+    out = []
+    for name, text in cases.items():
+        d = os.path.join(tmp, f'hostile-{name}')
+        os.makedirs(d, exist_ok=True)
+        with open(os.path.join(d, 'book.toml'), 'w') as f:
+            f.write('[book]\ntitle = "极端"\nsections = ["a.md"]\n[epub]\npage_list = false\n')
+        with open(os.path.join(d, 'a.md'), 'w') as f:
+            f.write('# 极端\n\n' + text)
+        out.append((name, d, len(text.encode())))
+    return out
+
+
+def hostile(binary, tmp):
+    """One build of each generated worst case: exit code, wall time, peak RSS, RSS ÷ source."""
+    print('| case | source | exit | wall | peak RSS | RSS ÷ source |')
+    print('|---|---:|---:|---:|---:|---:|')
+    for name, d, size in hostile_books(tmp, HOSTILE_SIZES):
+        t = time.perf_counter()
+        p = subprocess.Popen([binary, 'build', d, '-o', os.path.join(tmp, 'out-' + name), '-q'],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        p.stderr.read()
+        _, status, ru = os.wait4(p.pid, 0)
+        wall, rss = time.perf_counter() - t, ru.ru_maxrss / 1024
+        print(f'| {name} | {size / 2**20:.1f} MB | {os.waitstatus_to_exitcode(status)} | {wall:.2f} s '
+              f'| {rss:.0f} MB | {rss / (size / 2**20):.1f}× |')
+
+
 def main():
     ap = argparse.ArgumentParser()
+    ap.add_argument('--hostile', metavar='BINARY', nargs='?', const=BIN,
+                    help='only build the generated worst cases (issue 12) with BINARY')
     ap.add_argument('--runs', type=int, default=9)
     ap.add_argument('--typst-runs', type=int, default=3)
     ap.add_argument('--books', default='sample,100,1000')
     ap.add_argument('--json', help='also write the results here')
     a = ap.parse_args()
+    if a.hostile:
+        hostile(a.hostile, tempfile.mkdtemp(prefix='bookpress-hostile-'))
+        return
     print(f'load average before: {os.getloadavg()[0]:.2f}', file=sys.stderr)
     subprocess.run(['cargo', 'build', '--release', '-q', '--bin', 'bookpress', '--example', 'genbook'],
                    cwd=ROOT, check=True)

@@ -217,8 +217,20 @@ fn printable(c: char) -> String {
 }
 
 /// 1-based line and column (in characters) of the first `c` in `text`.
+/// A character written as an HTML reference (`&#x1F600;`, `&#128512;`) is found there.
 fn position_of(text: &str, c: char) -> Option<(u32, u32)> {
-    let off = text.find(c)?;
+    let cp = c as u32;
+    let refs = [
+        format!("&#x{cp:x};"),
+        format!("&#x{cp:X};"),
+        format!("&#{cp};"),
+    ];
+    let off = text.find(c).or_else(|| {
+        let lower = text.to_ascii_lowercase();
+        refs.iter()
+            .filter_map(|r| lower.find(&r.to_ascii_lowercase()))
+            .min()
+    })?;
     Some(crate::book::manifest::line_col(text, off))
 }
 
@@ -665,8 +677,12 @@ fn fix_punctuation(dir: &Path, report: &mut Report) -> crate::diag::Result<()> {
         return Ok(());
     };
     let language = crate::book::language_of(dir);
+    let Ok(book_dir) = crate::book::confined::BookDir::open(dir) else {
+        return Ok(());
+    };
     for (abs, rel) in files {
-        let Ok(bytes) = std::fs::read(&abs) else {
+        // Read through the folder's handle, as the loader reads it.
+        let Ok(bytes) = book_dir.read(&rel, crate::book::confined::Kind::Section) else {
             continue;
         };
         let Ok(original) = String::from_utf8(bytes) else {
@@ -678,6 +694,21 @@ fn fix_punctuation(dir: &Path, report: &mut Report) -> crate::diag::Result<()> {
             continue;
         }
         let fixed = crate::lint::apply(&original, &edits);
+        // A section that is a symlink is rewritten where it leads (the link stays a link), and
+        // only inside the book folder.
+        let abs = match abs.canonicalize() {
+            Ok(real) if real.starts_with(book_dir.path()) => real,
+            _ => {
+                report.findings.push(
+                    Diagnostic::error(format!(
+                        "`{rel}` is not rewritten: it is a link that leads out of the book folder"
+                    ))
+                    .in_file(&rel)
+                    .hint("copy the file into the book folder, or fix it where it is"),
+                );
+                continue;
+            }
+        };
         let perms = std::fs::metadata(&abs).map(|m| m.permissions()).ok();
         crate::output::Staged::write(&abs, fixed.as_bytes())?.commit()?;
         // The rewritten file keeps the mode the user gave it.
@@ -697,6 +728,8 @@ mod tests {
     fn position_counts_characters_not_bytes() {
         assert_eq!(position_of("第一行\n中文😀后", '😀'), Some((2, 3)));
         assert_eq!(position_of("abc", 'x'), None);
+        assert_eq!(position_of("一\n二&#x1F600;", '😀'), Some((2, 2)));
+        assert_eq!(position_of("&#128512;", '😀'), Some((1, 1)));
     }
 
     #[test]

@@ -32,7 +32,7 @@ pub fn civil_from_days(days: i64) -> (i64, u8, u8) {
 }
 
 /// Latest instant a four-digit year can express: 9999-12-31T23:59:59Z.
-const MAX_UNIX: i64 = 253_402_300_799;
+pub const MAX_UNIX: i64 = 253_402_300_799;
 /// Earliest: 0000-01-01T00:00:00Z.
 const MIN_UNIX: i64 = -62_167_219_200;
 

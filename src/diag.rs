@@ -101,13 +101,22 @@ impl Diagnostic {
             Severity::Note => Level::NOTE,
         };
         let shown = path
-            .map(str::to_string)
-            .or_else(|| self.file.as_ref().map(|f| f.display().to_string()));
-        let title = level.primary_title(self.message.as_str());
+            .map(escape)
+            .or_else(|| self.file.as_ref().map(|f| escape(&f.display().to_string())));
+        let message = escape(&self.message);
+        let title = level.primary_title(message.as_str());
+        // A non-printing character in the source line is shown as one visible mark, so the
+        // caret still sits under its column.
         let line_text = (self.line > 0)
             .then(|| source.and_then(|s| s.split('\n').nth(self.line as usize - 1)))
             .flatten()
-            .map(|l| l.strip_suffix('\r').unwrap_or(l));
+            .map(|l| l.strip_suffix('\r').unwrap_or(l))
+            .map(|l| {
+                l.chars()
+                    .map(|c| if is_non_printing(c) { '\u{FFFD}' } else { c })
+                    .collect::<String>()
+            });
+        let line_text = line_text.as_deref();
         let mut group: Group<'_> = match (&shown, line_text) {
             (Some(p), Some(text)) => {
                 let span = char_span(text, self.column, self.width);
@@ -130,7 +139,8 @@ impl Diagnostic {
             }
             (None, _) => Group::with_title(title),
         };
-        if let Some(h) = &self.hint {
+        let hint = self.hint.as_deref().map(escape);
+        if let Some(h) = &hint {
             group = group.element(Level::HELP.message(h.as_str()));
         }
         let renderer = if color {
@@ -155,7 +165,7 @@ impl Diagnostic {
             .map(str::to_string)
             .or_else(|| self.file.as_ref().map(|f| f.display().to_string()));
         if let Some(p) = shown {
-            props.push(format!("file={}", gh_property(&p)));
+            props.push(format!("file={}", gh_property(&escape(&p))));
             if self.line > 0 {
                 props.push(format!("line={}", self.line));
                 if self.column > 0 {
@@ -166,10 +176,10 @@ impl Diagnostic {
                 }
             }
         }
-        let mut message = self.message.clone();
+        let mut message = escape(&self.message);
         if let Some(h) = &self.hint {
             message.push_str("\nhelp: ");
-            message.push_str(h);
+            message.push_str(&escape(h));
         }
         let props = if props.is_empty() {
             String::new()
@@ -246,6 +256,34 @@ fn char_span(line: &str, column: u32, width: u32) -> std::ops::Range<usize> {
     start..end
 }
 
+/// Whether `c` is a control character or another code point that prints nothing and is not
+/// ordinary white space (tab and newline are kept): C0, DEL, C1, bidirectional overrides and
+/// isolates, and the line and paragraph separators. Zero-width joiners and variation
+/// selectors, which do shape text, are not included.
+pub fn is_non_printing(c: char) -> bool {
+    matches!(c,
+        '\u{0}'..='\u{8}' | '\u{B}'..='\u{1F}' | '\u{7F}'..='\u{9F}'
+        | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}'
+        | '\u{FFF9}'..='\u{FFFB}')
+}
+
+/// `text` with every non-printing character (see [`is_non_printing`]) written as `\u{XXXX}`, so
+/// that nothing raw (an escape sequence, a NUL) reaches a terminal through a message.
+pub fn escape(text: &str) -> String {
+    if !text.chars().any(is_non_printing) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_non_printing(c) {
+            out.push_str(&format!("\\u{{{:04X}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Escapes the message of a workflow command (GitHub's toolkit `escapeData`).
 fn gh_data(s: &str) -> String {
     s.replace('%', "%25")
@@ -291,7 +329,7 @@ fn json_str(s: &str) -> String {
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(file) = &self.file {
-            write!(f, "{}", file.display())?;
+            write!(f, "{}", escape(&file.display().to_string()))?;
             if self.line > 0 {
                 write!(f, ":{}", self.line)?;
                 if self.column > 0 {
@@ -300,9 +338,9 @@ impl fmt::Display for Diagnostic {
             }
             write!(f, ": ")?;
         }
-        write!(f, "{}: {}", self.severity.as_str(), self.message)?;
+        write!(f, "{}: {}", self.severity.as_str(), escape(&self.message))?;
         if let Some(h) = &self.hint {
-            write!(f, "\n  = help: {h}")?;
+            write!(f, "\n  = help: {}", escape(h))?;
         }
         Ok(())
     }

@@ -298,15 +298,15 @@ fn fold_marks(surface: &mut krilla::surface::Surface<'_>, sw: f32, sh: f32) {
 
 /// Impose the PDF at `input` and write the print file to `output`, checked and all-or-nothing.
 pub fn impose_file(input: &Path, output: &Path, opts: &ImposeOptions) -> Result<()> {
-    let bytes = std::fs::read(input).map_err(|e| {
-        crate::diag::Error::from(
-            Diagnostic::error(format!(
-                "cannot read the PDF: {}",
-                crate::book::assets::io_reason(&e)
-            ))
-            .in_file(input),
-        )
-    })?;
+    // A FIFO or a device is refused by its type before any read, and at most the PDF cap read.
+    let bytes =
+        crate::book::confined::read_path(input, crate::book::confined::Kind::Pdf).map_err(|r| {
+            let message = match r.0.strip_prefix("cannot be read: ") {
+                Some(why) => format!("cannot read the PDF: {why}"),
+                None => format!("the PDF {r}"),
+            };
+            crate::diag::Error::from(Diagnostic::error(message).in_file(input))
+        })?;
     let (out, sides) = impose_counted(&bytes, opts).map_err(|mut e| {
         for d in &mut e.diagnostics {
             if d.file.is_none() {

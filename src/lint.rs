@@ -83,9 +83,28 @@ pub fn lint_source_in(text: &str, file: &Path, language: &str) -> Lints {
                 .hint("bookpress does not typeset `$…$` math: write it as text, or as a picture"),
         );
     }
+    out.findings.extend(non_printing(text, file));
     out.findings.sort_by_key(|d| (d.line, d.column));
     out.edits.sort_by_key(|e| e.range.start);
     out
+}
+
+/// One error per control character or other non-printing code point (tab and newline are
+/// fine), at its place: neither output can carry them, and a terminal would act on them.
+fn non_printing(text: &str, file: &Path) -> Vec<Diagnostic> {
+    text.char_indices()
+        .filter(|(_, c)| crate::diag::is_non_printing(*c))
+        .map(|(at, c)| {
+            let (line, col) = line_col(text, at);
+            Diagnostic::error(format!(
+                "control or other non-printing character U+{:04X} in the text",
+                c as u32
+            ))
+            .in_file(file)
+            .at(line, col)
+            .hint("delete it: it prints nothing and neither the EPUB nor the PDF may carry it")
+        })
+        .collect()
 }
 
 /// Applies edits (sorted or not; an edit overlapping an earlier one is skipped) to `text`.

@@ -694,11 +694,10 @@ impl Reporter {
         cache
             .entry(path.to_path_buf())
             .or_insert_with(|| {
-                let meta = std::fs::metadata(path).ok()?;
-                if !meta.is_file() || meta.len() > bookpress::book::MAX_SECTION_BYTES {
-                    return None;
-                }
-                let bytes = std::fs::read(path).ok()?;
+                // Only a regular file within the section cap: a FIFO named in a message must not
+                // hang the printing of it.
+                let kind = bookpress::book::confined::Kind::Section;
+                let bytes = bookpress::book::confined::read_path(path, kind).ok()?;
                 let text = bookpress::book::source::decode(bytes, path).ok()?;
                 Some(Arc::from(text))
             })

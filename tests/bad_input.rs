@@ -537,7 +537,7 @@ fn table_cell_taller_than_a_page_runs_over_pages() {
 }
 
 #[test]
-fn section_over_64_mb_is_refused_before_reading() {
+fn section_over_the_cap_is_refused_before_reading() {
     let f = Fixture::new(&[("book.toml", TOML.as_bytes())]);
     // A sparse file: 65 MB long without writing 65 MB.
     let file = std::fs::File::create(f.book().join("a.md")).unwrap();
@@ -545,7 +545,7 @@ fn section_over_64_mb_is_refused_before_reading() {
     let e = f.error();
     assert_eq!(
         e.message,
-        "section `a.md` is 65 MB, over the limit of 64 MB"
+        "section `a.md` is 65 MB, over the limit of 8 MB for a section"
     );
     assert_eq!((e.file, e.line), (Some(f.book().join("book.toml")), 3));
 }

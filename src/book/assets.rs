@@ -1,5 +1,6 @@
 //! Files a section refers to: paths confined to the book folder, pictures read and probed once.
 
+use crate::book::confined::{BookDir, Kind};
 use crate::book::model::{Image, ImageFormat};
 use crate::diag::Diagnostic;
 use std::collections::HashMap;
@@ -107,17 +108,18 @@ pub struct ImageCache {
 }
 
 impl ImageCache {
-    pub fn load(&mut self, abs: &Path, rel: &str) -> Result<Image, Diagnostic> {
+    /// The picture at `rel` (relative to the book folder), read through the folder's handle.
+    pub fn load(&mut self, dir: &BookDir, rel: &str) -> Result<Image, Diagnostic> {
         if let Some(img) = self.images.get(rel) {
             return Ok(img.clone());
         }
         let img = if is_svg_name(rel) {
-            let data = read_limited(abs, rel)?;
+            let data = read_limited(dir, rel)?;
             let fonts = &self.svg_fonts;
             let opts = self.svg_options.get_or_insert_with(|| svg_options(fonts));
             crate::book::svg::sanitize(&data, rel, opts)?
         } else {
-            read_image(abs, rel)?
+            probe(read_limited(dir, rel)?, rel)?
         };
         self.images.insert(rel.to_string(), img.clone());
         Ok(img)
@@ -157,28 +159,15 @@ fn svg_options(fonts: &[PathBuf]) -> usvg::Options<'static> {
     opts
 }
 
-fn read_limited(abs: &Path, rel: &str) -> Result<Vec<u8>, Diagnostic> {
-    let meta = std::fs::metadata(abs).map_err(|e| {
-        Diagnostic::error(format!("picture `{rel}` cannot be read: {}", io_reason(&e)))
-            .hint("check the path; it is relative to the Markdown file")
-    })?;
-    if !meta.is_file() {
-        return Err(Diagnostic::error(format!("picture `{rel}` is not a file")));
-    }
-    if meta.len() > MAX_IMAGE_BYTES {
-        return Err(Diagnostic::error(format!(
-            "picture `{rel}` is {} MB, too large",
-            meta.len() >> 20
-        ))
-        .hint("scale it down to under 200 MB"));
-    }
-    std::fs::read(abs).map_err(|e| {
-        Diagnostic::error(format!("picture `{rel}` cannot be read: {}", io_reason(&e)))
+fn read_limited(dir: &BookDir, rel: &str) -> Result<Vec<u8>, Diagnostic> {
+    dir.read(rel, Kind::Picture).map_err(|r| {
+        let d = Diagnostic::error(format!("picture `{rel}` {r}"));
+        if r.0.contains("over the limit") {
+            d.hint("scale it down; 3000 pixels on the long edge is plenty for print")
+        } else {
+            d.hint("check the path; it is relative to the Markdown file")
+        }
     })
-}
-
-fn read_image(abs: &Path, rel: &str) -> Result<Image, Diagnostic> {
-    probe(read_limited(abs, rel)?, rel)
 }
 
 /// Identifies the format and size from the header only, without decoding the pixels.

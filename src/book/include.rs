@@ -6,7 +6,8 @@
 //! result remembers the line of the section file it came from, so messages point at the
 //! directive.
 
-use crate::book::assets::{confine, io_reason};
+use crate::book::assets::confine;
+use crate::book::confined::{BookDir, Kind};
 use crate::diag::Diagnostic;
 use std::path::Path;
 
@@ -29,7 +30,7 @@ pub struct Expanded {
 
 /// What the expansion needs: where the book is and where the section lives.
 pub struct Includer<'a> {
-    pub root: &'a Path,
+    pub dir: &'a BookDir,
     /// The section file, relative to the book folder, for messages.
     pub file: &'a Path,
     pub errors: Vec<Diagnostic>,
@@ -38,9 +39,9 @@ pub struct Includer<'a> {
 }
 
 impl<'a> Includer<'a> {
-    pub fn new(root: &'a Path, file: &'a Path) -> Self {
+    pub fn new(dir: &'a BookDir, file: &'a Path) -> Self {
         Includer {
-            root,
+            dir,
             file,
             errors: Vec::new(),
             last_file: None,
@@ -146,14 +147,14 @@ impl<'a> Includer<'a> {
                 .at(at, 1)
                 .hint(hint.to_string())
         };
-        let (abs, rel) = match confine(self.root, base, path) {
+        let (_, rel) = match confine(self.dir.path(), base, path) {
             Ok(p) => p,
             Err(d) => {
                 self.errors.push(d.in_file(self.file).at(at, 1));
                 return None;
             }
         };
-        let text = match read_text(&abs) {
+        let text = match read_text(self.dir, &rel) {
             Ok(t) => t,
             Err(why) => {
                 self.errors.push(err(
@@ -183,19 +184,8 @@ impl<'a> Includer<'a> {
     }
 }
 
-fn read_text(abs: &Path) -> Result<String, String> {
-    let meta = std::fs::metadata(abs).map_err(|e| format!("cannot be read: {}", io_reason(&e)))?;
-    if !meta.is_file() {
-        return Err("is not a file".into());
-    }
-    if meta.len() > MAX_INCLUDE_BYTES {
-        return Err(format!(
-            "is {} MB, over the limit of {} MB",
-            meta.len() >> 20,
-            MAX_INCLUDE_BYTES >> 20
-        ));
-    }
-    let bytes = std::fs::read(abs).map_err(|e| format!("cannot be read: {}", io_reason(&e)))?;
+fn read_text(dir: &BookDir, rel: &str) -> Result<String, String> {
+    let bytes = dir.read(rel, Kind::Include).map_err(|r| r.0)?;
     let text = String::from_utf8(bytes).map_err(|_| "is not UTF-8 text".to_string())?;
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(&text);
     Ok(text.replace("\r\n", "\n"))
@@ -331,8 +321,9 @@ mod tests {
     }
 
     fn expand_in(dir: &Path, text: &str) -> (Expanded, Vec<Diagnostic>) {
+        let dir = BookDir::open(dir).unwrap();
         let mut inc = Includer {
-            root: dir,
+            dir: &dir,
             file: Path::new("src/ch1.md"),
             errors: Vec::new(),
             last_file: None,

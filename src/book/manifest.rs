@@ -310,17 +310,19 @@ fn explain(text: &str, span: std::ops::Range<usize>, message: &str) -> (String, 
     (message, hint.to_string())
 }
 
-/// Line, column and width (in characters) of the value of `key` in `[table]` of the book.toml
-/// at `file`, for messages about a value that parsed but is not allowed; (0, 0, 0) if not found.
-fn locate(file: &Path, table: &str, key: &str) -> (u32, u32, u32) {
-    let Ok(text) = std::fs::read_to_string(file) else {
-        return (0, 0, 0);
-    };
+/// Line, column and width (in characters) of the value of `key` in `[table]` of book.toml's
+/// `text`, for messages about a value that parsed but is not allowed; the table's header line
+/// when the key is not there, (0, 0, 0) when neither is.
+fn locate(text: &str, table: &str, key: &str) -> (u32, u32, u32) {
     let mut current = String::new();
+    let mut header = 0;
     for (i, line) in text.lines().enumerate() {
         let t = line.trim();
         if t.starts_with('[') {
             current = t.trim_matches(['[', ']', ' ']).to_string();
+            if current == table {
+                header = i as u32 + 1;
+            }
             continue;
         }
         if current != table {
@@ -336,7 +338,8 @@ fn locate(file: &Path, table: &str, key: &str) -> (u32, u32, u32) {
             return (i as u32 + 1, col, value.chars().count() as u32);
         }
     }
-    (0, 0, 0)
+    // A key left at its default (a check of several values together): the table's header.
+    (header, 0, 0)
 }
 
 /// 1-based line and column of a byte offset.
@@ -356,9 +359,10 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
 }
 
 impl PdfTable {
-    pub fn settings(&self, file: &Path) -> Result<PdfSettings> {
+    /// The settings, checked; `text` is book.toml's, `file` its path, for messages.
+    pub fn settings(&self, file: &Path, text: &str) -> Result<PdfSettings> {
         let err_at = |key: &str, m: String, hint: &str| {
-            let (line, col, width) = locate(file, "pdf", key);
+            let (line, col, width) = locate(text, "pdf", key);
             Diagnostic::error(m)
                 .in_file(file)
                 .at(line, col)
@@ -424,6 +428,36 @@ impl PdfTable {
                 "reduce the margins or the font size",
             )
             .into());
+        }
+        // The running head sits in the top margin above the type area and the folio in the
+        // bottom margin below it (typeset/page/finalize.rs): each margin must hold its line.
+        let small = font_size * 9.0 / 10.5;
+        let pitch = font_size * line_height;
+        for (key, m, need, what) in [
+            (
+                "margin_top",
+                top,
+                (0.45 * pitch + 1.6 * small) / MM,
+                "the running head",
+            ),
+            (
+                "margin_bottom",
+                bottom,
+                (0.9 * pitch + 1.3 * small) / MM,
+                "the page number",
+            ),
+        ] {
+            if m < need {
+                return Err(err_at(
+                    key,
+                    format!("{key} {m} mm leaves no room for {what}"),
+                    &format!(
+                        "use at least {} mm at font_size {font_size} and line_height {line_height}",
+                        need.ceil()
+                    ),
+                )
+                .into());
+            }
         }
         outer += (measure - chars * font_size) / MM;
         let kinsoku = match self.kinsoku.as_deref().unwrap_or("gb") {
@@ -588,7 +622,7 @@ mod tests {
     #[test]
     fn measure_is_whole_characters() {
         let s = PdfTable::default()
-            .settings(Path::new("book.toml"))
+            .settings(Path::new("book.toml"), "")
             .unwrap();
         let measure = s.page_width - s.margin_inner - s.margin_outer;
         let chars = measure / s.font_size;
@@ -666,7 +700,7 @@ mod tests {
                 impose: Some(v.into()),
                 ..PdfTable::default()
             };
-            t.settings(Path::new("book.toml")).map(|s| s.impose)
+            t.settings(Path::new("book.toml"), "").map(|s| s.impose)
         };
         assert_eq!(mode("none").unwrap(), None);
         assert_eq!(mode("saddle").unwrap(), Some(Imposition::Saddle));
@@ -675,7 +709,7 @@ mod tests {
         assert!(e.contains("unknown impose mode `fold`"), "{e}");
         assert!(
             PdfTable::default()
-                .settings(Path::new("book.toml"))
+                .settings(Path::new("book.toml"), "")
                 .unwrap()
                 .impose
                 .is_none()

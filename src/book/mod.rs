@@ -2,6 +2,7 @@
 //! (and the clock, through `SOURCE_DATE_EPOCH`).
 
 pub mod assets;
+pub mod confined;
 pub mod html;
 pub mod html_tags;
 pub mod include;
@@ -18,14 +19,16 @@ pub mod yaml;
 
 use crate::diag::{Diagnostic, Result, Severity};
 use assets::{ImageCache, confine, io_reason};
+use confined::{BookDir, Kind};
 use model::{Book, Metadata, Part};
 use source::{FigureNumbers, Placement};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-/// Section files larger than this are refused before reading (a book's section is a few
-/// hundred KB; this only stops a wrong file from exhausting memory).
-pub const MAX_SECTION_BYTES: u64 = 64 * 1024 * 1024;
+/// Section files larger than this are refused before reading. A book's section is a few
+/// hundred KB; laying out one long paragraph takes up to about 100 bytes of memory per byte of
+/// it, so this keeps a worst-case build near 1 GB (a 50 MB paragraph took 5.3 GB).
+pub const MAX_SECTION_BYTES: u64 = 8 * 1024 * 1024;
 
 /// Loads `dir/book.toml` and everything it lists.
 pub fn load(dir: &Path) -> Result<Book> {
@@ -50,7 +53,6 @@ pub fn load_with_warnings(dir: &Path) -> Result<(Book, Vec<Diagnostic>)> {
 struct Listed {
     /// Relative to the book folder, `/`-separated.
     rel: String,
-    abs: PathBuf,
     place: Placement,
     part: Option<usize>,
     /// Where it is listed (book.toml or SUMMARY.md) and on which line, for messages.
@@ -58,43 +60,146 @@ struct Listed {
     line: u32,
 }
 
+/// book.toml as read: the open book folder, its path, its text and what it says.
+struct Manifested {
+    dir: BookDir,
+    toml_path: PathBuf,
+    text: String,
+    manifest: manifest::Manifest,
+}
+
+impl Manifested {
+    /// Places a finding about `key` at its line in book.toml.
+    fn at_key(&self, key: &str, d: Diagnostic) -> Diagnostic {
+        d.in_file(&self.toml_path).at(key_line(&self.text, key), 0)
+    }
+}
+
+/// Errors and warnings found on the way, all reported in one run.
+#[derive(Default)]
+struct Findings {
+    errors: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
+}
+
+/// What reading the sections in order gives, besides the sections.
+struct SectionsRead {
+    sections: Vec<model::Section>,
+    parts: Vec<Part>,
+    section_ids: HashMap<String, String>,
+    anchors: HashMap<String, HashMap<String, String>>,
+    notes: source::BookNotes,
+    files_read: Vec<String>,
+    images: ImageCache,
+}
+
 /// Reads the whole book, going on past problems in its sections so that all of them are
 /// found in one run. `Err` only when there is no book to read (no or broken book.toml, no
 /// sections); otherwise the book as far as it could be read and every finding, errors included.
 pub fn load_all(dir: &Path) -> Result<(Book, Vec<Diagnostic>)> {
-    let (toml_path, text, manifest, root) = read_manifest(dir)?;
-    let at_key = |key: &str| {
-        let line = key_line(&text, key);
-        let file = toml_path.clone();
-        move |d: Diagnostic| d.in_file(&file).at(line, 0)
+    let m = read_manifest(dir)?;
+    let figure_numbers = check_book_table(&m)?;
+    let mut found = Findings::default();
+    found.errors.extend(check_metadata(&m));
+    let (listed, part_titles) = list_sections(&m, &mut found.warnings)?;
+    let files = number_sections(listed, &mut found.errors);
+    let font_settings = manifest::FontsTable::settings(&m.manifest.fonts, m.dir.path());
+    found.errors.extend(check_fonts(&m, &font_settings));
+    let mut read = read_sections(
+        &m,
+        &files,
+        &part_titles,
+        figure_numbers,
+        &font_settings,
+        &mut found,
+    );
+    links::resolve(
+        &mut read.sections,
+        &read.section_ids,
+        &read.anchors,
+        &mut found.warnings,
+    );
+    found.warnings.extend(book_notes(&read.notes));
+    let cover = load_cover(&m, &mut read, &mut found.errors);
+    let meta = metadata(&m, &read, cover, &mut found.errors);
+    let pdf = m.manifest.pdf.settings(&m.toml_path, &m.text)?;
+    let epub = m.manifest.epub.settings(&m.toml_path)?;
+    let book = Book {
+        pdf,
+        fonts: font_settings,
+        epub,
+        root: m.dir.path().to_path_buf(),
+        meta,
+        sections: read.sections,
+        parts: read.parts,
+        remote_pictures: read.notes.remote,
+        toml_text: m.text,
     };
+    let mut all = found.errors;
+    all.extend(found.warnings);
+    Ok((book, all))
+}
 
-    let b = &manifest.book;
+/// The `[book]` values without which nothing can be read: a title and the figure numbering.
+fn check_book_table(m: &Manifested) -> Result<FigureNumbers> {
+    let b = &m.manifest.book;
     if b.title.trim().is_empty() {
-        return Err(at_key("title")(Diagnostic::error("the book title is empty")).into());
+        return Err(m
+            .at_key("title", Diagnostic::error("the book title is empty"))
+            .into());
     }
-    let figure_numbers = match b.figure_numbers.as_deref().unwrap_or("book") {
-        "book" => FigureNumbers::Book,
-        "chapter" => FigureNumbers::Chapter,
-        "source" => FigureNumbers::Source,
-        other => {
-            return Err(at_key("figure_numbers")(
+    match b.figure_numbers.as_deref().unwrap_or("book") {
+        "book" => Ok(FigureNumbers::Book),
+        "chapter" => Ok(FigureNumbers::Chapter),
+        "source" => Ok(FigureNumbers::Source),
+        other => Err(m
+            .at_key(
+                "figure_numbers",
                 Diagnostic::error(format!("unknown figure_numbers `{other}`")).hint(
                     "use book (图1, 图2 …), chapter (图1.1 …) or source (the caption's own label)",
                 ),
             )
-            .into());
-        }
-    };
-    let mut warnings = Vec::new();
-    let mut errors = Vec::new();
-    let (listed, part_titles) = list_sections(&root, b, &toml_path, &text, &mut warnings)?;
+            .into()),
+    }
+}
 
-    let mut section_ids = HashMap::new();
+/// `identifier` and `language`, which the EPUB's package document must carry well-formed.
+fn check_metadata(m: &Manifested) -> Vec<Diagnostic> {
+    let b = &m.manifest.book;
+    let mut out = Vec::new();
+    if b.identifier.as_deref().is_some_and(|i| i.trim().is_empty()) {
+        out.push(m.at_key(
+            "identifier",
+            Diagnostic::error("`identifier` is empty").hint(
+                "give the book's ISBN or URN (identifier = \"urn:isbn:9787…\"), or leave the key \
+                 out for one derived from the title",
+            ),
+        ));
+    }
+    if let Some(lang) = &b.language
+        && let Err(why) = language_tags::LanguageTag::parse(lang.trim())
+    {
+        out.push(
+            m.at_key(
+                "language",
+                Diagnostic::error(format!(
+                    "language `{}` is not a BCP 47 language tag ({why})",
+                    crate::diag::escape(lang)
+                ))
+                .hint("use a tag such as zh-CN, zh-TW, zh-Hant, en or ja"),
+            ),
+        );
+    }
+    out
+}
+
+/// Gives each listed file its section id (`sec-1` …) in reading order; a file listed twice is
+/// an error at its second listing.
+fn number_sections(listed: Vec<Listed>, errors: &mut Vec<Diagnostic>) -> Vec<(Listed, String)> {
+    let mut seen = std::collections::HashSet::new();
     let mut files = Vec::with_capacity(listed.len());
     for (i, l) in listed.into_iter().enumerate() {
-        let id = format!("sec-{}", i + 1);
-        if section_ids.insert(l.rel.clone(), id.clone()).is_some() {
+        if !seen.insert(l.rel.clone()) {
             errors.push(
                 Diagnostic::error(format!("`{}` is listed twice", l.rel))
                     .in_file(&l.listed_in)
@@ -103,55 +208,74 @@ pub fn load_all(dir: &Path) -> Result<(Book, Vec<Diagnostic>)> {
             );
             continue;
         }
-        files.push((l, id));
+        files.push((l, format!("sec-{}", i + 1)));
     }
+    files
+}
 
-    let font_settings = manifest.fonts.settings(&root);
+/// Reads and parses every section in reading order, with its pictures and includes.
+fn read_sections(
+    m: &Manifested,
+    files: &[(Listed, String)],
+    part_titles: &[String],
+    figure_numbers: FigureNumbers,
+    fonts: &model::FontSettings,
+    found: &mut Findings,
+) -> SectionsRead {
     let mut images = ImageCache::default();
-    images.svg_fonts = std::iter::once(&font_settings.body)
-        .chain(std::iter::once(&font_settings.heading))
-        .chain(&font_settings.fallback)
+    images.svg_fonts = std::iter::once(&fonts.body)
+        .chain(std::iter::once(&fonts.heading))
+        .chain(&fonts.fallback)
         .map(|f| f.path.clone())
         .collect();
+    let mut read = SectionsRead {
+        sections: Vec::with_capacity(files.len()),
+        parts: Vec::new(),
+        section_ids: files
+            .iter()
+            .map(|(l, id)| (l.rel.clone(), id.clone()))
+            .collect(),
+        anchors: HashMap::new(),
+        notes: source::BookNotes::default(),
+        files_read: vec!["book.toml".to_string()],
+        images,
+    };
     let mut figures = 0;
-    let mut anchors = HashMap::new();
-    let mut files_read = vec!["book.toml".to_string()];
-    let mut sections = Vec::with_capacity(files.len());
-    let mut parts: Vec<Part> = Vec::new();
     let mut chapter = (0, 0);
-    let mut notes = source::BookNotes::default();
-    for (l, id) in &files {
-        let text = match read_section(l) {
+    for (l, id) in files {
+        let text = match read_section(&m.dir, l) {
             Ok(t) => t,
             Err(d) => {
-                errors.push(d);
+                found.errors.push(d);
                 continue;
             }
         };
-        files_read.push(l.rel.clone());
+        read.files_read.push(l.rel.clone());
         if l.place.depth == 0 {
             chapter = (chapter.0 + 1, 0);
         }
         let rel_path = Path::new(&l.rel);
         let mut ctx = source::Context {
-            root: &root,
-            images: &mut images,
+            dir: &m.dir,
+            images: &mut read.images,
             figures: &mut figures,
-            section_ids: &section_ids,
-            warnings: &mut warnings,
-            errors: &mut errors,
-            anchors: &mut anchors,
+            section_ids: &read.section_ids,
+            warnings: &mut found.warnings,
+            errors: &mut found.errors,
+            anchors: &mut read.anchors,
             figure_numbers,
-            words: crate::words::for_language(b.language.as_deref().unwrap_or("zh-CN")),
+            words: crate::words::for_language(
+                m.manifest.book.language.as_deref().unwrap_or("zh-CN"),
+            ),
             chapter,
-            files_read: &mut files_read,
-            notes: &mut notes,
+            files_read: &mut read.files_read,
+            notes: &mut read.notes,
         };
         let parsed = source::parse_placed(&mut ctx, rel_path, id, &text, &l.place);
         chapter = ctx.chapter;
         match parsed {
-            Ok(_) if notes.drafts.iter().any(|d| d == rel_path) => {
-                warnings.push(
+            Ok(_) if read.notes.drafts.iter().any(|d| d == rel_path) => {
+                found.warnings.push(
                     Diagnostic::warning(format!("`{}` is a draft (draft: true): left out", l.rel))
                         .in_file(rel_path)
                         .at(1, 1)
@@ -160,28 +284,35 @@ pub fn load_all(dir: &Path) -> Result<(Book, Vec<Diagnostic>)> {
             }
             Ok(section) => {
                 if let Some(p) = l.part {
-                    match parts.last_mut() {
-                        Some(last)
-                            if last.title == part_titles[p] && last.end == sections.len() =>
-                        {
-                            last.end += 1
-                        }
-                        _ => parts.push(Part {
-                            title: part_titles[p].clone(),
-                            first: sections.len(),
-                            end: sections.len() + 1,
-                        }),
-                    }
+                    add_to_part(&mut read.parts, &part_titles[p], read.sections.len());
                 }
-                sections.push(section);
+                read.sections.push(section);
             }
-            Err(e) => errors.extend(e.diagnostics),
+            Err(e) => found.errors.extend(e.diagnostics),
         }
     }
-    links::resolve(&mut sections, &section_ids, &anchors, &mut warnings);
+    read
+}
+
+/// Puts the section at `index` into the part titled `title`: the last part if it is that one
+/// and ends just before, else a new part.
+fn add_to_part(parts: &mut Vec<Part>, title: &str, index: usize) {
+    match parts.last_mut() {
+        Some(last) if last.title == title && last.end == index => last.end += 1,
+        _ => parts.push(Part {
+            title: title.to_string(),
+            first: index,
+            end: index + 1,
+        }),
+    }
+}
+
+/// One finding each for what the sections' front matter and pictures say about the book.
+fn book_notes(notes: &source::BookNotes) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
     if !notes.site_keys.is_empty() {
         let keys: Vec<&str> = notes.site_keys.iter().map(String::as_str).collect();
-        warnings.push(
+        out.push(
             Diagnostic::warning(format!(
                 "front matter keys of site generators are passed over: {}",
                 keys.join(", ")
@@ -189,10 +320,9 @@ pub fn load_all(dir: &Path) -> Result<(Book, Vec<Diagnostic>)> {
             .hint("they mean nothing in a book; title, author, date and draft are read"),
         );
     }
-
     if !notes.remote.is_empty() {
         let n = notes.remote.len();
-        warnings.push(
+        out.push(
             Diagnostic::note(format!(
                 "{n} remote picture{} set as placeholder{}; builds never use the network",
                 if n == 1 { " is" } else { "s are" },
@@ -201,86 +331,115 @@ pub fn load_all(dir: &Path) -> Result<(Book, Vec<Diagnostic>)> {
             .hint("`bookpress fetch-images` downloads them once into .bookpress-cache/images/"),
         );
     }
+    out
+}
 
-    let cover = match &b.cover {
-        None => None,
-        Some(c) => match confine(&root, Path::new(""), c)
-            .and_then(|(abs, rel)| images.load(&abs, &rel).map(|i| (i, rel)))
-        {
-            Ok((image, rel)) => {
-                files_read.push(rel);
-                Some(image)
-            }
-            Err(d) => {
-                errors.push(at_key("cover")(d.hint(
+/// The `cover` picture book.toml names, read like any picture.
+fn load_cover(
+    m: &Manifested,
+    read: &mut SectionsRead,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<model::Image> {
+    let c = m.manifest.book.cover.as_ref()?;
+    let loaded = confine(m.dir.path(), Path::new(""), c)
+        .and_then(|(_, rel)| read.images.load(&m.dir, &rel).map(|i| (i, rel)));
+    match loaded {
+        Ok((image, rel)) => {
+            read.files_read.push(rel);
+            Some(image)
+        }
+        Err(d) => {
+            errors.push(m.at_key(
+                "cover",
+                d.hint(
                     "the cover path is relative to book.toml and must stay inside the book folder",
-                )));
-                None
-            }
-        },
-    };
+                ),
+            ));
+            None
+        }
+    }
+}
+
+/// The book's metadata: book.toml's values, the date of the edition and the output name.
+fn metadata(
+    m: &Manifested,
+    read: &SectionsRead,
+    cover: Option<model::Image>,
+    errors: &mut Vec<Diagnostic>,
+) -> Metadata {
+    let b = &m.manifest.book;
     // A date in the book.toml wins; else the newest date the sections' front matter gives.
-    let date = b.date.clone().or_else(|| notes.dates.iter().max().cloned());
-    let modified_unix = match book_date(date.as_deref(), &root, &files_read) {
+    let date = b
+        .date
+        .clone()
+        .or_else(|| read.notes.dates.iter().max().cloned());
+    let modified_unix = match book_date(date.as_deref(), &m.dir, &read.files_read) {
         Ok(t) => t,
         Err(d) => {
-            errors.push(at_key("date")(d));
+            let key = if d.message.starts_with("SOURCE_DATE_EPOCH") {
+                ""
+            } else {
+                "date"
+            };
+            errors.push(if key.is_empty() { d } else { m.at_key(key, d) });
             0
         }
     };
-    let meta = Metadata {
+    Metadata {
         title: b.title.trim().to_string(),
         series: b.series.clone().filter(|s| !s.trim().is_empty()),
         editors: b.editors.clone(),
         authors: b.authors.clone(),
-        language: b.language.clone().unwrap_or_else(|| "zh-CN".into()),
+        language: b
+            .language
+            .clone()
+            .map_or_else(|| "zh-CN".into(), |l| l.trim().to_string()),
         identifier: b
             .identifier
             .clone()
             .unwrap_or_else(|| identifier_from_title(&b.title)),
         modified_unix,
-        name: output_name(&root),
+        name: output_name(m.dir.path()),
         cover,
         description: b.description.clone().filter(|d| !d.trim().is_empty()),
-    };
-    let book = Book {
-        pdf: manifest.pdf.settings(&toml_path)?,
-        fonts: font_settings,
-        epub: manifest.epub.settings(&toml_path)?,
-        root,
-        meta,
-        sections,
-        parts,
-        remote_pictures: notes.remote,
-        toml_text: text,
-    };
-    errors.extend(warnings);
-    Ok((book, errors))
+    }
 }
 
-/// `dir/book.toml` read and parsed: its path, its text, the manifest, and the canonical folder.
-fn read_manifest(dir: &Path) -> Result<(PathBuf, String, manifest::Manifest, PathBuf)> {
+/// `dir/book.toml` read through a handle on `dir` and parsed.
+fn read_manifest(dir: &Path) -> Result<Manifested> {
+    let book_dir = BookDir::open(dir).map_err(|e| {
+        Diagnostic::error(format!("cannot open the book folder: {}", io_reason(&e))).in_file(dir)
+    })?;
     let toml_path = dir.join("book.toml");
-    let text = std::fs::read(&toml_path).map_err(|e| {
-        Diagnostic::error(format!("cannot read book.toml: {}", io_reason(&e)))
+    let bytes = book_dir.read("book.toml", Kind::Manifest).map_err(|r| {
+        let message = match r.0.strip_prefix("cannot be read: ") {
+            Some(why) => format!("cannot read book.toml: {why}"),
+            None => format!("book.toml {r}"),
+        };
+        Diagnostic::error(message)
             .in_file(&toml_path)
             .hint("give the folder that holds book.toml, e.g. `bookpress build book`")
     })?;
-    let text = source::decode(text, &toml_path)?;
+    let text = source::decode(bytes, &toml_path)?;
     let manifest = manifest::parse(&text, &toml_path)?;
-    let root = dir.canonicalize().map_err(|e| {
-        Diagnostic::error(format!("cannot open the book folder: {}", io_reason(&e))).in_file(dir)
-    })?;
-    Ok((toml_path, text, manifest, root))
+    Ok(Manifested {
+        dir: book_dir,
+        toml_path,
+        text,
+        manifest,
+    })
 }
 
 /// The book's section files in reading order (book.toml's `sections`, or SUMMARY.md), each as
 /// (absolute path, path relative to the book folder), without reading the sections themselves:
 /// what `check --fix` rewrites.
 pub fn section_files(dir: &Path) -> Result<Vec<(PathBuf, String)>> {
-    let (toml_path, text, manifest, root) = read_manifest(dir)?;
-    let (listed, _) = list_sections(&root, &manifest.book, &toml_path, &text, &mut Vec::new())?;
-    Ok(listed.into_iter().map(|l| (l.abs, l.rel)).collect())
+    let m = read_manifest(dir)?;
+    let (listed, _) = list_sections(&m, &mut Vec::new())?;
+    Ok(listed
+        .into_iter()
+        .map(|l| (m.dir.path().join(&l.rel), l.rel))
+        .collect())
 }
 
 /// The book's `language` as book.toml gives it (zh-CN when it gives none or cannot be read),
@@ -288,7 +447,7 @@ pub fn section_files(dir: &Path) -> Result<Vec<(PathBuf, String)>> {
 pub fn language_of(dir: &Path) -> String {
     read_manifest(dir)
         .ok()
-        .and_then(|(_, _, m, _)| m.book.language)
+        .and_then(|m| m.manifest.book.language)
         .unwrap_or_else(|| "zh-CN".into())
 }
 
@@ -305,52 +464,63 @@ fn key_line(text: &str, key: &str) -> u32 {
 
 /// The sections in reading order: `[book] sections`, else mdBook's `src/SUMMARY.md`.
 fn list_sections(
-    root: &Path,
-    b: &manifest::BookTable,
-    toml_path: &Path,
-    toml_text: &str,
+    m: &Manifested,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<(Vec<Listed>, Vec<String>)> {
-    if let Some(list) = &b.sections {
-        let line = key_line(toml_text, "sections");
-        if list.is_empty() {
-            return Err(Diagnostic::error("`sections` lists no files")
-                .in_file(toml_path)
-                .at(line, 0)
-                .hint("list the Markdown files in reading order")
+    let root = m.dir.path();
+    let Some(list) = &m.manifest.book.sections else {
+        return list_summary(m, warnings);
+    };
+    let line = key_line(&m.text, "sections");
+    if list.is_empty() {
+        return Err(Diagnostic::error("`sections` lists no files")
+            .in_file(&m.toml_path)
+            .at(line, 0)
+            .hint("list the Markdown files in reading order")
+            .into());
+    }
+    let mut out = Vec::new();
+    for s in list {
+        let (_, rel) =
+            confine(root, Path::new(""), s).map_err(|d| d.in_file(&m.toml_path).at(line, 0))?;
+        out.push(Listed {
+            rel,
+            place: Placement::default(),
+            part: None,
+            listed_in: m.toml_path.clone(),
+            line,
+        });
+    }
+    Ok((out, Vec::new()))
+}
+
+/// mdBook's `src/SUMMARY.md`: chapters nested by their list level, parts, drafts left out.
+fn list_summary(
+    m: &Manifested,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<(Vec<Listed>, Vec<String>)> {
+    let src = m.manifest.book.src.as_deref().unwrap_or("src");
+    let (_, summary_rel) = confine(m.dir.path(), Path::new(""), &format!("{src}/SUMMARY.md"))
+        .map_err(|d| d.in_file(&m.toml_path).at(key_line(&m.text, "src"), 0))?;
+    let summary_path = PathBuf::from(&summary_rel);
+    let summary_text = match m.dir.read(&summary_rel, Kind::Summary) {
+        Ok(bytes) => source::decode(bytes, &summary_path)?,
+        Err(r) if !r.0.starts_with("cannot be read") => {
+            return Err(Diagnostic::error(format!("`{summary_rel}` {r}"))
+                .in_file(&m.toml_path)
+                .hint("SUMMARY.md must be a text file inside the book folder")
                 .into());
         }
-        let mut out = Vec::new();
-        for s in list {
-            let (abs, rel) =
-                confine(root, Path::new(""), s).map_err(|d| d.in_file(toml_path).at(line, 0))?;
-            out.push(Listed {
-                rel,
-                abs,
-                place: Placement::default(),
-                part: None,
-                listed_in: toml_path.to_path_buf(),
-                line,
-            });
-        }
-        return Ok((out, Vec::new()));
-    }
-    let src = b.src.as_deref().unwrap_or("src");
-    let (summary_abs, summary_rel) = confine(root, Path::new(""), &format!("{src}/SUMMARY.md"))
-        .map_err(|d| d.in_file(toml_path).at(key_line(toml_text, "src"), 0))?;
-    let summary_text = match std::fs::read(&summary_abs) {
-        Ok(bytes) => source::decode(bytes, Path::new(&summary_rel))?,
         Err(_) => {
             return Err(Diagnostic::error(
                 "book.toml has no `sections`, and there is no src/SUMMARY.md (an mdBook book) here",
             )
-            .in_file(toml_path)
+            .in_file(&m.toml_path)
             .hint("list the Markdown files in reading order: sections = [\"01.md\", \"02.md\"]")
             .into());
         }
     };
     let summary = summary::parse(&summary_text);
-    let summary_path = PathBuf::from(&summary_rel);
     for (title, line) in &summary.drafts {
         warnings.push(
             Diagnostic::warning(format!("draft chapter `{title}` has no file: left out"))
@@ -368,11 +538,10 @@ fn list_sections(
     let mut out = Vec::new();
     for e in summary.entries {
         let path = e.path.split('#').next().unwrap_or("");
-        let (abs, rel) = confine(root, Path::new(src), path)
+        let (_, rel) = confine(m.dir.path(), Path::new(src), path)
             .map_err(|d| d.in_file(&summary_path).at(e.line, 0))?;
         out.push(Listed {
             rel,
-            abs,
             place: Placement {
                 summary_title: Some(e.title),
                 depth: e.depth,
@@ -385,35 +554,50 @@ fn list_sections(
     Ok((out, summary.parts))
 }
 
-fn read_section(l: &Listed) -> std::result::Result<String, Diagnostic> {
-    let at = |d: Diagnostic| d.in_file(&l.listed_in).at(l.line, 0);
-    if let Ok(meta) = std::fs::metadata(&l.abs)
-        && meta.len() > MAX_SECTION_BYTES
-    {
-        return Err(at(Diagnostic::error(format!(
-            "section `{}` is {} MB, over the limit of {} MB",
-            l.rel,
-            meta.len() >> 20,
-            MAX_SECTION_BYTES >> 20
-        ))
-        .hint("split it into several sections")));
-    }
-    let bytes = std::fs::read(&l.abs).map_err(|e| {
-        at(Diagnostic::error(format!(
-            "section `{}` cannot be read: {}",
-            l.rel,
-            io_reason(&e)
-        ))
-        .hint("check the file name; paths are relative to book.toml (SUMMARY.md: to its folder)"))
+/// One section's text, read through the book folder's handle and decoded.
+fn read_section(dir: &BookDir, l: &Listed) -> std::result::Result<String, Diagnostic> {
+    let bytes = dir.read(&l.rel, Kind::Section).map_err(|r| {
+        let d = Diagnostic::error(format!("section `{}` {r}", l.rel))
+            .in_file(&l.listed_in)
+            .at(l.line, 0);
+        if r.0.starts_with("is ") && r.0.contains("over the limit") {
+            d.hint("split it into several sections")
+        } else {
+            d.hint(
+                "check the file name; paths are relative to book.toml (SUMMARY.md: to its folder)",
+            )
+        }
     })?;
     source::decode(bytes, Path::new(&l.rel)).map_err(|e| e.first().clone())
+}
+
+/// The fonts book.toml names, opened (confined when relative) and checked to be whole font
+/// files before anything is laid out, so that a damaged one is reported at its line.
+fn check_fonts(m: &Manifested, fonts: &model::FontSettings) -> Vec<Diagnostic> {
+    let t = &m.manifest.fonts;
+    let named = [
+        ("body", t.body.is_some(), &fonts.body),
+        ("heading", t.heading.is_some(), &fonts.heading),
+    ];
+    let mut out = Vec::new();
+    let given = named
+        .into_iter()
+        .filter(|(_, given, _)| *given)
+        .map(|(key, _, f)| (key, f))
+        .chain(fonts.fallback.iter().map(|f| ("fallback", f)));
+    for (key, file) in given {
+        if let Err(d) = crate::typeset::fonts::check_font_file(file) {
+            out.push(m.at_key(key, d));
+        }
+    }
+    out
 }
 
 /// The edition's date: `SOURCE_DATE_EPOCH`, else `[book] date`, else the newest modification
 /// time of the book's own files, so that unchanged sources give the same bytes.
 fn book_date(
     date: Option<&str>,
-    root: &Path,
+    dir: &BookDir,
     files: &[String],
 ) -> std::result::Result<i64, Diagnostic> {
     if let Some(t) = source_date_epoch()? {
@@ -427,9 +611,11 @@ fn book_date(
     }
     Ok(files
         .iter()
-        .filter_map(|f| std::fs::metadata(root.join(f)).ok()?.modified().ok())
+        .filter_map(|f| dir.modified(f))
         .filter_map(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map(|d| d.as_secs() as i64)
+        // A file dated past 9999 (a clock gone wrong) dates the edition at the last date both
+        // the EPUB and the PDF can carry, so the two agree.
+        .map(|d| (d.as_secs() as i64).min(crate::date::MAX_UNIX))
         .max()
         .unwrap_or(0))
 }
@@ -462,25 +648,38 @@ fn parse_date(s: &str) -> Option<i64> {
     Some(crate::date::days_from_civil(y, m, d) * 86_400)
 }
 
-/// `SOURCE_DATE_EPOCH`, when set (reproducible builds).
+/// `SOURCE_DATE_EPOCH`, when set (reproducible builds): a whole number of seconds from 0
+/// (1970) to 9999-12-31T23:59:59Z, the last instant the EPUB's and the PDF's dates can carry.
+/// Anything else is an error, never clamped, so the two outputs never disagree on the date.
 fn source_date_epoch() -> std::result::Result<Option<i64>, Diagnostic> {
     match std::env::var("SOURCE_DATE_EPOCH") {
-        Ok(v) if !v.trim().is_empty() => v
-            .trim()
-            .parse::<i64>()
-            .ok()
-            .filter(|t| *t >= 0)
-            .map(Some)
-            .ok_or_else(|| {
-                Diagnostic::error(format!(
-                    "SOURCE_DATE_EPOCH is `{v}`, not a number of seconds"
-                ))
-                .hint(
-                    "set it to a Unix timestamp such as `$(git log -1 --format=%ct)`, or unset it",
-                )
-            }),
+        Ok(v) if !v.trim().is_empty() => parse_epoch(&v).map(Some),
+        Err(std::env::VarError::NotUnicode(_)) => Err(epoch_error("is not text")),
         _ => Ok(None),
     }
+}
+
+fn parse_epoch(v: &str) -> std::result::Result<i64, Diagnostic> {
+    let shown = crate::diag::escape(v);
+    let t: i64 = v
+        .trim()
+        .parse()
+        .map_err(|_| epoch_error(&format!("is `{shown}`, not a whole number of seconds")))?;
+    if t < 0 {
+        return Err(epoch_error(&format!("is `{shown}`, before 1970")));
+    }
+    if t > crate::date::MAX_UNIX {
+        return Err(epoch_error(&format!(
+            "is `{shown}`, after 9999-12-31T23:59:59Z ({}), the last date an EPUB and a PDF can carry",
+            crate::date::MAX_UNIX
+        )));
+    }
+    Ok(t)
+}
+
+fn epoch_error(why: &str) -> Diagnostic {
+    Diagnostic::error(format!("SOURCE_DATE_EPOCH {why}"))
+        .hint("set it to a Unix timestamp such as `$(git log -1 --format=%ct)`, or unset it")
 }
 
 /// A stable name-based identifier: the same title always gives the same URN.
@@ -559,5 +758,21 @@ mod tests {
         assert_eq!(parse_date("2023-02-29"), None);
         assert_eq!(parse_date("2021-6"), None);
         assert_eq!(parse_date("昨天"), None);
+    }
+
+    #[test]
+    fn source_date_epoch_out_of_range_is_an_error_not_clamped() {
+        assert_eq!(parse_epoch(" 1622678400 ").unwrap(), 1_622_678_400);
+        assert_eq!(parse_epoch("253402300799").unwrap(), crate::date::MAX_UNIX);
+        for (v, why) in [
+            ("253402300800", "after 9999-12-31"),
+            ("-1", "before 1970"),
+            ("soon", "not a whole number"),
+            ("1e9", "not a whole number"),
+            ("99999999999999999999", "not a whole number"),
+        ] {
+            let e = parse_epoch(v).unwrap_err();
+            assert!(e.message.contains(why), "{v}: {}", e.message);
+        }
     }
 }

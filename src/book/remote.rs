@@ -52,6 +52,15 @@ pub fn cached(root: &Path, url: &str) -> Option<String> {
         .find(|rel| root.join(rel).is_file())
 }
 
+/// [`cached`], looked up through the open book folder.
+pub fn cached_in(dir: &crate::book::confined::BookDir, url: &str) -> Option<String> {
+    let stem = cache_stem(url);
+    CACHED_EXTENSIONS
+        .iter()
+        .map(|ext| format!("{CACHE_DIR}/{stem}.{ext}"))
+        .find(|rel| dir.is_file(rel))
+}
+
 /// A framed, dashed box with a picture sign in its middle, `declared` pixels large (or the
 /// default): an SVG drawn by both writers like any other drawing. `path` is the URL itself,
 /// and `remote` says the picture was not downloaded.

@@ -144,17 +144,24 @@ pub fn builtin(path: &std::path::Path) -> Option<&'static [u8]> {
     }
 }
 
-/// Reads a font file once per process (keyed by path, length and modification time).
+/// Reads a font file once per process (keyed by path, length and modification time). The file
+/// is opened as a regular file within the font cap (a FIFO or a device is refused before any
+/// read), through the book folder's handle when it lies in the book.
 fn read_interned(path: &std::path::Path) -> Result<&'static [u8]> {
     if let Some(bytes) = builtin(path) {
         return Ok(bytes);
     }
     static FILES: OnceLock<Mutex<Vec<Interned>>> = OnceLock::new();
-    let meta = std::fs::metadata(path).map_err(|e| {
-        Diagnostic::error(format!("cannot read font file: {e}"))
+    let cannot = |why: String| {
+        Diagnostic::error(format!("font file `{}` {why}", path.display()))
             .in_file(path)
             .hint(missing_font_hint(path))
-    })?;
+    };
+    let file = crate::book::confined::open_path(path, crate::book::confined::Kind::Font)
+        .map_err(|r| cannot(r.0))?;
+    let meta = file
+        .metadata()
+        .map_err(|e| cannot(format!("cannot be read: {e}")))?;
     let (len, mtime) = (meta.len(), meta.modified().ok());
     let files = FILES.get_or_init(|| Mutex::new(Vec::new()));
     let mut files = files.lock().unwrap_or_else(|e| e.into_inner());
@@ -164,14 +171,53 @@ fn read_interned(path: &std::path::Path) -> Result<&'static [u8]> {
     {
         return Ok(hit.3);
     }
-    let data = map_file(path).or_else(|_| std::fs::read(path).map(|v| &*v.leak()));
-    let data = data.map_err(|e| {
-        Diagnostic::error(format!("cannot read font file: {e}"))
-            .in_file(path)
-            .hint(missing_font_hint(path))
-    })?;
+    let data = map_file(&file).or_else(|_| {
+        use std::io::Read;
+        let mut v = Vec::new();
+        (&file).take(len).read_to_end(&mut v).map(|_| &*v.leak())
+    });
+    let data = data.map_err(|e| cannot(format!("cannot be read: {e}")))?;
     files.push((path.to_path_buf(), len, mtime, data));
     Ok(data)
+}
+
+/// Opens the font book.toml names and checks that it is a whole font file: every table its
+/// directory lists lies inside the file (a truncated copy fails here, not later as "no font
+/// can draw 正"), and the face index exists.
+pub fn check_font_file(file: &FontFile) -> std::result::Result<(), Diagnostic> {
+    let data = read_interned(&file.path).map_err(|e| e.first().clone())?;
+    let index = if file.index == crate::book::manifest::AUTO_FACE {
+        0
+    } else {
+        file.index
+    };
+    intact(data, index).map_err(|why| damaged(&file.path, &why))
+}
+
+fn damaged(path: &std::path::Path, why: &str) -> Diagnostic {
+    Diagnostic::error(format!("font file `{}` is damaged ({why})", path.display()))
+        .hint("copy the font file again, or name another in book.toml ([fonts])")
+}
+
+/// Whether face `index` of `data` parses and its table directory lies inside the data.
+fn intact(data: &[u8], index: u32) -> std::result::Result<(), String> {
+    let count = ttf_parser::fonts_in_collection(data).unwrap_or(1);
+    if index >= count {
+        return Ok(()); // reported as an index out of range, with the faces there are
+    }
+    let raw = ttf_parser::RawFace::parse(data, index).map_err(|e| e.to_string())?;
+    for record in raw.table_records {
+        let end = u64::from(record.offset) + u64::from(record.length);
+        if end > data.len() as u64 {
+            return Err(format!(
+                "its `{}` table ends at byte {end}, past the end of the {}-byte file",
+                String::from_utf8_lossy(&record.tag.to_bytes()),
+                data.len()
+            ));
+        }
+    }
+    ttf_parser::Face::parse(data, index).map_err(|e| e.to_string())?;
+    Ok(())
 }
 
 /// What to do about a font file that cannot be read: a default font looked for in the folder
@@ -191,14 +237,13 @@ fn missing_font_hint(path: &std::path::Path) -> String {
     }
 }
 
-/// Maps a file read-only for the rest of the process (it is never unmapped, like the interned
-/// bytes it stands for). The caller falls back to reading where mapping fails.
-fn map_file(path: &std::path::Path) -> std::io::Result<&'static [u8]> {
-    let file = std::fs::File::open(path)?;
+/// Maps an opened file read-only for the rest of the process (it is never unmapped, like the
+/// interned bytes it stands for). The caller falls back to reading where mapping fails.
+fn map_file(file: &std::fs::File) -> std::io::Result<&'static [u8]> {
     // SAFETY: a read-only mapping that lives to the end of the process. As with any mapped
     // file, truncating the font while a build runs would fault; the fonts are the book's or the
     // bundled ones, not files that change under a build.
-    let map = unsafe { memmap2::Mmap::map(&file)? };
+    let map = unsafe { memmap2::Mmap::map(file)? };
     Ok(&**Box::leak(Box::new(map)))
 }
 
@@ -233,6 +278,7 @@ impl Loaded {
             ))
             .into());
         }
+        intact(data, file.index).map_err(|why| damaged(&file.path, &why).in_file(&file.path))?;
         let ttf = ttf_parser::Face::parse(data, file.index).map_err(|e| {
             Diagnostic::error(format!("cannot parse font (face {}): {e}", file.index))
                 .in_file(&file.path)

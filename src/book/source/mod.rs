@@ -1,6 +1,7 @@
 //! One section file → [`Section`]: front matter, Markdown (pulldown-cmark) → blocks and inlines.
 
 use crate::book::assets::{ImageCache, confine};
+use crate::book::confined::BookDir;
 use crate::book::html::{self, HtmlBlock, InlineTag, Wrap};
 use crate::book::include::{Includer, drop_hidden_rust_lines};
 use crate::book::links;
@@ -55,8 +56,8 @@ pub enum FigureNumbers {
 
 /// What parsing a section needs from the rest of the book.
 pub struct Context<'a> {
-    /// The book folder, canonical.
-    pub root: &'a Path,
+    /// The book folder, opened: every file the section names is read through it.
+    pub dir: &'a BookDir,
     pub images: &'a mut ImageCache,
     /// Figures numbered so far in the book.
     pub figures: &'a mut u32,
@@ -134,9 +135,20 @@ pub fn parse_placed(
                 .into());
         }
     };
-    let mut includer = Includer::new(ctx.root, rel);
+    let mut includer = Includer::new(ctx.dir, rel);
     let expanded = includer.expand(body, body_line);
     ctx.errors.extend(includer.errors);
+    if expanded.text.len() as u64 > crate::book::MAX_SECTION_BYTES {
+        return Err(Diagnostic::error(format!(
+            "section `{}` is over the limit of {} MB once its includes are expanded",
+            rel.display(),
+            crate::book::MAX_SECTION_BYTES >> 20
+        ))
+        .in_file(rel)
+        .at(body_line, 1)
+        .hint("include less, or split the section into several")
+        .into());
+    }
     ctx.files_read.extend(expanded.files.iter().cloned());
     let body = expanded.text.as_str();
     let base_dir = rel.parent().unwrap_or(Path::new("")).to_path_buf();
@@ -443,6 +455,7 @@ impl Builder<'_, '_> {
         let id = explicit
             .clone()
             .filter(|i| is_xml_id(i))
+            .map(|i| outside_generated_ids(&i))
             .unwrap_or_else(|| format!("{}-h{}", self.id, self.heading_count));
         if let Some(e) = explicit {
             self.anchors.entry(e).or_insert_with(|| id.clone());
@@ -885,6 +898,18 @@ fn convert_align(a: Alignment) -> Align {
         Alignment::Left => Align::Left,
         Alignment::Center => Align::Center,
         Alignment::Right => Align::Right,
+    }
+}
+
+/// An author's `{#id}` in the space of the ids bookpress makes in a section's document
+/// (`sec-1`, `sec-1-h2`, `sec-1-fn1-ref`, `fig-3`, `page-12`) is moved out of it as `id-…`, so
+/// the two never collide (EPUBCheck: duplicate ID); links to `#fig-3` still reach the heading,
+/// through its anchor.
+fn outside_generated_ids(id: &str) -> String {
+    if ["sec-", "fig-", "page-"].iter().any(|p| id.starts_with(p)) {
+        format!("id-{id}")
+    } else {
+        id.to_string()
     }
 }
 

@@ -55,7 +55,7 @@ impl Builder<'_, '_> {
         if path.is_empty() {
             return Some(links::pending(&self.rel_key, frag));
         }
-        let rel = match confine(self.ctx.root, &self.base_dir, path) {
+        let rel = match confine(self.ctx.dir.path(), &self.base_dir, path) {
             Ok((_, rel)) => rel,
             Err(d) => {
                 self.warn_at(
@@ -87,13 +87,14 @@ impl Builder<'_, '_> {
         line: u32,
         declared: Option<(u32, u32)>,
     ) -> Option<Image> {
-        let cached = remote::remote_url(dest).map(|url| (remote::cached(self.ctx.root, &url), url));
+        let cached =
+            remote::remote_url(dest).map(|url| (remote::cached_in(self.ctx.dir, &url), url));
         let loaded = match cached {
             Some((None, url)) => return Some(self.remote_placeholder(url, line, declared)),
-            Some((Some(rel), _)) => confine(self.ctx.root, Path::new(""), &rel),
-            None => confine(self.ctx.root, &self.base_dir, dest),
+            Some((Some(rel), _)) => confine(self.ctx.dir.path(), Path::new(""), &rel),
+            None => confine(self.ctx.dir.path(), &self.base_dir, dest),
         }
-        .and_then(|(abs, rel)| self.ctx.images.load(&abs, &rel).map(|i| (i, rel)));
+        .and_then(|(_, rel)| self.ctx.images.load(self.ctx.dir, &rel).map(|i| (i, rel)));
         match loaded {
             Ok((image, rel)) => {
                 self.ctx.files_read.push(rel);

@@ -6,6 +6,7 @@ fn parse(text: &str) -> (Result<Section>, Vec<Diagnostic>) {
     std::fs::create_dir(root.join("images")).unwrap();
     let img = image::RgbImage::from_pixel(4, 3, image::Rgb([200, 200, 200]));
     img.save(root.join("images/a.png")).unwrap();
+    let book_dir = crate::book::confined::BookDir::open(&root).unwrap();
     let mut images = ImageCache::default();
     let mut figures = 0;
     let ids = HashMap::from([("b.md".to_string(), "sec-2".to_string())]);
@@ -14,7 +15,7 @@ fn parse(text: &str) -> (Result<Section>, Vec<Diagnostic>) {
     let mut anchors = HashMap::new();
     let mut files_read = Vec::new();
     let mut ctx = Context {
-        root: &root,
+        dir: &book_dir,
         images: &mut images,
         figures: &mut figures,
         section_ids: &ids,

@@ -10,7 +10,7 @@ use crate::typeset::document::{
 use crate::typeset::inline;
 use crate::typeset::page::geometry::snap;
 use crate::typeset::page::paginate::{BlockBox, GridLine, PageBuild, Paginator, Piece};
-use crate::typeset::page::runs::{Segment, TextStyle, push_seg};
+use crate::typeset::page::runs::{ItemLine, Segment, TextStyle, push_seg};
 use crate::typeset::page::setter::Setter;
 use std::collections::HashMap;
 
@@ -232,6 +232,49 @@ impl Setter<'_> {
         }
     }
 
+    /// Sets `text` centred in `width` at the largest size from `style`'s down to a third of it
+    /// whose lines (each `lead` × size apart) fit in `height`; at the smallest size the lines
+    /// that still do not fit are set anyway, from the top. A title (`as_title`) is broken by
+    /// [`Self::title_lines`] first: at its spaces, then at phrase boundaries.
+    fn fit_lines(
+        &mut self,
+        text: &str,
+        style: (crate::typeset::fonts::FontId, f32, NodeId),
+        width: f32,
+        height: f32,
+        lead: f32,
+        as_title: bool,
+    ) -> Result<(Vec<ItemLine>, f32)> {
+        let (font, largest, node) = style;
+        let mut size = largest;
+        loop {
+            let cur = self.cur(font, size, Some(node));
+            let parts = if as_title {
+                self.title_lines(text, cur, width, size)?
+            } else {
+                vec![text.to_string()]
+            };
+            let segs: Vec<Segment> = parts
+                .iter()
+                .map(|t| {
+                    let mut seg = Segment::default();
+                    push_seg(&mut seg, t, cur, None);
+                    seg
+                })
+                .collect();
+            let mut lines = self.set_lines(&segs, width, 0.0, inline::TextAlign::Center)?;
+            let fit = ((height / (size * lead)).floor() as usize).max(1);
+            if lines.len() <= fit {
+                return Ok((lines, size));
+            }
+            if size * 0.85 < largest / 3.0 {
+                lines.truncate(fit);
+                return Ok((lines, size));
+            }
+            size *= 0.85;
+        }
+    }
+
     pub(super) fn cover(&mut self) -> Result<PageBuild> {
         let m = &self.book.meta;
         let size = self.g.size;
@@ -255,18 +298,13 @@ impl Setter<'_> {
             let lines = self.set_lines(&[seg], w, 0.0, inline::TextAlign::Center)?;
             self.stack(lines, size * 2.0, x, self.g.page_h * 0.16, &mut items);
         }
-        // Title: large bold sans, centred, the upper third of the page.
+        // Title: large bold sans, centred, the upper third of the page; a long one wraps and
+        // shrinks to stay above the middle of the page.
         let ts = (size * 2.1).min(w / 10.0);
         let n = self.node(StructKind::Heading(1), Some(sec), Some(m.title.clone()));
-        let style = self.cur(self.fonts.heading(), ts, Some(n));
-        // One centred line per title line: spaces first, then phrase boundaries (cjk).
-        let mut segs = Vec::new();
-        for line in self.title_lines(&m.title, style, w - 2.0 * size, ts)? {
-            let mut seg = Segment::default();
-            push_seg(&mut seg, &line, style, None);
-            segs.push(seg);
-        }
-        let lines = self.set_lines(&segs, w - 2.0 * size, 0.0, inline::TextAlign::Center)?;
+        let band = self.g.page_h * 0.25;
+        let (font, width) = (self.fonts.heading(), w - 2.0 * size);
+        let (lines, ts) = self.fit_lines(&m.title, (font, ts, n), width, band, 1.5, true)?;
         let mut y = self.stack(lines, ts * 1.5, x + size, self.g.page_h * 0.27, &mut items);
         // A short rule under the title.
         y += size * 1.2;
@@ -301,16 +339,19 @@ impl Setter<'_> {
         }
         if !m.editors.is_empty() {
             let n = self.node(StructKind::Paragraph, Some(sec), None);
-            let mut seg = Segment::default();
             let text = crate::words::for_language(&m.language).edited_by(&m.editors);
-            push_seg(
-                &mut seg,
+            // Many editors shrink to stay above the foot of the page.
+            let band = self.g.page_h * 0.22;
+            let es = size * 1.15;
+            let (lines, es) = self.fit_lines(
                 &text,
-                self.cur(self.fonts.body(), size * 1.15, Some(n)),
-                None,
-            );
-            let lines = self.set_lines(&[seg], w, 0.0, inline::TextAlign::Center)?;
-            self.stack(lines, size * 2.0, x, self.g.page_h * 0.76, &mut items);
+                (self.fonts.body(), es, n),
+                w,
+                band,
+                2.0 / 1.15,
+                false,
+            )?;
+            self.stack(lines, es * 2.0 / 1.15, x, self.g.page_h * 0.76, &mut items);
         }
         Ok(PageBuild {
             items,
