@@ -39,7 +39,7 @@ mod spacing;
 mod table;
 
 pub use crate::typeset::document::*;
-pub use geometry::{Geometry, LIST_INDENT_EM, MIN_MEASURE_EM, QUOTE_INDENT_EM};
+pub use geometry::{Geometry, LIST_INDENT_EM, MIN_MEASURE_EM, QUOTE_INDENT_EM, SMALL};
 pub use table::table_fits;
 
 use crate::book::model::Book;
