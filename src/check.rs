@@ -432,6 +432,7 @@ pub fn layout_lints(book: &Book, fonts: &FontSet) -> Vec<Diagnostic> {
                 }
                 Block::Table(t) => {
                     out.extend(too_many_columns(t, &g, indent));
+                    out.extend(too_wide_table(book, fonts, t, indent * g.size));
                     let cells = t.head.iter().chain(t.rows.iter().flatten());
                     let text: Vec<String> =
                         cells.map(|c| crate::book::model::plain_text(c)).collect();
@@ -455,6 +456,26 @@ pub fn layout_lints(book: &Book, fonts: &FontSet) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+/// A table whose columns do not fit the line even one size smaller: the PDF squeezes it, breaking
+/// cells inside words and numbers. The typesetter's own measurement decides.
+fn too_wide_table(
+    book: &Book,
+    fonts: &FontSet,
+    t: &crate::book::model::Table,
+    indent: f32,
+) -> Option<Diagnostic> {
+    let fits = crate::typeset::page::table_fits(book, fonts, t, indent).unwrap_or(true);
+    (!fits).then(|| {
+        Diagnostic::warning(
+            "the table is too wide for the page even at 7.5 pt: the PDF breaks some of its \
+             cells inside words or numbers",
+        )
+        .in_file(&t.span.file)
+        .at(t.span.line, 0)
+        .hint("split the table, shorten its cells or turn columns into rows")
+    })
 }
 
 /// Each column needs room for at least one character and the space between.

@@ -302,6 +302,8 @@ impl<'h> Converter<'h> {
         let mut align = Vec::new();
         let mut head = Vec::new();
         let mut rows = Vec::new();
+        // Rows still covered by a cell above, per column (`rowspan`).
+        let mut spans: Vec<u32> = Vec::new();
         for (i, (tr, in_head)) in trs.into_iter().enumerate() {
             let cells: Vec<(NodeRef<Node>, bool, Align)> = tr
                 .children()
@@ -311,13 +313,13 @@ impl<'h> Converter<'h> {
                 })
                 .collect();
             let is_head = in_head || (i == 0 && !cells.is_empty() && cells.iter().all(|c| c.1));
-            let row: Vec<Vec<Inline>> = cells.iter().map(|c| self.inlines_of(c.0)).collect();
+            let (row, row_align) = self.spanned_row(&cells, &mut spans);
             if is_head && head.is_empty() {
-                align = cells.iter().map(|c| c.2).collect();
+                align = row_align;
                 head = row;
             } else {
                 if align.is_empty() {
-                    align = cells.iter().map(|c| c.2).collect();
+                    align = row_align;
                 }
                 rows.push(row);
             }
@@ -336,6 +338,52 @@ impl<'h> Converter<'h> {
             r.resize(width, Vec::new());
         }
         HtmlBlock::Table { align, head, rows }
+    }
+
+    /// A row's cells, with an empty cell for each column a `colspan` or a `rowspan` from above
+    /// covers, so that every cell stands over its own column; and each cell's alignment.
+    fn spanned_row(
+        &mut self,
+        cells: &[(NodeRef<Node>, bool, Align)],
+        spans: &mut Vec<u32>,
+    ) -> (Vec<Vec<Inline>>, Vec<Align>) {
+        let (mut row, mut align) = (Vec::new(), Vec::new());
+        let covered = |spans: &mut Vec<u32>, col: usize| {
+            let left = spans.get_mut(col).filter(|n| **n > 0);
+            left.map(|n| *n -= 1).is_some()
+        };
+        for &(node, _, a) in cells {
+            while covered(spans, row.len()) {
+                row.push(Vec::new());
+                align.push(Align::None);
+            }
+            let e = node.value().as_element();
+            let span = |name: &str| {
+                e.and_then(|e| e.attr(name))
+                    .and_then(|v| v.trim().parse::<u32>().ok())
+                    .unwrap_or(1)
+                    .clamp(1, 64)
+            };
+            let (cols, down) = (span("colspan"), span("rowspan"));
+            row.push(self.inlines_of(node));
+            align.push(a);
+            for k in 0..cols as usize {
+                if k > 0 {
+                    row.push(Vec::new());
+                    align.push(a);
+                }
+                let col = row.len() - 1;
+                if spans.len() <= col {
+                    spans.resize(col + 1, 0);
+                }
+                spans[col] = down - 1;
+            }
+        }
+        while row.len() < spans.len() && covered(spans, row.len()) {
+            row.push(Vec::new());
+            align.push(Align::None);
+        }
+        (row, align)
     }
 
     /// Inline content of a node, its blocks joined by line breaks.

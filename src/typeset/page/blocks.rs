@@ -11,6 +11,60 @@ use crate::typeset::page::geometry::{
 use crate::typeset::page::paginate::{BlockBox, GridLine, Piece};
 use crate::typeset::page::runs::{Segment, TextStyle, push_seg};
 use crate::typeset::page::setter::Setter;
+use crate::typeset::page::spacing::{Kind, MAJOR_HEADING_ABOVE, lines_between};
+
+/// The rule at the left of a block quote: how far left of the quote's text, in body ems, and
+/// its weight in points.
+const QUOTE_BAR_EM: f32 = 1.0;
+const QUOTE_BAR_WIDTH: f32 = 0.8;
+
+/// What a block is for the space around it ([`crate::typeset::page::spacing`]).
+fn kind_of(b: &Block) -> Kind {
+    match b {
+        Block::Paragraph { .. } => Kind::Paragraph,
+        Block::Heading { level, .. } if *level <= 2 => Kind::MajorHeading,
+        Block::Heading { .. } => Kind::Heading,
+        Block::Figure(_) => Kind::Figure,
+        Block::List { .. } => Kind::List,
+        Block::Quote { .. } => Kind::Quote,
+        Block::Code { .. } => Kind::Code,
+        Block::Table(_) => Kind::Table,
+        Block::Rule { .. } => Kind::Rule,
+    }
+}
+
+/// A quote's pieces with the rule at its left, at `bar_x`: a segment on each grid line and
+/// beside each block (floats aside), so that it runs unbroken down the quote and stops where
+/// a page breaks it. Space inside the quote is kept at a page top too, so the rule has no gap.
+fn quote_bar(pieces: Vec<Piece>, bar_x: f32, pitch: f32) -> Vec<Piece> {
+    let bar = |h: f32| {
+        Item::Line(LineItem {
+            x0: bar_x,
+            x1: bar_x,
+            y0: 0.0,
+            y1: h,
+            width: QUOTE_BAR_WIDTH,
+            node: None,
+            artifact: ArtifactKind::Layout,
+        })
+    };
+    pieces
+        .into_iter()
+        .map(|mut p| {
+            match &mut p {
+                Piece::Line(l) => l.items.push(bar(pitch)),
+                Piece::Block(b) if !b.float => {
+                    if b.height == 0.0 {
+                        (b.height, b.space_before) = (b.space_before, 0.0);
+                    }
+                    b.items.push(bar(b.height));
+                }
+                _ => {}
+            }
+            p
+        })
+        .collect()
+}
 
 impl Setter<'_> {
     // ---------------------------------------------------------------- blocks
@@ -26,6 +80,19 @@ impl Setter<'_> {
             return (x + left, w);
         }
         ((x + left).min(m - min).max(0.0), min)
+    }
+
+    /// The space the spacing table puts between a `before` block and an `after` block: a block
+    /// of no height that keeps with what follows and is dropped at the top of a page.
+    fn space(&self, before: Option<Kind>, after: Kind, out: &mut Vec<Piece>) {
+        let lines = lines_between(before, after);
+        if lines > 0 {
+            out.push(Piece::Block(BlockBox {
+                space_before: f32::from(lines) * self.g.pitch,
+                keep_next: true,
+                ..BlockBox::default()
+            }));
+        }
     }
 
     pub(super) fn blocks(
@@ -51,8 +118,14 @@ impl Setter<'_> {
         out: &mut Vec<Piece>,
     ) -> Result<()> {
         let size = self.g.size;
+        let mut prev = None;
         for (bi, b) in blocks.iter().enumerate() {
             self.at.path.push(first + bi);
+            let kind = kind_of(b);
+            self.space(prev, kind, out);
+            if kind != Kind::Figure {
+                prev = Some(kind);
+            }
             match b {
                 Block::Paragraph { content, .. } => {
                     let n = self.node(StructKind::Paragraph, Some(parent), None);
@@ -80,14 +153,12 @@ impl Setter<'_> {
                     let n = self.node(StructKind::Quote, Some(parent), None);
                     let side = QUOTE_INDENT_EM * size;
                     let (qx, qw) = self.inset(x, width, side, side);
-                    self.blocks(blocks, qx, qw, n, out)?;
+                    let mut inner = Vec::new();
+                    self.blocks(blocks, qx, qw, n, &mut inner)?;
+                    out.extend(quote_bar(inner, qx - QUOTE_BAR_EM * size, self.g.pitch));
                 }
                 Block::Code { text, .. } => self.code(text, x, width, parent, out)?,
-                Block::Table(t) => out.extend(
-                    self.table(t, x, width, parent)?
-                        .into_iter()
-                        .map(Piece::Block),
-                ),
+                Block::Table(t) => out.extend(self.table(t, x, width, parent)?),
                 Block::Rule { .. } => out.push(Piece::Block(self.rule(x, width))),
             }
             self.at.path.pop();
@@ -133,7 +204,9 @@ impl Setter<'_> {
         let top = h - nl * lead - self.g.pitch * 0.15;
         self.stack(lines, lead, x, top, &mut blk.items);
         blk.height = h;
-        blk.space_before = if lvl == 2 { self.g.pitch * 0.5 } else { 0.0 };
+        if lvl == 2 {
+            blk.space_before = self.g.pitch * MAJOR_HEADING_ABOVE;
+        }
         blk.anchors.push((id.to_string(), 0.0));
         blk.pos = Some(self.here(0));
         out.push(Piece::Block(blk));
@@ -199,6 +272,9 @@ impl Setter<'_> {
                     sub.extend(lines);
                     self.at.path.pop();
                 } else {
+                    if bi > 0 {
+                        self.space(Some(kind_of(&item[bi - 1])), kind_of(blk), &mut sub);
+                    }
                     self.blocks_from(std::slice::from_ref(blk), bi, tx, tw, body, &mut sub)?;
                 }
             }
@@ -412,6 +488,9 @@ impl Setter<'_> {
             pieces.push(Piece::Block(self.opening(s, sec)?));
             self.at.part = Part::Body;
             let m = self.g.measure;
+            if let Some(b) = s.blocks.first() {
+                self.space(Some(Kind::Opening), kind_of(b), &mut pieces);
+            }
             self.blocks(&s.blocks, 0.0, m, sec, &mut pieces)?;
             self.footnotes(s, sec, &mut pieces)?;
             pieces.push(Piece::Flush);

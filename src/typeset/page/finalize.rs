@@ -104,8 +104,33 @@ impl Setter<'_> {
         Ok(())
     }
 }
+/// Headings in reading order as a tree: each under the nearest heading before it of a higher
+/// level (`###` under `##`; a `####` after a `##` directly under it).
+fn nest(headings: impl Iterator<Item = (u8, OutlineEntry)>) -> Vec<OutlineEntry> {
+    let mut out = Vec::new();
+    let mut open: Vec<(u8, OutlineEntry)> = Vec::new();
+    let close = |open: &mut Vec<(u8, OutlineEntry)>, out: &mut Vec<OutlineEntry>| {
+        if let Some((_, e)) = open.pop() {
+            match open.last_mut() {
+                Some((_, parent)) => parent.children.push(e),
+                None => out.push(e),
+            }
+        }
+    };
+    for (level, e) in headings {
+        while open.last().is_some_and(|(l, _)| *l >= level) {
+            close(&mut open, &mut out);
+        }
+        open.push((level, e));
+    }
+    while !open.is_empty() {
+        close(&mut open, &mut out);
+    }
+    out
+}
+
 /// Bookmarks as the book's outline nests them: parts, chapters, sub-chapters, and each
-/// section's headings down to `###`.
+/// section's headings at every level, nested.
 pub(super) fn outline_entries(
     book: &Book,
     nodes: &[model::OutlineNode],
@@ -139,25 +164,26 @@ pub(super) fn outline_entries(
                     y: d.y,
                     children: Vec::new(),
                 };
-                for b in &s.blocks {
-                    if let Block::Heading {
+                let headings = s.blocks.iter().filter_map(|b| match b {
+                    Block::Heading {
                         level,
                         id,
                         content: c,
                         ..
-                    } = b
-                        && *level <= 3
-                        && let Some(hd) = dests.get(id.as_str())
-                    {
-                        e.children.push(OutlineEntry {
+                    } => dests.get(id.as_str()).map(|hd| {
+                        let entry = OutlineEntry {
                             title: model::plain_text(c),
                             dest: id.clone(),
                             page: hd.page,
                             y: hd.y,
                             children: Vec::new(),
-                        });
-                    }
-                }
+                        };
+                        // A `#` inside a section is set as `##` (the section title is the `#`).
+                        ((*level).clamp(2, 6), entry)
+                    }),
+                    _ => None,
+                });
+                e.children = nest(headings);
                 e.children.extend(outline_entries(book, children, dests));
                 out.push(e);
             }
@@ -169,6 +195,43 @@ pub(super) fn outline_entries(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn entry(title: &str) -> OutlineEntry {
+        OutlineEntry {
+            title: title.to_string(),
+            dest: title.to_string(),
+            page: 0,
+            y: 0.0,
+            children: Vec::new(),
+        }
+    }
+
+    /// The tree as `title(children…)`.
+    fn shape(entries: &[OutlineEntry]) -> String {
+        entries
+            .iter()
+            .map(|e| match e.children.is_empty() {
+                true => e.title.clone(),
+                false => format!("{}({})", e.title, shape(&e.children)),
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn headings_nest_at_every_level() {
+        let levels = [
+            (2, "a"),
+            (3, "b"),
+            (4, "c"),
+            (6, "d"),
+            (3, "e"),
+            (2, "f"),
+            (4, "g"),
+        ];
+        let tree = nest(levels.iter().map(|&(l, t)| (l, entry(t))));
+        assert_eq!(shape(&tree), "a(b(c(d)) e) f(g)");
+    }
 
     #[test]
     fn labels_switch_to_arabic_at_body() {

@@ -22,7 +22,7 @@
 //! The page stage, one pass a file:
 //! - [`setter`]: the state carried while collecting (fonts, geometry, structure nodes, position);
 //! - [`runs`]: inlines → styled runs → set lines of display items (calls the inline stage);
-//! - [`blocks`], [`figures`]: collect a section's blocks into [`paginate::Piece`]s;
+//! - [`blocks`], [`figures`], [`table`]: collect a section's blocks into [`paginate::Piece`]s;
 //! - [`front`]: the cover and the table of contents;
 //! - [`paginate`]: distribute pieces onto pages (no fonts);
 //! - [`finalize`]: page labels, running heads, folios and the outline.
@@ -35,9 +35,12 @@ pub mod geometry;
 mod paginate;
 mod runs;
 mod setter;
+mod spacing;
+mod table;
 
 pub use crate::typeset::document::*;
 pub use geometry::{Geometry, LIST_INDENT_EM, MIN_MEASURE_EM, QUOTE_INDENT_EM, SMALL};
+pub use table::table_fits;
 
 use crate::book::model::Book;
 use crate::diag::Result;

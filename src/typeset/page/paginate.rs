@@ -13,6 +13,7 @@
 
 use crate::typeset::document::{Destination, Item, SourcePos};
 use crate::typeset::page::geometry::{Geometry, snap};
+use std::rc::Rc;
 
 /// Distributes `pieces` onto pages, the first of which is physical page `start`.
 pub(super) fn paginate(g: &Geometry, start: usize, pieces: Vec<Piece>) -> BodyPages {
@@ -72,6 +73,18 @@ pub(super) struct BlockBox {
     pub(super) space_before: f32,
     /// Where the block starts in the source (`None`: no text of the book, e.g. the TOC title).
     pub(super) pos: Option<SourcePos>,
+    /// Off the baseline grid: what follows starts right below it (a table row but the last).
+    pub(super) off_grid: bool,
+    /// A table row: its table's header, drawn again above it on a page the table continues on.
+    pub(super) repeat: Option<Rc<TableHead>>,
+}
+
+/// The header of a table, as drawn on its continuation pages.
+#[derive(Debug)]
+pub(super) struct TableHead {
+    /// Tells one table from another (its structure node).
+    pub(super) table: usize,
+    pub(super) head: BlockBox,
 }
 
 /// What the collect stage hands the paginator, in reading order.
@@ -102,6 +115,8 @@ pub(super) struct Paginator<'g> {
     pub(super) dests: Vec<Destination>,
     pub(super) head: Option<String>,
     pub(super) body_start: Option<usize>,
+    /// The table whose row was placed last, and the page it went on.
+    pub(super) table_page: Option<(usize, usize)>,
 }
 
 impl<'g> Paginator<'g> {
@@ -116,6 +131,7 @@ impl<'g> Paginator<'g> {
             dests: Vec::new(),
             head: None,
             body_start: None,
+            table_page: None,
         }
     }
 
@@ -191,7 +207,31 @@ impl<'g> Paginator<'g> {
                 p.items.push(it);
             }
         }
-        self.y = snap(y + b.height, self.g.pitch);
+        self.y = if b.off_grid {
+            y + b.height
+        } else {
+            snap(y + b.height, self.g.pitch)
+        };
+    }
+
+    /// [`Self::put_block`], first repeating a table's header on a page its table continues on
+    /// (a row too tall for the page under it is cut as a tall block).
+    pub(super) fn place(&mut self, b: BlockBox) {
+        if let Some(rep) = b.repeat.clone() {
+            let idx = self.index();
+            if self
+                .table_page
+                .is_some_and(|(t, p)| t == rep.table && p != idx)
+            {
+                self.put_block(rep.head.clone());
+                if b.height > self.remaining() + 0.01 {
+                    self.table_page = None;
+                    return self.put_tall_block(b);
+                }
+            }
+            self.table_page = Some((rep.table, idx));
+        }
+        self.put_block(b)
     }
 
     /// A block taller than the type area (a very long title, caption or table row), cut between
@@ -349,10 +389,10 @@ impl<'g> Paginator<'g> {
                                 self.finish_page();
                                 self.page();
                             }
-                            self.put_block(b.clone());
+                            self.place(b.clone());
                         }
                     } else {
-                        self.put_block(b.clone());
+                        self.place(b.clone());
                     }
                     i += 1;
                 }
@@ -745,6 +785,46 @@ mod tests {
         let pages = run(10, vec![pieces]);
         assert_eq!(pages[1], names("F1 F2"));
         assert_eq!(pages[2], names("B"));
+    }
+
+    #[test]
+    fn a_table_repeats_its_header_on_every_page_it_continues_on() {
+        let head = BlockBox {
+            keep_next: true,
+            off_grid: true,
+            ..block("H", 1)
+        };
+        let rep = Rc::new(TableHead {
+            table: 7,
+            head: BlockBox {
+                keep_next: false,
+                ..block("h", 1)
+            },
+        });
+        let row = |n: usize| {
+            Piece::Block(BlockBox {
+                off_grid: true,
+                repeat: Some(rep.clone()),
+                ..block(&format!("r{n}"), 1)
+            })
+        };
+        let mut pieces = paragraph(0, "a", 2);
+        pieces.push(Piece::Block(BlockBox {
+            repeat: Some(rep.clone()),
+            ..head
+        }));
+        pieces.extend((1..=7).map(row));
+        pieces.extend(paragraph(1, "b", 2));
+        let pages = run(4, vec![pieces]);
+        assert_eq!(
+            pages,
+            vec![
+                names("a1 a2 H r1"),
+                names("h r2 r3 r4"),
+                names("h r5 r6 r7"),
+                names("b1 b2")
+            ]
+        );
     }
 
     #[test]
