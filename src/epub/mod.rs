@@ -266,6 +266,7 @@ fn package_files(
             images: &image_hrefs,
             lang,
             file,
+            highlight: book.pdf.highlight,
         };
         items.push(Item {
             id: file.trim_end_matches(".xhtml").to_string(),
@@ -518,6 +519,7 @@ pub(crate) mod tests {
                 line_height: 1.7,
                 kinsoku: Kinsoku::Basic,
                 impose: None,
+                highlight: true,
             },
             fonts: FontSettings {
                 body: FontFile {
@@ -525,6 +527,10 @@ pub(crate) mod tests {
                     index: 0,
                 },
                 heading: FontFile {
+                    path: PathBuf::from("/x"),
+                    index: 0,
+                },
+                code: FontFile {
                     path: PathBuf::from("/x"),
                     index: 0,
                 },
