@@ -350,3 +350,83 @@ fn hook_arrow(right: f32, m: &Metrics) -> Vec<Item> {
         line(right - head, y + head * 0.8, right, y),
     ]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Cells for `s`, one column each, except `宽` (two).
+    fn cells(s: &str) -> Vec<Cell> {
+        let mut col = 0;
+        s.char_indices()
+            .map(|(at, ch)| {
+                let cells = if ch == '宽' { 2 } else { 1 };
+                let c = Cell {
+                    ch,
+                    at,
+                    col,
+                    cells,
+                    font: FontId(0),
+                    glyph: 1,
+                    advance: 0.6 * cells as f32,
+                    scale: 1.0,
+                };
+                col += cells;
+                c
+            })
+            .collect()
+    }
+
+    fn texts(pieces: &[Vec<Cell>]) -> Vec<String> {
+        pieces
+            .iter()
+            .map(|p| p.iter().map(|c| c.ch).collect())
+            .collect()
+    }
+
+    #[test]
+    fn a_line_that_fits_stays_whole() {
+        let got = wrap(&cells("    let x = 1;"), 20);
+        assert_eq!(texts(&got), ["    let x = 1;"]);
+        assert_eq!(got[0][4].col, 4);
+    }
+
+    #[test]
+    fn a_long_line_breaks_after_a_space_and_hangs_under_its_indent() {
+        let line = "    call(alpha, beta, gamma, delta)";
+        let got = wrap(&cells(line), 20);
+        assert_eq!(texts(&got), ["    call(alpha, ", "beta, gamma, ", "delta)"]);
+        // Continuations start after the indent (4) and the arrow's two cells.
+        assert_eq!(got[1][0].col, 6);
+        assert_eq!(got[2][0].col, 6);
+        // Nothing is lost and nothing passes the measure.
+        assert_eq!(texts(&got).concat(), line);
+        for piece in &got {
+            assert!(piece.iter().all(|c| c.col + c.cells <= 20));
+        }
+    }
+
+    #[test]
+    fn a_word_longer_than_the_measure_is_cut_where_the_columns_run_out() {
+        let got = wrap(&cells("abcdefghijklmnopqrstuvwxyz"), 10);
+        assert_eq!(texts(&got), ["abcdefghij", "klmnopqr", "stuvwxyz"]);
+    }
+
+    #[test]
+    fn a_wide_character_is_never_split_between_lines() {
+        // Nine columns of ASCII then a two-cell character: it goes to the next line.
+        let got = wrap(&cells("abcdefghi宽"), 10);
+        assert_eq!(texts(&got), ["abcdefghi", "宽"]);
+        assert_eq!(got[1][0].col, MARK_CELLS);
+    }
+
+    #[test]
+    fn chinese_glyphs_grow_to_nearly_fill_their_two_cells() {
+        // 1 em in two cells of 0.6 em: 1.152 (96% of 1.2 em).
+        assert!((fill_scale(false, 2, 0.6, 1.0) - 1.152).abs() < 1e-4);
+        assert_eq!(fill_scale(true, 1, 0.6, 0.6), 1.0);
+        // Never shrunk, never more than a quarter larger.
+        assert_eq!(fill_scale(false, 1, 0.6, 0.6), 1.0);
+        assert_eq!(fill_scale(false, 4, 0.6, 1.0), 1.25);
+    }
+}
