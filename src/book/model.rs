@@ -349,6 +349,9 @@ pub struct PdfSettings {
     /// Line height as a multiple of the font size (default 1.7).
     pub line_height: f32,
     pub kinsoku: Kinsoku,
+    /// `[pdf] punctuation`: the region whose punctuation the PDF follows (gb, tw, hk); None:
+    /// the book language's (docs/typesetting.md §3).
+    pub punctuation: Option<crate::cjk::Region>,
     /// Also write the imposed `-print.pdf`, in this order.
     pub impose: Option<Imposition>,
     /// Syntax colours in code blocks (`[pdf] highlight`, default true; the EPUB follows).
