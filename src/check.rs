@@ -112,10 +112,10 @@ fn uncovered(book: &Book, fonts: &FontSet) -> Vec<Missing> {
     }
     for (i, s) in book.sections.iter().enumerate() {
         section_text(s, &mut |text, face| {
-            let face = if face == Face::Heading {
-                fonts.heading()
-            } else {
-                fonts.body()
+            let face = match face {
+                Face::Heading => fonts.heading(),
+                Face::Body => fonts.body(),
+                Face::Code => fonts.code(),
             };
             for c in text.chars().filter(|c| needs_glyph(*c)) {
                 if !fonts.covers(face, c) && seen.insert(c) {
@@ -238,6 +238,8 @@ fn position_of(text: &str, c: char) -> Option<(u32, u32)> {
 enum Face {
     Body,
     Heading,
+    /// Code blocks and inline code (the code face, then the body's chain).
+    Code,
 }
 
 /// Calls `f` with every piece of text of a section and the face it is set in.
@@ -250,7 +252,9 @@ fn section_text(s: &Section, f: &mut dyn FnMut(&str, Face)) {
         for (run, list) in v.block.runs() {
             let heading = matches!(run, Run::Heading | Run::HeadCell);
             for i in walk::inlines(list) {
-                if let Inline::Text(t) | Inline::Code(t) = i.inline {
+                if let Inline::Code(t) = i.inline {
+                    f(t, Face::Code);
+                } else if let Inline::Text(t) = i.inline {
                     f(
                         t,
                         if heading || i.strong {
@@ -264,7 +268,7 @@ fn section_text(s: &Section, f: &mut dyn FnMut(&str, Face)) {
         }
         match v.block {
             Block::Figure(fig) => fig.credit.iter().for_each(|c| f(c, Face::Body)),
-            Block::Code { text, .. } => f(text, Face::Body),
+            Block::Code { text, .. } => f(text, Face::Code),
             _ => {}
         }
     }

@@ -11,6 +11,7 @@ pub mod date;
 pub mod diag;
 pub mod epub;
 pub mod fetch;
+pub mod highlight;
 pub mod impose;
 pub mod lint;
 pub mod new;

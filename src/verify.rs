@@ -150,6 +150,11 @@ pub fn layout(doc: &crate::typeset::document::Document) -> Result<()> {
                         )));
                     }
                 }
+                Item::Rect(r) => {
+                    if !inside(r.x, r.y, r.x + r.width, r.y + r.height) {
+                        return Err(fail(format!("page {n}: a code tint lies off the page")));
+                    }
+                }
                 Item::Line(_) | Item::Dot(_) | Item::Link(_) => {}
             }
         }
@@ -317,6 +322,7 @@ mod tests {
                     }],
                     text: "\u{2A6A5}".into(),
                     gray: 0.0,
+                    rgb: None,
                     node: None,
                     artifact: ArtifactKind::Layout,
                 })],

@@ -73,6 +73,8 @@ pub struct PdfTable {
     pub punctuation: Option<String>,
     /// `saddle` or `cut` to also write the imposed print file, `none` (default) not to.
     pub impose: Option<String>,
+    /// Syntax colours in code blocks, by the fence's language (default true).
+    pub highlight: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -80,6 +82,8 @@ pub struct PdfTable {
 pub struct FontsTable {
     pub body: Option<FontRef>,
     pub heading: Option<FontRef>,
+    /// The monospace face of code (default: the bundled Noto Sans Mono).
+    pub code: Option<FontRef>,
     #[serde(default)]
     pub fallback: Vec<FontRef>,
     pub system: Option<bool>,
@@ -223,6 +227,24 @@ pub const BUILTIN_FONT_DIR: &str = "<built-in>";
 
 pub const BUNDLED_BODY: &str = "NotoSerifCJKsc-Regular.otf";
 pub const BUNDLED_HEADING: &str = "NotoSansCJKsc-Bold.otf";
+pub const BUNDLED_CODE: &str = "NotoSansMono-Regular.ttf";
+
+/// The default code face: [`BUNDLED_CODE`] in the default fonts' folder; a `BOOKPRESS_FONTS`
+/// folder made before bookpress had a code face holds only the two CJK files, and then the
+/// built-in (or checkout's) monospace face is taken.
+fn default_code_font(bundled: &Path) -> PathBuf {
+    let p = bundled.join(BUNDLED_CODE);
+    if bundled == Path::new(BUILTIN_FONT_DIR) || p.exists() {
+        return p;
+    }
+    if cfg!(feature = "bundled-fonts") {
+        Path::new(BUILTIN_FONT_DIR).join(BUNDLED_CODE)
+    } else {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fonts")
+            .join(BUNDLED_CODE)
+    }
+}
 
 /// Parses `book.toml` text. `file` is how the user names it, for messages.
 pub fn parse(text: &str, file: &Path) -> Result<Manifest> {
@@ -281,13 +303,15 @@ fn explain(text: &str, span: std::ops::Range<usize>, message: &str) -> (String, 
             "punctuation: one of \"gb\" (mainland), \"tw\" (Taiwan), \"hk\" (Hong Kong); default from the book's language"
         }
         ("pdf", "impose") => "impose: one of \"none\" (default), \"saddle\", \"cut\"",
+        ("pdf", "highlight") => "highlight: true (default: syntax colours in code) or false",
         ("pdf", _) => {
             "keys of [pdf]: page, margin_top, margin_bottom, margin_inner, margin_outer, \
-             font_size, line_height, kinsoku, punctuation, impose"
+             font_size, line_height, kinsoku, punctuation, impose, highlight"
         }
         ("fonts", _) => {
-            "[fonts] body, heading: a font path relative to the book folder (\"fonts/x.otf\") or \
-             { path = \"x.ttc\", index = N }; fallback: a list of those; system: true or false"
+            "[fonts] body, heading, code: a font path relative to the book folder \
+             (\"fonts/x.otf\") or { path = \"x.ttc\", index = N }; fallback: a list of those; \
+             system: true or false"
         }
         ("epub", "embed_font" | "page_list") => "embed_font, page_list: true or false",
         ("epub", _) => {
@@ -511,6 +535,7 @@ impl PdfTable {
             kinsoku,
             punctuation,
             impose,
+            highlight: self.highlight.unwrap_or(true),
         })
     }
 }
@@ -557,6 +582,13 @@ impl FontsTable {
             heading: self.heading.as_ref().map_or_else(
                 || FontFile {
                     path: bundled.join(BUNDLED_HEADING),
+                    index: 0,
+                },
+                resolve,
+            ),
+            code: self.code.as_ref().map_or_else(
+                || FontFile {
+                    path: default_code_font(&bundled),
                     index: 0,
                 },
                 resolve,

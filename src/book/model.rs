@@ -129,6 +129,8 @@ pub enum Block {
     },
     Code {
         text: String,
+        /// The fence's language tag (`rust` of ```` ```rust,ignore ````), empty when none.
+        lang: String,
         span: Span,
     },
     Table(Table),
@@ -315,6 +317,8 @@ pub struct FontFile {
 pub struct FontSettings {
     pub body: FontFile,
     pub heading: FontFile,
+    /// Code blocks and inline code (monospace; `[fonts] code`, default Noto Sans Mono).
+    pub code: FontFile,
     /// Tried in order for characters the body/heading face lacks.
     pub fallback: Vec<FontFile>,
     /// For characters none of these has, look in the fonts installed on the machine
@@ -350,6 +354,8 @@ pub struct PdfSettings {
     pub punctuation: Option<crate::cjk::Region>,
     /// Also write the imposed `-print.pdf`, in this order.
     pub impose: Option<Imposition>,
+    /// Syntax colours in code blocks (`[pdf] highlight`, default true; the EPUB follows).
+    pub highlight: bool,
 }
 
 /// How a print file orders the booklet's pages on its sheets.

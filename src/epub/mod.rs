@@ -266,6 +266,7 @@ fn package_files(
             images: &image_hrefs,
             lang,
             file,
+            highlight: book.pdf.highlight,
         };
         items.push(Item {
             id: file.trim_end_matches(".xhtml").to_string(),
@@ -520,6 +521,7 @@ pub(crate) mod tests {
                 kinsoku: Kinsoku::Basic,
                 punctuation: None,
                 impose: None,
+                highlight: true,
             },
             fonts: FontSettings {
                 body: FontFile {
@@ -527,6 +529,10 @@ pub(crate) mod tests {
                     index: 0,
                 },
                 heading: FontFile {
+                    path: PathBuf::from("/x"),
+                    index: 0,
+                },
+                code: FontFile {
                     path: PathBuf::from("/x"),
                     index: 0,
                 },

@@ -43,6 +43,8 @@ pub struct Ctx<'a> {
     pub lang: &'a str,
     /// The file being written, e.g. `section-01.xhtml`.
     pub file: &'a str,
+    /// Syntax colours in code blocks (`[pdf] highlight`: both editions follow one switch).
+    pub highlight: bool,
 }
 
 impl Ctx<'_> {
@@ -346,14 +348,36 @@ impl Writer<'_> {
                 self.blocks(blocks);
                 self.out.push_str("</blockquote>\n");
             }
-            Block::Code { text, .. } => {
-                self.out.push_str("<pre><code>");
-                self.marked_text(text, &xml::text);
-                self.out.push_str("</code></pre>\n");
-            }
+            Block::Code { text, lang, .. } => self.code(text, lang),
             Block::Table(t) => self.table(t),
             Block::Rule { .. } => self.out.push_str("<hr/>\n"),
         }
+    }
+
+    /// A code block: `<pre><code>`, each highlighted token in a classed `<span>` (coloured by
+    /// the style sheet), the page-break marks where they fall.
+    fn code(&mut self, text: &str, lang: &str) {
+        self.out.push_str("<pre><code>");
+        let tokens = if self.ctx.highlight {
+            crate::highlight::tokens(lang, text)
+        } else {
+            Vec::new()
+        };
+        if tokens.is_empty() {
+            self.marked_text(text, &xml::text);
+        }
+        for t in tokens {
+            let piece = &text[t.range];
+            match t.class.css() {
+                Some(class) => {
+                    self.out.push_str(&format!("<span class=\"{class}\">"));
+                    self.marked_text(piece, &xml::text);
+                    self.out.push_str("</span>");
+                }
+                None => self.marked_text(piece, &xml::text),
+            }
+        }
+        self.out.push_str("</code></pre>\n");
     }
 
     fn figure(&mut self, f: &Figure) {
@@ -590,6 +614,7 @@ mod tests {
             images: &images,
             lang: "zh-CN",
             file: "section-01.xhtml",
+            highlight: true,
         };
         let sec = Section {
             id: "sec-1".into(),
@@ -654,6 +679,7 @@ mod tests {
             }),
             Block::Code {
                 text: "ab\ncd".into(),
+                lang: String::new(),
                 span: Span::default(),
             },
         ];
@@ -947,6 +973,7 @@ mod tests {
             },
             Block::Code {
                 text: "a < b".into(),
+                lang: String::new(),
                 span: Span::default(),
             },
         ];

@@ -7,10 +7,11 @@
 use crate::book::model::{self, ImageFormat};
 use crate::diag::{Diagnostic, Result};
 use crate::typeset::document::{
-    ArtifactKind, GlyphRun, ImageItem, Item, LinkItem, NodeId, Page, StructKind, StructNode,
+    ArtifactKind, GlyphRun, ImageItem, Item, LinkItem, NodeId, Page, RectItem, StructKind,
+    StructNode,
 };
 use crate::typeset::fonts::{FontId, FontSet};
-use krilla::color::luma;
+use krilla::color::{luma, rgb};
 use krilla::geom::{PathBuilder, Point, Size, Transform};
 use krilla::graphic::Graphic;
 use krilla::image::Image;
@@ -283,6 +284,16 @@ pub fn draw_page(
                     }
                 });
             }
+            Item::Rect(r) => {
+                with_tag(
+                    surface,
+                    tags.as_deref_mut(),
+                    None,
+                    ArtifactKind::Layout,
+                    false,
+                    |s| draw_rect(s, r),
+                );
+            }
             Item::Link(l) => {
                 let mut l = l.clone();
                 l.x += offset.0;
@@ -342,7 +353,10 @@ fn draw_run(
     let size = g.size;
     let level = (g.gray.clamp(0.0, 1.0) * 255.0).round() as u8;
     let fill = Fill {
-        paint: luma::Color::new(level).into(),
+        paint: match g.rgb {
+            Some([r, gr, b]) => rgb::Color::new(r, gr, b).into(),
+            None => luma::Color::new(level).into(),
+        },
         opacity: NormalizedF32::ONE,
         rule: FillRule::NonZero,
     };
@@ -498,6 +512,24 @@ fn draw_drawing(s: &mut Surface, im: &ImageItem, tree: &usvg::Tree) {
     };
     s.draw_svg(tree, size, settings);
     s.pop();
+}
+
+/// A tint: a filled rectangle, no outline.
+fn draw_rect(s: &mut Surface, r: &RectItem) {
+    let Some(rect) = krilla::geom::Rect::from_xywh(r.x, r.y, r.width, r.height) else {
+        return;
+    };
+    let mut pb = PathBuilder::new();
+    pb.push_rect(rect);
+    if let Some(path) = pb.finish() {
+        let level = (r.gray.clamp(0.0, 1.0) * 255.0).round() as u8;
+        s.set_stroke(None);
+        s.set_fill(Some(Fill {
+            paint: luma::Color::new(level).into(),
+            ..Fill::default()
+        }));
+        s.draw_path(&path);
+    }
 }
 
 fn circle(cx: f32, cy: f32, r: f32) -> Option<krilla::geom::Path> {

@@ -159,6 +159,8 @@ pub enum Item {
     Line(LineItem),
     /// A filled circle (emphasis dots, leader dots).
     Dot(DotItem),
+    /// A filled rectangle (the tint behind code).
+    Rect(RectItem),
     /// A clickable area (no visible ink).
     Link(LinkItem),
 }
@@ -185,6 +187,10 @@ impl Item {
                 d.cx += dx;
                 d.cy += dy;
             }
+            Item::Rect(r) => {
+                r.x += dx;
+                r.y += dy;
+            }
             Item::Link(l) => {
                 l.x += dx;
                 l.y += dy;
@@ -206,6 +212,8 @@ pub struct GlyphRun {
     pub text: String,
     /// Grey level 0 (black) ..= 1 (white).
     pub gray: f32,
+    /// A colour instead of the grey level (syntax colours in code).
+    pub rgb: Option<[u8; 3]>,
     /// Logical structure node, or `None` for an artifact (running head, page number).
     pub node: Option<NodeId>,
     pub artifact: ArtifactKind,
@@ -257,6 +265,18 @@ pub struct DotItem {
     pub cy: f32,
     pub r: f32,
     pub artifact: ArtifactKind,
+}
+
+/// A filled rectangle, top-left corner and size in points; always an artifact (a tint carries
+/// no text).
+#[derive(Debug, Clone)]
+pub struct RectItem {
+    pub x: f32,
+    pub y: f32,
+    pub width: f32,
+    pub height: f32,
+    /// Grey level 0 (black) ..= 1 (white).
+    pub gray: f32,
 }
 
 #[derive(Debug, Clone)]
@@ -394,6 +414,14 @@ impl Page {
                     pt(l.width)
                 )),
                 Item::Dot(_) => dots += 1,
+                Item::Rect(r) => others.push(format!(
+                    "  tint {} x={} y={} {}x{}\n",
+                    pt(r.gray),
+                    pt(r.x),
+                    pt(r.y),
+                    pt(r.width),
+                    pt(r.height)
+                )),
                 Item::Link(_) => links += 1,
             }
         }

@@ -82,6 +82,7 @@ pub struct FontSet {
     faces: Vec<Loaded>,
     body: FontId,
     heading: FontId,
+    code: FontId,
     fallbacks: Vec<FontId>,
     locale: Locale,
 }
@@ -99,6 +100,7 @@ impl std::fmt::Debug for FontSet {
             )
             .field("body", &self.body)
             .field("heading", &self.heading)
+            .field("code", &self.code)
             .field("fallbacks", &self.fallbacks)
             .finish()
     }
@@ -115,7 +117,7 @@ type Interned = (PathBuf, u64, Option<SystemTime>, &'static [u8]);
 /// The default fonts compiled into the binary (feature `bundled-fonts`), by file name. The
 /// bytes sit in the executable's read-only data, which the OS maps lazily like the font files.
 #[cfg(feature = "bundled-fonts")]
-const BUILTIN: [(&str, &[u8]); 2] = [
+const BUILTIN: [(&str, &[u8]); 3] = [
     (
         crate::book::manifest::BUNDLED_BODY,
         include_bytes!("../../fonts/NotoSerifCJKsc-Regular.otf"),
@@ -123,6 +125,10 @@ const BUILTIN: [(&str, &[u8]); 2] = [
     (
         crate::book::manifest::BUNDLED_HEADING,
         include_bytes!("../../fonts/NotoSansCJKsc-Bold.otf"),
+    ),
+    (
+        crate::book::manifest::BUNDLED_CODE,
+        include_bytes!("../../fonts/NotoSansMono-Regular.ttf"),
     ),
 ];
 
@@ -227,13 +233,15 @@ fn missing_font_hint(path: &std::path::Path) -> String {
     if path.parent() == Some(default_dir.as_path()) {
         format!(
             "the default fonts are looked for in {} (BOOKPRESS_FONTS or BOOKPRESS_FONT_DIR): it \
-             must hold {} and {}; unset the variable to use the fonts built into bookpress",
+             must hold {} and {} (and may hold {}); unset the variable to use the fonts built \
+             into bookpress",
             default_dir.display(),
             crate::book::manifest::BUNDLED_BODY,
-            crate::book::manifest::BUNDLED_HEADING
+            crate::book::manifest::BUNDLED_HEADING,
+            crate::book::manifest::BUNDLED_CODE
         )
     } else {
-        "check the font paths in book.toml ([fonts] body/heading/fallback)".into()
+        "check the font paths in book.toml ([fonts] body/heading/code/fallback)".into()
     }
 }
 
@@ -582,6 +590,7 @@ impl FontSet {
         let settings = FontSettings {
             body: resolve(&settings.body)?,
             heading: resolve(&settings.heading)?,
+            code: resolve(&settings.code)?,
             fallback: settings
                 .fallback
                 .iter()
@@ -606,6 +615,7 @@ impl FontSet {
         };
         let body = id_of(&settings.body, &mut faces)?;
         let heading = id_of(&settings.heading, &mut faces)?;
+        let code = id_of(&settings.code, &mut faces)?;
         let mut fallbacks = Vec::new();
         for f in &settings.fallback {
             let id = id_of(f, &mut faces)?;
@@ -617,6 +627,7 @@ impl FontSet {
             faces,
             body,
             heading,
+            code,
             fallbacks,
             locale,
         })
@@ -639,7 +650,8 @@ impl FontSet {
                 FontId((self.faces.len() - 1) as u16)
             }
         };
-        if id != self.body && id != self.heading && !self.fallbacks.contains(&id) {
+        if id != self.body && id != self.heading && id != self.code && !self.fallbacks.contains(&id)
+        {
             self.fallbacks.push(id);
         }
         Ok(id)
@@ -651,6 +663,11 @@ impl FontSet {
     /// The heading (sans bold) face.
     pub fn heading(&self) -> FontId {
         self.heading
+    }
+    /// The monospace face of code. Characters it lacks (Chinese) come from the body face and
+    /// then the fallbacks, as for any face ([`FontSet::resolve`]).
+    pub fn code(&self) -> FontId {
+        self.code
     }
     /// The configured fallback faces, in order.
     pub fn fallbacks(&self) -> &[FontId] {
@@ -698,6 +715,14 @@ impl FontSet {
                     .copied()
                     .filter(move |&f| f != primary && f != self.body),
             )
+    }
+    /// The face's glyph for `c` from its cmap alone (no shaping) and its advance in em: code is
+    /// set one character to a cell, so it needs neither ligatures nor kerning.
+    pub fn glyph_for(&self, id: FontId, c: char) -> Option<(u16, f32)> {
+        let f = self.face(id);
+        let g = f.face.glyph_index(c).filter(|g| g.0 != 0)?;
+        let adv = f.face.glyph_hor_advance(g).map_or(0.0, f32::from);
+        Some((g.0, adv / f.upem))
     }
     /// Ascender and descender (negative) in em units of the face.
     pub fn vertical_metrics(&self, id: FontId) -> (f32, f32) {
@@ -819,10 +844,25 @@ pub(crate) mod testfont {
         }
     }
 
+    /// The code font for tests: bundled Noto Sans Mono, else Debian's copy.
+    pub fn code_file() -> FontFile {
+        let bundled =
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fonts/NotoSansMono-Regular.ttf");
+        FontFile {
+            path: if bundled.exists() {
+                bundled
+            } else {
+                PathBuf::from("/usr/share/fonts/truetype/noto/NotoSansMono-Regular.ttf")
+            },
+            index: 0,
+        }
+    }
+
     pub fn settings() -> FontSettings {
         FontSettings {
             body: body_file(),
             heading: heading_file(),
+            code: code_file(),
             fallback: vec![],
             system: false,
         }
@@ -958,7 +998,8 @@ mod tests {
         };
         let s = FontSettings {
             body: droid.clone(),
-            heading: droid,
+            heading: droid.clone(),
+            code: droid,
             fallback: vec![],
             system: false,
         };
@@ -1023,6 +1064,7 @@ mod tests {
         let s = FontSettings {
             body: file.clone(),
             heading: heading_file(),
+            code: code_file(),
             fallback: vec![file.clone()],
             system: false,
         };

@@ -201,7 +201,11 @@ impl Builder<'_, '_> {
                     .collect(),
                 span,
             },
-            HtmlBlock::Code(text) => Block::Code { text, span },
+            HtmlBlock::Code(text) => Block::Code {
+                text,
+                lang: String::new(),
+                span,
+            },
             HtmlBlock::Table { align, head, rows } => Block::Table(Table {
                 align,
                 head,

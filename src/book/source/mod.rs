@@ -331,6 +331,8 @@ enum Frame {
         text: String,
         /// mdBook hides `# ` lines of Rust listings.
         rust: bool,
+        /// The fence's language tag, for highlighting.
+        lang: String,
         line: u32,
     },
     /// A raw HTML block, collected whole and parsed at its end.
@@ -501,6 +503,10 @@ impl Builder<'_, '_> {
             Tag::CodeBlock(kind) => Frame::Code {
                 text: String::new(),
                 rust: matches!(&kind, CodeBlockKind::Fenced(lang) if is_rust_listing(lang)),
+                lang: match &kind {
+                    CodeBlockKind::Fenced(info) => fence_language(info),
+                    CodeBlockKind::Indented => String::new(),
+                },
                 line,
             },
             Tag::List(start) => Frame::List {
@@ -640,7 +646,12 @@ impl Builder<'_, '_> {
                     items.push(blocks);
                 }
             }
-            Frame::Code { text, rust, line } => {
+            Frame::Code {
+                text,
+                rust,
+                lang,
+                line,
+            } => {
                 let text = text.trim_end_matches('\n');
                 let text = if rust {
                     drop_hidden_rust_lines(text)
@@ -649,6 +660,7 @@ impl Builder<'_, '_> {
                 };
                 self.push_block(Block::Code {
                     text,
+                    lang,
                     span: self.span(line),
                 })
             }
@@ -871,6 +883,16 @@ fn is_inline_frame(f: &Frame) -> bool {
 }
 
 /// A fenced block mdBook treats as Rust (`rust`, `rust,ignore`, `rust no_run` …).
+/// The language of a fence's info string: its first word (`rust` of `rust,ignore`, `python`
+/// of `{.python}` or `python title="x"`).
+fn fence_language(info: &str) -> String {
+    info.trim_start_matches(['{', '.'])
+        .split([',', ' ', '\t', '}'])
+        .next()
+        .unwrap_or("")
+        .to_string()
+}
+
 fn is_rust_listing(info: &str) -> bool {
     info.split([',', ' ', '\t'])
         .next()

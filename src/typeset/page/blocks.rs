@@ -8,7 +8,7 @@ use crate::typeset::inline;
 use crate::typeset::page::geometry::{
     LIST_INDENT_EM, MIN_MEASURE_EM, QUOTE_INDENT_EM, SMALL, snap,
 };
-use crate::typeset::page::paginate::{BlockBox, GridLine, Piece};
+use crate::typeset::page::paginate::{BlockBox, Piece};
 use crate::typeset::page::runs::{Segment, TextStyle, push_seg};
 use crate::typeset::page::setter::Setter;
 use crate::typeset::page::spacing::{Kind, MAJOR_HEADING_ABOVE, lines_between};
@@ -157,7 +157,7 @@ impl Setter<'_> {
                     self.blocks(blocks, qx, qw, n, &mut inner)?;
                     out.extend(quote_bar(inner, qx - QUOTE_BAR_EM * size, self.g.pitch));
                 }
-                Block::Code { text, .. } => self.code(text, x, width, parent, out)?,
+                Block::Code { text, lang, .. } => self.code(text, lang, x, width, parent, out)?,
                 Block::Table(t) => out.extend(self.table(t, x, width, parent)?),
                 Block::Rule { .. } => out.push(Piece::Block(self.rule(x, width))),
             }
@@ -280,53 +280,6 @@ impl Setter<'_> {
             }
             self.at.path.pop();
             out.extend(sub);
-        }
-        Ok(())
-    }
-
-    /// A code block: one grid line per source line, indented 2 em, in the caption size.
-    fn code(
-        &mut self,
-        text: &str,
-        x: f32,
-        width: f32,
-        parent: NodeId,
-        out: &mut Vec<Piece>,
-    ) -> Result<()> {
-        let size = self.g.size;
-        let n = self.node(StructKind::Code, Some(parent), None);
-        let cs = size * SMALL;
-        for line in text.lines() {
-            // Characters of the code before this line (`lines` yields sub-slices).
-            let line_start = text[..line.as_ptr().addr() - text.as_ptr().addr()]
-                .chars()
-                .count();
-            let mut seg = Segment::default();
-            push_seg(
-                &mut seg,
-                if line.is_empty() { " " } else { line },
-                self.cur(self.fonts.body(), cs, Some(n)),
-                None,
-            );
-            let lines = self.set_lines(&[seg], width - 2.0 * size, 0.0, inline::TextAlign::Left)?;
-            let id = self.para_seq;
-            self.para_seq += 1;
-            let count = lines.len();
-            let base = self.grid_baseline();
-            for (idx, l) in lines.into_iter().enumerate() {
-                let mut items = l.items;
-                items
-                    .iter_mut()
-                    .for_each(|it| it.translate(x + 2.0 * size, base));
-                let pos = self.here(line_start + l.start.unwrap_or(0));
-                out.push(Piece::Line(GridLine {
-                    items,
-                    para: id,
-                    idx,
-                    count,
-                    pos,
-                }));
-            }
         }
         Ok(())
     }

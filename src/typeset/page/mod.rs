@@ -22,12 +22,13 @@
 //! The page stage, one pass a file:
 //! - [`setter`]: the state carried while collecting (fonts, geometry, structure nodes, position);
 //! - [`runs`]: inlines → styled runs → set lines of display items (calls the inline stage);
-//! - [`blocks`], [`figures`], [`table`]: collect a section's blocks into [`paginate::Piece`]s;
+//! - [`blocks`], [`code`], [`figures`], [`table`]: collect a section's blocks into [`paginate::Piece`]s;
 //! - [`front`]: the cover and the table of contents;
 //! - [`paginate`]: distribute pieces onto pages (no fonts);
 //! - [`finalize`]: page labels, running heads, folios and the outline.
 
 mod blocks;
+mod code;
 mod figures;
 mod finalize;
 mod front;

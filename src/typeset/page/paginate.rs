@@ -244,6 +244,7 @@ impl<'g> Paginator<'g> {
             Item::Image(i) => (i.y, i.y + i.height),
             Item::Line(l) => (l.y0.min(l.y1), l.y0.max(l.y1)),
             Item::Dot(d) => (d.cy - d.r, d.cy + d.r),
+            Item::Rect(r) => (r.y, r.y + r.height),
             Item::Link(l) => (l.y, l.y + l.height),
         };
         let spans: Vec<(f32, f32)> = b.items.iter().map(extent).collect();

@@ -6,8 +6,8 @@ use crate::book::model::{self, Inline, InlineStyle};
 use crate::cjk;
 use crate::diag::Result;
 use crate::typeset::document::{
-    ArtifactKind, DotItem, GlyphRun, Item, LineItem, LinkItem, LinkTarget, NodeId, RunGlyph,
-    StructKind,
+    ArtifactKind, DotItem, GlyphRun, Item, LineItem, LinkItem, LinkTarget, NodeId, RectItem,
+    RunGlyph, StructKind,
 };
 use crate::typeset::fonts::{FontId, FontSet};
 use crate::typeset::inline::{self, Paragraph, ParagraphSpec, StyledRun};
@@ -22,6 +22,8 @@ pub(super) struct RunExtras {
     pub(super) link: Option<LinkTarget>,
     pub(super) node: Option<NodeId>,
     pub(super) gray: f32,
+    /// Inline code: a light tint behind the run.
+    pub(super) tint: bool,
     /// Characters of the block's plain text before this run.
     pub(super) model_off: usize,
 }
@@ -42,6 +44,7 @@ pub(super) struct TextStyle {
     pub(super) strike: bool,
     pub(super) node: Option<NodeId>,
     pub(super) gray: f32,
+    pub(super) tint: bool,
 }
 
 impl Setter<'_> {
@@ -68,7 +71,16 @@ impl Setter<'_> {
     ) {
         for i in inlines {
             match i {
-                Inline::Text(t) | Inline::Code(t) => self.push_run(segs, t, cur, link.clone()),
+                Inline::Text(t) => self.push_run(segs, t, cur, link.clone()),
+                Inline::Code(t) => {
+                    let code = TextStyle {
+                        font: self.fonts.code(),
+                        size: cur.size * INLINE_CODE,
+                        tint: true,
+                        ..cur
+                    };
+                    self.push_run(segs, t, code, link.clone());
+                }
                 Inline::Emph(c) => {
                     self.flatten(c, TextStyle { dots: true, ..cur }, link.clone(), segs)
                 }
@@ -180,6 +192,7 @@ impl Setter<'_> {
             strike: false,
             node,
             gray: 0.0,
+            tint: false,
         }
     }
 
@@ -314,6 +327,22 @@ pub(super) struct ItemLine {
     pub(super) start: Option<usize>,
 }
 
+/// Inline code against the text around it (monospace letters look larger at one size).
+const INLINE_CODE: f32 = 0.9;
+
+/// The tint behind a run of inline code, a little wider than its glyphs and as tall as the
+/// body's em box would be at the code's size.
+fn code_tint(x0: f32, x1: f32, baseline: f32, size: f32) -> Item {
+    let pad = 0.12 * size;
+    Item::Rect(RectItem {
+        x: x0 - pad,
+        y: baseline - 0.9 * size,
+        width: x1 - x0 + 2.0 * pad,
+        height: 1.15 * size,
+        gray: crate::typeset::page::code::TINT,
+    })
+}
+
 pub(super) fn push_run(segs: &mut [Segment], text: &str, cur: TextStyle, link: Option<LinkTarget>) {
     if let Some(seg) = segs.last_mut() {
         push_seg(seg, text, cur, link);
@@ -333,6 +362,7 @@ pub(super) fn push_seg(seg: &mut Segment, text: &str, cur: TextStyle, link: Opti
         link,
         node: cur.node,
         gray: cur.gray,
+        tint: cur.tint,
         model_off: 0,
     });
 }
@@ -391,6 +421,9 @@ pub(super) fn line_items(
         width = width.max(x1);
         size = size.max(g0.size);
         let y = -g0.y_offset;
+        if st.tint {
+            items.push(code_tint(x0, x1, y, g0.size));
+        }
         items.push(Item::Glyphs(GlyphRun {
             font: g0.font,
             size: g0.size,
@@ -399,6 +432,7 @@ pub(super) fn line_items(
             glyphs,
             text,
             gray: st.gray,
+            rgb: None,
             node: st.node,
             artifact: ArtifactKind::Layout,
         }));
