@@ -317,6 +317,7 @@ mod tests {
                     }],
                     text: "\u{2A6A5}".into(),
                     gray: 0.0,
+                    color: None,
                     node: None,
                     artifact: ArtifactKind::Layout,
                 })],

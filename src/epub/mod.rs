@@ -518,6 +518,7 @@ pub(crate) mod tests {
                 line_height: 1.7,
                 kinsoku: Kinsoku::Basic,
                 impose: None,
+                notes: Default::default(),
             },
             fonts: FontSettings {
                 body: FontFile {

@@ -206,6 +206,8 @@ pub struct GlyphRun {
     pub text: String,
     /// Grey level 0 (black) ..= 1 (white).
     pub gray: f32,
+    /// RGB colour (links on screen); when set it replaces `gray`.
+    pub color: Option<[u8; 3]>,
     /// Logical structure node, or `None` for an artifact (running head, page number).
     pub node: Option<NodeId>,
     pub artifact: ArtifactKind,
