@@ -186,13 +186,15 @@ impl Setter<'_> {
         self.model_off += model_number.to_string().chars().count();
     }
 
-    /// After the text of an external link: its address in print, as a footnote mark or in
-    /// parentheses, unless the text is the address.
+    /// After the text of an external link: its address in print, as a footnote mark (in the
+    /// style `cur` of the text around) or in parentheses (in the link's `style`), unless the
+    /// text is the address.
     pub(super) fn after_link(
         &mut self,
         href: &str,
         content: &[Inline],
         cur: TextStyle,
+        style: TextStyle,
         segs: &mut [crate::typeset::page::runs::Segment],
     ) {
         let mode = self.book.pdf.notes.urls;
@@ -201,7 +203,7 @@ impl Setter<'_> {
         }
         if self.marks.in_note {
             let text = format!("（{}）", shown_url(href));
-            self.push_synthetic(segs, &text, cur, Some(LinkTarget::Uri(href.to_string())));
+            self.push_synthetic(segs, &text, style, Some(LinkTarget::Uri(href.to_string())));
             return;
         }
         let sec = &self.book.sections[self.at.section];
@@ -212,7 +214,7 @@ impl Setter<'_> {
             self.marks.urls.push((name.clone(), href.to_string(), 0));
             if !self.marks.info.repeated.contains(&name) {
                 let text = format!("（{}）", shown_url(href));
-                self.push_synthetic(segs, &text, cur, Some(LinkTarget::Named(name)));
+                self.push_synthetic(segs, &text, style, Some(LinkTarget::Named(name)));
             }
             return;
         }

@@ -148,7 +148,7 @@ impl Setter<'_> {
         self.flatten(content, style, Some(target.clone()), segs);
         match target {
             LinkTarget::Named(name) => self.after_ref(&name, style, segs),
-            LinkTarget::Uri(_) => self.after_link(href, content, cur, segs),
+            LinkTarget::Uri(_) => self.after_link(href, content, cur, style, segs),
         }
     }
 
