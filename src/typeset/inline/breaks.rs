@@ -92,7 +92,8 @@ fn is_url_char(c: char) -> bool {
 }
 
 /// Breaks inside a web address (placed as the Chicago Manual advises): after a `/` (not
-/// inside `//`), before `.`, `-`, `?` and `&`; nowhere else, and not in the scheme.
+/// inside `//`), before `.`, `-`, `?`, `&` and the `%` of an encoded byte; nowhere else, and
+/// not in the scheme.
 fn url_breaks(chars: &[char], span: std::ops::Range<usize>, out: &mut [Brk]) {
     let text: String = chars[span.clone()].iter().collect();
     let body = text
@@ -101,7 +102,7 @@ fn url_breaks(chars: &[char], span: std::ops::Range<usize>, out: &mut [Brk]) {
     for i in span.start + body + 1..span.end {
         let (a, b) = (chars[i - 1], chars[i]);
         let after = a == '/' && b != '/';
-        let before = matches!(b, '.' | '-' | '?' | '&') && a != b;
+        let before = matches!(b, '.' | '-' | '?' | '&' | '%') && a != b;
         out[i] = if after || before { Brk::Url } else { Brk::No };
     }
 }

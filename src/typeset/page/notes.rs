@@ -110,9 +110,33 @@ fn url_mark(section_id: &str, k: usize) -> String {
     format!("{section_id}-url{k}")
 }
 
-/// The address as printed: without `mailto:`.
-pub(super) fn shown_url(href: &str) -> &str {
-    href.strip_prefix("mailto:").unwrap_or(href)
+/// The address as printed: without `mailto:`, and with percent-encoded non-ASCII characters
+/// (`%E7%A8%8B`) shown as the characters they are, as a browser's address bar shows them (the
+/// link keeps the encoded form).
+pub(super) fn shown_url(href: &str) -> String {
+    let s = href.strip_prefix("mailto:").unwrap_or(href);
+    let b = s.as_bytes();
+    let mut out: Vec<u8> = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |k: usize| {
+            b.get(k..k + 2)
+                .and_then(|h| std::str::from_utf8(h).ok())
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        };
+        match (b[i], hex(i + 1)) {
+            (b'%', Some(v)) if v >= 0x80 => {
+                out.push(v);
+                i += 3;
+            }
+            (c, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    // Bytes that do not decode to UTF-8 are printed as they were written.
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
 }
 
 /// Whether a link's text already is its address (then it is not printed again).
@@ -222,11 +246,7 @@ impl Setter<'_> {
         self.marks
             .urls
             .push((name.clone(), href.to_string(), number));
-        let n = self.node(
-            StructKind::Link,
-            cur.node,
-            Some(shown_url(href).to_string()),
-        );
+        let n = self.node(StructKind::Link, cur.node, Some(shown_url(href)));
         self.push_synthetic(
             segs,
             &number.to_string(),
@@ -283,7 +303,7 @@ impl Setter<'_> {
                 let n = self.node(StructKind::Note, Some(sec), None);
                 let inl = vec![Inline::Link {
                     href: href.clone(),
-                    content: vec![Inline::Text(shown_url(&href).to_string())],
+                    content: vec![Inline::Text(shown_url(&href))],
                 }];
                 let pos = SourcePos {
                     path: vec![s.footnotes.len()],
@@ -375,4 +395,29 @@ fn note_inlines(blocks: &[Block]) -> Vec<Inline> {
         }
     }
     inl
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_print_readable() {
+        assert_eq!(
+            shown_url("https://a.example/Rust%20%E7%A8%8B%E5%BA%8F.pdf"),
+            "https://a.example/Rust%20程序.pdf"
+        );
+        assert_eq!(shown_url("mailto:a@b.example"), "a@b.example");
+        // Not UTF-8: as written.
+        assert_eq!(
+            shown_url("https://a.example/%FF%FE"),
+            "https://a.example/%FF%FE"
+        );
+        assert!(text_is_url(
+            "https://Rust-lang.org/",
+            "https://rust-lang.org"
+        ));
+        assert!(text_is_url("rust-lang.org", "https://rust-lang.org/"));
+        assert!(!text_is_url("Rust 官网", "https://rust-lang.org/"));
+    }
 }
