@@ -68,7 +68,43 @@ fn laid_out(f: &Fixture) -> bookpress::typeset::page::Document {
     let fonts = bookpress::typeset::fonts::FontSet::load(&book.fonts).unwrap();
     let doc = bookpress::typeset::page::layout(&book, &fonts).unwrap();
     bookpress::verify::layout(&doc).unwrap();
+    assert_no_overlap(&doc);
     doc
+}
+
+/// No two lines of text overlap (the notes and the text above them included): the em boxes of
+/// runs on different baselines that share some width do not share height.
+fn assert_no_overlap(doc: &bookpress::typeset::page::Document) {
+    use bookpress::typeset::page::Item;
+    for (n, page) in doc.pages.iter().enumerate() {
+        let runs: Vec<(f32, f32, f32, f32, &str)> = page
+            .items
+            .iter()
+            .filter_map(|it| match it {
+                Item::Glyphs(g) => Some((
+                    g.x,
+                    g.x + g.width(),
+                    g.y - 0.88 * g.size,
+                    g.y + 0.12 * g.size,
+                    g.text.as_str(),
+                )),
+                _ => None,
+            })
+            .collect();
+        for (i, a) in runs.iter().enumerate() {
+            for b in &runs[i + 1..] {
+                let wide = a.1.min(b.1) - a.0.max(b.0) > 0.5;
+                let tall = a.3.min(b.3) - a.2.max(b.2) > 0.5;
+                assert!(
+                    !(wide && tall && (a.3 - b.3).abs() > 0.5),
+                    "page {}: `{}` overlaps `{}`",
+                    n + 1,
+                    a.4,
+                    b.4
+                );
+            }
+        }
+    }
 }
 
 #[test]
@@ -89,6 +125,7 @@ fn a_footnote_referred_to_near_a_page_top_is_on_that_page() {
     // The note follows the text of its page in reading order.
     let p = &pages[mark];
     assert!(p.find("页顶注释的内容").unwrap() > p.find("靠近页顶的标记").unwrap());
+    laid_out(&f);
 }
 
 #[test]

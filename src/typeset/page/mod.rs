@@ -15,16 +15,18 @@
 //! book editor would not accept). A figure never leaves its section: at the end of a section,
 //! pending figures are placed before the next section starts.
 //!
-//! Footnotes are set at the end of their section (the speeches are a few pages long, so the
-//! notes stay close), under a short rule, in the caption size.
+//! Footnotes are set at the foot of the page that refers to them, under a short rule, in the
+//! caption size (`notes` sets them, `footnotes` places them).
 
 //!
 //! The page stage, one pass a file:
 //! - [`setter`]: the state carried while collecting (fonts, geometry, structure nodes, position);
 //! - [`runs`]: inlines → styled runs → set lines of display items (calls the inline stage);
 //! - [`blocks`], [`figures`]: collect a section's blocks into [`paginate::Piece`]s;
+//! - [`notes`]: footnotes and link addresses set as notes, marks numbered;
 //! - [`front`]: the cover and the table of contents;
-//! - [`paginate`]: distribute pieces onto pages (no fonts);
+//! - [`paginate`]: distribute pieces onto pages (no fonts); [`footnotes`]: their notes at
+//!   the feet of the pages;
 //! - [`finalize`]: page labels, running heads, folios and the outline.
 
 mod blocks;
