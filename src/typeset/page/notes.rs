@@ -110,33 +110,10 @@ fn url_mark(section_id: &str, k: usize) -> String {
     format!("{section_id}-url{k}")
 }
 
-/// The address as printed: without `mailto:`, and with percent-encoded non-ASCII characters
-/// (`%E7%A8%8B`) shown as the characters they are, as a browser's address bar shows them (the
-/// link keeps the encoded form).
+/// The address as printed: without `mailto:`. Percent-encoded characters stay encoded: set as
+/// characters they would get CJK–Latin glue (§5) that a reader would type as spaces.
 pub(super) fn shown_url(href: &str) -> String {
-    let s = href.strip_prefix("mailto:").unwrap_or(href);
-    let b = s.as_bytes();
-    let mut out: Vec<u8> = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        let hex = |k: usize| {
-            b.get(k..k + 2)
-                .and_then(|h| std::str::from_utf8(h).ok())
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-        };
-        match (b[i], hex(i + 1)) {
-            (b'%', Some(v)) if v >= 0x80 => {
-                out.push(v);
-                i += 3;
-            }
-            (c, _) => {
-                out.push(c);
-                i += 1;
-            }
-        }
-    }
-    // Bytes that do not decode to UTF-8 are printed as they were written.
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+    href.strip_prefix("mailto:").unwrap_or(href).to_string()
 }
 
 /// Whether a link's text already is its address (then it is not printed again).
