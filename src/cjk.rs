@@ -134,6 +134,12 @@ pub fn is_wide(c: char) -> bool {
         | 0x2014 | 0x2018 | 0x2019 | 0x201C | 0x201D | 0x2026 | 0x00B7)
 }
 
+/// Han characters, CJK punctuation and full-width forms: what a body font without Chinese lacks
+/// (`check` reports them as one finding instead of one per character).
+pub fn is_chinese(c: char) -> bool {
+    is_han(c) || matches!(c as u32, 0x3000..=0x303F | 0xFF00..=0xFFEF)
+}
+
 pub fn is_latin_letter(c: char) -> bool {
     c.is_alphabetic() && !is_han(c) && (c as u32) < 0x2E80
 }
