@@ -62,7 +62,8 @@ impl NoteSet {
 /// The foot of the page being filled, and the note lines waiting for later pages.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Foot {
-    pub(super) notes: NoteSet,
+    /// Shared by the rounds of pagination (the notes are set once per collect).
+    pub(super) notes: std::rc::Rc<NoteSet>,
     /// Keys of footnotes already placed (each goes once in the book).
     placed: HashSet<String>,
     /// Keys placed on the current page (an address goes once per page).
@@ -492,7 +493,7 @@ mod tests {
 
     fn run(lines: usize, pieces: Vec<Piece>, set: NoteSet) -> Vec<Vec<String>> {
         let g = geometry(lines);
-        let out = paginate_notes(&g, 0, pieces, set);
+        let out = paginate_notes(&g, 0, pieces, set.into());
         for (i, p) in out.pages.iter().enumerate() {
             for it in &p.items {
                 if let Item::Link(l) = it {
@@ -526,7 +527,7 @@ mod tests {
             &g,
             0,
             paragraph(0, 12, &[(0, "n1")]),
-            notes(vec![note("n1", 2, None)]),
+            notes(vec![note("n1", 2, None)]).into(),
         );
         let ys: Vec<(String, f32)> = out.pages[0]
             .items
@@ -623,7 +624,7 @@ mod tests {
             note("u3", 1, Some("https://a.example/")),
         ]);
         let g = geometry(10);
-        let out = paginate_notes(&g, 0, pieces, set);
+        let out = paginate_notes(&g, 0, pieces, set.into());
         let count = |p: &PageBuild| tags(p).iter().filter(|t| t.starts_with('u')).count();
         assert_eq!(count(&out.pages[0]), 1);
         assert_eq!(count(&out.pages[1]), 1);

@@ -145,13 +145,14 @@ fn paginate_with_toc(
     pieces: &[paginate::Piece],
 ) -> Result<Paginated> {
     let body_nodes = lay.nodes.len();
+    let notes = std::rc::Rc::new(std::mem::take(&mut lay.notes));
     // Distribute: the TOC's length decides where the body starts, and the body's pages decide
     // the TOC's numbers. Only pagination and the TOC are redone until the two agree.
     let guess = lay.toc(None)?.len().max(1);
     let (toc_pages, (body, toc, numbers)) = front::settle_toc(guess, |reserved| {
         lay.nodes.truncate(body_nodes);
         let start = 2 + reserved;
-        let body = paginate_notes(g, start, pieces.to_vec(), lay.notes.clone());
+        let body = paginate_notes(g, start, pieces.to_vec(), notes.clone());
         let body_start = body.body_start.unwrap_or(start + body.pages.len());
         let numbers: HashMap<String, String> = body
             .dests
@@ -161,5 +162,6 @@ fn paginate_with_toc(
         let toc = lay.toc(Some((&numbers, toc_node)))?;
         Ok((toc.len(), (body, toc, numbers)))
     })?;
+    lay.notes = std::rc::Rc::unwrap_or_clone(notes);
     Ok((toc_pages, body, toc, numbers))
 }

@@ -18,7 +18,7 @@ use crate::typeset::page::geometry::{Geometry, snap};
 /// Distributes `pieces` onto pages, the first of which is physical page `start`.
 #[cfg(test)]
 pub(super) fn paginate(g: &Geometry, start: usize, pieces: Vec<Piece>) -> BodyPages {
-    paginate_notes(g, start, pieces, NoteSet::default())
+    paginate_notes(g, start, pieces, std::rc::Rc::new(NoteSet::default()))
 }
 
 /// [`paginate`], setting the `notes` the pieces refer to at the foot of their pages.
@@ -26,7 +26,7 @@ pub(super) fn paginate_notes(
     g: &Geometry,
     start: usize,
     pieces: Vec<Piece>,
-    notes: NoteSet,
+    notes: std::rc::Rc<NoteSet>,
 ) -> BodyPages {
     let mut pg = Paginator::new(g, start);
     pg.foot.notes = notes;
