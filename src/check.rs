@@ -650,7 +650,7 @@ pub fn check_loaded(book: &Book, fonts: &FontSet) -> Vec<Diagnostic> {
 fn source_lints(book: &Book) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for s in &book.sections {
-        out.extend(crate::lint::lint_source(&s.text, &s.source).findings);
+        out.extend(crate::lint::lint_source_in(&s.text, &s.source, &book.meta.language).findings);
     }
     out.extend(lint_model(book));
     out.extend(literal_emphasis(book));
@@ -664,6 +664,7 @@ fn fix_punctuation(dir: &Path, report: &mut Report) -> crate::diag::Result<()> {
     let Ok(files) = crate::book::section_files(dir) else {
         return Ok(());
     };
+    let language = crate::book::language_of(dir);
     for (abs, rel) in files {
         let Ok(bytes) = std::fs::read(&abs) else {
             continue;
@@ -672,7 +673,7 @@ fn fix_punctuation(dir: &Path, report: &mut Report) -> crate::diag::Result<()> {
             continue;
         };
         // Fix on the text as the file has it (BOM and CRLF kept): offsets must match the file.
-        let edits = crate::lint::lint_source(&original, Path::new(&rel)).edits;
+        let edits = crate::lint::lint_source_in(&original, Path::new(&rel), &language).edits;
         if edits.is_empty() {
             continue;
         }

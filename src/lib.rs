@@ -19,3 +19,4 @@ pub mod pdf;
 pub mod typeset;
 pub mod verify;
 pub mod watch;
+pub mod words;

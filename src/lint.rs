@@ -39,13 +39,21 @@ pub struct Lints {
     pub edits: Vec<Edit>,
 }
 
-/// Lints one section source (`text` as the file has it: BOM, front matter and CRLF allowed).
+/// Lints one section source (`text` as the file has it: BOM, front matter and CRLF allowed),
+/// of a zh-CN book.
 pub fn lint_source(text: &str, file: &Path) -> Lints {
+    lint_source_in(text, file, "zh-CN")
+}
+
+/// [`lint_source`] for a book in `language`: its quotation marks are the ones suggested for
+/// straight quotes (「」 for zh-TW and zh-HK).
+pub fn lint_source_in(text: &str, file: &Path, language: &str) -> Lints {
+    let quotes = crate::words::for_language(language).quotes;
     let mut out = Lints::default();
     let mut indented: Vec<Edit> = Vec::new();
     let mut math: Option<usize> = None;
     for seg in segments(text, &mut math) {
-        for f in seg_findings(&seg, &mut indented) {
+        for f in seg_findings(&seg, &mut indented, quotes) {
             let (line, col) = line_col(text, f.at);
             out.findings.push(f.diagnostic.in_file(file).at(line, col));
             out.edits.extend(f.edits);
@@ -438,8 +446,8 @@ fn source_run(seg: &[Atom], i: usize, j: usize) -> Option<Range<usize>> {
 
 /// The findings in one block; lines indented with U+3000 go to `indented` (reported once per
 /// file). Each rule below looks at the atom at `i` and, when it applies, returns the index of the
-/// first atom after what it consumed.
-fn seg_findings(seg: &[Atom], indented: &mut Vec<Edit>) -> Vec<Found> {
+/// first atom after what it consumed. Straight quotes become the language's `quotes`.
+fn seg_findings(seg: &[Atom], indented: &mut Vec<Edit>, quotes_as: (&str, &str)) -> Vec<Found> {
     let mut out = Vec::new();
     let mut parens: Vec<usize> = Vec::new();
     let mut quotes: Vec<usize> = Vec::new();
@@ -458,7 +466,7 @@ fn seg_findings(seg: &[Atom], indented: &mut Vec<Edit>) -> Vec<Found> {
         i += 1;
     }
     unclosed_parens(seg, &parens, &mut out);
-    straight_quotes(seg, &quotes, &mut out);
+    straight_quotes(seg, &quotes, quotes_as, &mut out);
     out
 }
 
@@ -631,8 +639,14 @@ fn unclosed_parens(seg: &[Atom], parens: &[usize], out: &mut Vec<Found>) {
     }
 }
 
-/// Straight quotes pair up in order; a pair in Chinese text becomes “ ”.
-fn straight_quotes(seg: &[Atom], quotes: &[usize], out: &mut Vec<Found>) {
+/// Straight quotes pair up in order; a pair in Chinese text becomes the language's marks
+/// (“ ” on the mainland, 「 」 in Taiwan and Hong Kong).
+fn straight_quotes(
+    seg: &[Atom],
+    quotes: &[usize],
+    (open, close): (&str, &str),
+    out: &mut Vec<Found>,
+) {
     if !quotes.len().is_multiple_of(2) {
         return;
     }
@@ -642,13 +656,14 @@ fn straight_quotes(seg: &[Atom], quotes: &[usize], out: &mut Vec<Found>) {
         let inner = right_ctx(seg, o + 1, c) == Ctx::Han || left_ctx(seg, c, o + 1) == Ctx::Han;
         let outer = left_ctx(seg, o, 0) == Ctx::Han || right_ctx(seg, c + 1, n) == Ctx::Han;
         if inner || outer {
-            for (q, r) in [(o, "“"), (c, "”")] {
-                out.extend(edit(&seg[q], 1, r).map(|e| Found {
-                    at: e.range.start,
-                    diagnostic: Diagnostic::warning("straight `\"` in Chinese text").hint(format!(
-                        "use the curly `{r}`; `bookpress check --fix` rewrites it"
-                    )),
-                    edits: vec![e],
+            for (q, r) in [(o, open), (c, close)] {
+                out.extend(edit(&seg[q], 1, r).map(|e| {
+                    Found {
+                        at: e.range.start,
+                        diagnostic: Diagnostic::warning("straight `\"` in Chinese text")
+                            .hint(format!("use `{r}`; `bookpress check --fix` rewrites it")),
+                        edits: vec![e],
+                    }
                 }));
             }
         }
@@ -920,6 +935,23 @@ mod tests {
             ("他说\"Hello\"然后走了。\n", "他说“Hello”然后走了。\n"),
         ]);
         untouched(&["He said \"hi\" to me.\n", "他说\"你好\n"]);
+    }
+
+    #[test]
+    fn taiwan_and_hong_kong_books_get_corner_brackets() {
+        for lang in ["zh-TW", "zh-HK", "zh-Hant"] {
+            let s = "他說\"你好\"，然後走了。\n";
+            let l = lint_source_in(s, Path::new("a.md"), lang);
+            assert_eq!(apply(s, &l.edits), "他說「你好」，然後走了。\n", "{lang}");
+            assert!(
+                l.findings[0]
+                    .hint
+                    .as_deref()
+                    .is_some_and(|h| h.contains('「'))
+            );
+        }
+        let l = lint_source_in("他说\"你好\"。\n", Path::new("a.md"), "zh-CN");
+        assert_eq!(apply("他说\"你好\"。\n", &l.edits), "他说“你好”。\n");
     }
 
     #[test]
