@@ -4,7 +4,7 @@
 use crate::diag::{Diagnostic, Result};
 use std::path::{Path, PathBuf};
 
-const BOOK_TOML: &str = r#"# The book's settings. Only [book] `title` and `sections` are required; every other line
+const BOOK_TOML: &str = r##"# The book's settings. Only [book] `title` and `sections` are required; every other line
 # shows a key with its default (or an example) — remove the `#` to set it.
 # `bookpress build` writes out/<folder name>.epub and out/<folder name>.pdf;
 # `bookpress watch` rebuilds them whenever a file here changes.
@@ -29,6 +29,10 @@ sections = ["00-preface.md", "01-chapter.md"]   # the Markdown files, in reading
 # line_height = 1.7     # times the font size, 1.0 to 4.0
 # kinsoku = "gb"        # line-start/line-end rules: none, basic, gb, strict
 # impose = "none"       # saddle or cut: also write out/<folder name>-print.pdf for printing
+# footnotes = "section" # footnote numbers: section (1, 2 … in each section) or page
+# urls = "footnote"     # where links print their address: footnote, inline or none
+# link_color = "#1a3d7c" # link text colour (a dark blue that prints as dark grey)
+# page_refs = false     # true: links within the book add （见第 N 页）
 
 [fonts]
 # Default: the built-in Noto Serif CJK SC (body) and Noto Sans CJK SC Bold (headings).
@@ -38,7 +42,7 @@ sections = ["00-preface.md", "01-chapter.md"]   # the Markdown files, in reading
 
 [epub]
 # embed_font = false    # embed a subset of the body font in the EPUB
-"#;
+"##;
 
 const PREFACE: &str = r#"+++
 title = "编者按"

@@ -1,6 +1,9 @@
 //! `book.toml` → typed settings. Unknown keys are errors that name the key and its line.
 
-use crate::book::model::{EpubSettings, FontFile, FontSettings, Imposition, Kinsoku, PdfSettings};
+use crate::book::model::{
+    EpubSettings, FontFile, FontSettings, Imposition, Kinsoku, NoteNumbering, NoteSettings,
+    PdfSettings, UrlMode,
+};
 use crate::diag::{Diagnostic, Result};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -75,6 +78,14 @@ pub struct PdfTable {
     pub impose: Option<String>,
     /// Syntax colours in code blocks, by the fence's language (default true).
     pub highlight: Option<bool>,
+    /// Footnote numbers: `section` (default) or `page`.
+    pub footnotes: Option<String>,
+    /// Where external links print their address: `footnote` (default), `inline` or `none`.
+    pub urls: Option<String>,
+    /// Link text colour, `#rrggbb` (default `#1a3d7c`).
+    pub link_color: Option<String>,
+    /// Cross-references within the book add （见第 N 页） (default false).
+    pub page_refs: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -304,9 +315,14 @@ fn explain(text: &str, span: std::ops::Range<usize>, message: &str) -> (String, 
         }
         ("pdf", "impose") => "impose: one of \"none\" (default), \"saddle\", \"cut\"",
         ("pdf", "highlight") => "highlight: true (default: syntax colours in code) or false",
+        ("pdf", "footnotes") => "footnotes: \"section\" (default) or \"page\"",
+        ("pdf", "urls") => "urls: one of \"footnote\" (default), \"inline\", \"none\"",
+        ("pdf", "link_color") => "link_color: a colour \"#rrggbb\", e.g. link_color = \"#1a3d7c\"",
+        ("pdf", "page_refs") => "page_refs: true or false",
         ("pdf", _) => {
             "keys of [pdf]: page, margin_top, margin_bottom, margin_inner, margin_outer, \
-             font_size, line_height, kinsoku, punctuation, impose, highlight"
+             font_size, line_height, kinsoku, punctuation, impose, footnotes, urls, link_color, \
+             page_refs, highlight"
         }
         ("fonts", _) => {
             "[fonts] body, heading, code: a font path relative to the book folder \
@@ -536,8 +552,59 @@ impl PdfTable {
             punctuation,
             impose,
             highlight: self.highlight.unwrap_or(true),
+            notes: self.note_settings(&err_at)?,
         })
     }
+
+    /// The footnote and link keys, each checked against the values it takes.
+    fn note_settings(
+        &self,
+        err_at: &dyn Fn(&str, String, &str) -> Diagnostic,
+    ) -> Result<NoteSettings> {
+        let numbering = match self.footnotes.as_deref().unwrap_or("section") {
+            "section" => NoteNumbering::Section,
+            "page" => NoteNumbering::Page,
+            other => {
+                let m = format!("unknown footnote numbering `{other}`");
+                return Err(err_at("footnotes", m, "use section or page").into());
+            }
+        };
+        let urls = match self.urls.as_deref().unwrap_or("footnote") {
+            "footnote" => UrlMode::Footnote,
+            "inline" => UrlMode::Inline,
+            "none" => UrlMode::None,
+            other => {
+                let m = format!("unknown urls mode `{other}`");
+                return Err(err_at("urls", m, "use footnote, inline or none").into());
+            }
+        };
+        let link_color = match self.link_color.as_deref() {
+            None => NoteSettings::default().link_color,
+            Some(c) => hex_color(c).ok_or_else(|| {
+                err_at(
+                    "link_color",
+                    format!("`{c}` is not a colour"),
+                    "write it as #rrggbb, e.g. #1a3d7c",
+                )
+            })?,
+        };
+        Ok(NoteSettings {
+            numbering,
+            urls,
+            link_color,
+            page_refs: self.page_refs.unwrap_or(false),
+        })
+    }
+}
+
+/// `#rrggbb` (or `rrggbb`) as RGB.
+fn hex_color(s: &str) -> Option<[u8; 3]> {
+    let h = s.trim().trim_start_matches('#');
+    if h.len() != 6 || !h.is_ascii() {
+        return None;
+    }
+    let byte = |i: usize| u8::from_str_radix(&h[i..i + 2], 16).ok();
+    Some([byte(0)?, byte(2)?, byte(4)?])
 }
 
 /// Page size in millimetres: a name or `WxH`.
@@ -619,6 +686,33 @@ mod tests {
     }
 
     #[test]
+    fn note_and_link_keys() {
+        let pdf = |toml: &str| {
+            parse(
+                &format!("[book]\ntitle='t'\nsections=[]\n[pdf]\n{toml}"),
+                Path::new("book.toml"),
+            )
+            .and_then(|m| m.pdf.settings(Path::new("book.toml"), ""))
+        };
+        let d = pdf("").unwrap().notes;
+        assert_eq!(d, NoteSettings::default());
+        assert_eq!(d.link_color, [0x1a, 0x3d, 0x7c]);
+        let s =
+            pdf("footnotes = 'page'\nurls = 'inline'\nlink_color = '#FF0080'\npage_refs = true")
+                .unwrap()
+                .notes;
+        assert_eq!(s.numbering, NoteNumbering::Page);
+        assert_eq!(s.urls, UrlMode::Inline);
+        assert_eq!(s.link_color, [255, 0, 128]);
+        assert!(s.page_refs);
+        assert!(pdf("urls = 'margin'").is_err());
+        assert!(pdf("footnotes = 'chapter'").is_err());
+        assert!(pdf("link_color = 'blue'").is_err());
+        assert_eq!(hex_color("1a3d7c"), Some([0x1a, 0x3d, 0x7c]));
+        assert_eq!(hex_color("#12345"), None);
+    }
+
+    #[test]
     fn page_sizes() {
         assert_eq!(page_size_mm("a5"), Some((148.0, 210.0)));
         assert_eq!(page_size_mm("B5"), Some((176.0, 250.0)));
@@ -635,7 +729,7 @@ mod tests {
             ..PdfTable::default()
         };
         let s = PdfTable::default()
-            .settings(Path::new("book.toml"))
+            .settings(Path::new("book.toml"), "")
             .unwrap();
         assert_eq!(s.punctuation, None);
         for (name, region) in [
@@ -643,10 +737,10 @@ mod tests {
             ("tw", Region::Taiwan),
             ("hk", Region::HongKong),
         ] {
-            let s = with(name).settings(Path::new("book.toml")).unwrap();
+            let s = with(name).settings(Path::new("book.toml"), "").unwrap();
             assert_eq!(s.punctuation, Some(region));
         }
-        let e = with("cns").settings(Path::new("book.toml")).err();
+        let e = with("cns").settings(Path::new("book.toml"), "").err();
         let msg = e.map(|e| e.first().message.clone()).unwrap_or_default();
         assert!(msg.contains("unknown punctuation style `cns`"), "{msg}");
     }

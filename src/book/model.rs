@@ -356,6 +356,52 @@ pub struct PdfSettings {
     pub impose: Option<Imposition>,
     /// Syntax colours in code blocks (`[pdf] highlight`, default true; the EPUB follows).
     pub highlight: bool,
+    /// Footnotes and links in print (`[pdf] footnotes`, `urls`, `link_color`, `page_refs`).
+    pub notes: NoteSettings,
+}
+
+/// How footnotes are numbered in the PDF (the EPUB keeps the source's numbers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum NoteNumbering {
+    /// 1, 2, 3 … through each section.
+    #[default]
+    Section,
+    /// From 1 again on every page (页下注, as many Chinese books number them).
+    Page,
+}
+
+/// Where the PDF prints the address of an external link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum UrlMode {
+    /// In a footnote at the foot of the page (once per address and page).
+    #[default]
+    Footnote,
+    /// In parentheses after the link text (once per address and page).
+    Inline,
+    /// Nowhere: only the coloured, clickable text.
+    None,
+}
+
+/// `[pdf]` settings for footnotes and links.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NoteSettings {
+    pub numbering: NoteNumbering,
+    pub urls: UrlMode,
+    /// Link text colour as RGB (default #1a3d7c, a dark blue that prints as a dark grey).
+    pub link_color: [u8; 3],
+    /// Internal cross-references add （见第 N 页）.
+    pub page_refs: bool,
+}
+
+impl Default for NoteSettings {
+    fn default() -> Self {
+        NoteSettings {
+            numbering: NoteNumbering::Section,
+            urls: UrlMode::Footnote,
+            link_color: [0x1a, 0x3d, 0x7c],
+            page_refs: false,
+        }
+    }
 }
 
 /// How a print file orders the booklet's pages on its sheets.

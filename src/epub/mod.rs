@@ -522,6 +522,7 @@ pub(crate) mod tests {
                 punctuation: None,
                 impose: None,
                 highlight: true,
+                notes: Default::default(),
             },
             fonts: FontSettings {
                 body: FontFile {

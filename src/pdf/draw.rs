@@ -352,11 +352,13 @@ fn draw_run(
     }
     let size = g.size;
     let level = (g.gray.clamp(0.0, 1.0) * 255.0).round() as u8;
+    // Links are coloured; the default dark blue prints as a dark grey.
+    let paint: krilla::paint::Paint = match g.rgb {
+        Some([r, gr, b]) => rgb::Color::new(r, gr, b).into(),
+        None => luma::Color::new(level).into(),
+    };
     let fill = Fill {
-        paint: match g.rgb {
-            Some([r, gr, b]) => rgb::Color::new(r, gr, b).into(),
-            None => luma::Color::new(level).into(),
-        },
+        paint,
         opacity: NormalizedF32::ONE,
         rule: FillRule::NonZero,
     };

@@ -212,7 +212,7 @@ pub struct GlyphRun {
     pub text: String,
     /// Grey level 0 (black) ..= 1 (white).
     pub gray: f32,
-    /// A colour instead of the grey level (syntax colours in code).
+    /// An RGB colour instead of the grey level: syntax colours in code, link text.
     pub rgb: Option<[u8; 3]>,
     /// Logical structure node, or `None` for an artifact (running head, page number).
     pub node: Option<NodeId>,

@@ -14,6 +14,9 @@ pub enum Brk {
     Allowed,
     /// A line must end here (after a newline).
     Mandatory,
+    /// A line may end here, inside a web address: that line is set flush left, never spread
+    /// (a break in an address gets no hyphen, and spaced-out letters would misquote it).
+    Url,
 }
 
 /// For each character of `text` (in order), whether a line may break *before* it. The first
@@ -48,7 +51,60 @@ pub fn opportunities(text: &str, chars: &[char], classes: &[Class], level: Kinso
         }
         out[i] = tailor(out[i], i, chars, classes, last_solid, level);
     }
+    for span in url_spans(chars) {
+        url_breaks(chars, span, &mut out);
+    }
     out
+}
+
+/// Where a web address starts: a scheme or `www.`.
+const URL_STARTS: [&str; 5] = ["https://", "http://", "ftp://", "mailto:", "www."];
+
+/// The web addresses in `chars`: from a scheme or `www.` to the first space, wide character
+/// or closing bracket, without the punctuation that ends a sentence after it.
+fn url_spans(chars: &[char]) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let starts = URL_STARTS.iter().any(|p| {
+            let p: Vec<char> = p.chars().collect();
+            chars[i..].starts_with(&p) && (i == 0 || !chars[i - 1].is_ascii_alphanumeric())
+        });
+        if !starts {
+            i += 1;
+            continue;
+        }
+        let mut e = i;
+        while e < chars.len() && is_url_char(chars[e]) {
+            e += 1;
+        }
+        while e > i && matches!(chars[e - 1], '.' | ',' | ';' | ':' | '!' | '?' | '\'' | '"') {
+            e -= 1;
+        }
+        out.push(i..e);
+        i = e.max(i + 1);
+    }
+    out
+}
+
+fn is_url_char(c: char) -> bool {
+    c.is_ascii_graphic() && !matches!(c, '<' | '>' | '"' | '`' | ')' | ']' | '}' | '|')
+}
+
+/// Breaks inside a web address (placed as the Chicago Manual advises): after a `/` (not
+/// inside `//`), before `.`, `-`, `?`, `&` and the `%` of an encoded byte; nowhere else, and
+/// not in the scheme.
+fn url_breaks(chars: &[char], span: std::ops::Range<usize>, out: &mut [Brk]) {
+    let text: String = chars[span.clone()].iter().collect();
+    let body = text
+        .find("://")
+        .map_or(0, |k| text[..k + 3].chars().count());
+    for i in span.start + body + 1..span.end {
+        let (a, b) = (chars[i - 1], chars[i]);
+        let after = a == '/' && b != '/';
+        let before = matches!(b, '.' | '-' | '?' | '&' | '%') && a != b;
+        out[i] = if after || before { Brk::Url } else { Brk::No };
+    }
 }
 
 fn tailor(
@@ -246,6 +302,25 @@ mod tests {
         assert_eq!(units("他说：“好。”"), ["他", "说：", "“好。”"]);
         assert_eq!(units("COVID-19防控"), ["COVID-19", "防", "控"]);
         assert!(units("").is_empty());
+    }
+
+    #[test]
+    fn web_addresses_break_after_slashes_and_before_dots() {
+        let url = "见https://www.example.com/a-b/c?x=1&y=2。";
+        let chars: Vec<char> = url.chars().collect();
+        let b = opportunities(url, &chars, &classes(&chars), Kinsoku::Gb);
+        let mut s = String::new();
+        for (i, c) in chars.iter().enumerate() {
+            match b[i] {
+                Brk::Url => s.push('|'),
+                Brk::Allowed => s.push('^'),
+                _ => {}
+            }
+            s.push(*c);
+        }
+        assert_eq!(s, "见^https://www|.example|.com/|a|-b/|c|?x=1|&y=2。");
+        // Not in the scheme, and not in Latin text that only mentions a dot.
+        assert_eq!(marked("file.txt的", Kinsoku::Gb), "file.txt|的");
     }
 
     #[test]

@@ -76,7 +76,10 @@ impl LineMeasure<'_> {
         let avail = f64::from(spec.width) - f64::from(indent);
         let last = q == m || self.brk[q] == Brk::Mandatory;
         let delta = avail - f.natural;
-        let spread = Spread::new(&f, delta, spec.align == TextAlign::Justify && !last);
+        // A line ending inside a web address is never spread (see `Brk::Url`).
+        let url_end = q < m && self.brk[q] == Brk::Url;
+        let justify = spec.align == TextAlign::Justify && !last && !url_end;
+        let spread = Spread::new(&f, delta, justify);
         let offset = match spec.align {
             TextAlign::Center if delta > 0.0 => delta / 2.0,
             TextAlign::Right if delta > 0.0 => delta,
@@ -116,7 +119,7 @@ impl LineMeasure<'_> {
             width: placed.x as f32,
             ascent: placed.ascent,
             descent: placed.descent,
-            justified: spec.align == TextAlign::Justify && !last,
+            justified: justify,
         }
     }
 

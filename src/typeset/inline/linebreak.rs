@@ -22,6 +22,8 @@ const OVERFULL: f64 = 1.0e16;
 const SQUEEZE_STOPS: f64 = 2_000.0;
 /// Breaking a centred/ragged line elsewhere than at a space.
 const RAGGED_MIDPHRASE: f64 = 1_000.0;
+/// Breaking inside a web address (about a justified line at stretch ratio 0.8).
+const URL_BREAK: f64 = 2_500.0;
 /// No line holds more clusters than this (a bound on the breaking work, never reached by text).
 const MAX_LINE_CLUSTERS: usize = 4096;
 /// A line may be this much (in em) too long for its squeeze: the rest is taken from the last
@@ -237,6 +239,14 @@ impl<'a> LineMeasure<'a> {
             if align != TextAlign::Justify && q < m && !self.met[q - 1].space {
                 pen += RAGGED_MIDPHRASE;
             }
+            // A line ending inside a web address is set flush left (see `Brk::Url`), at a cost
+            // that makes it the choice only where a line would otherwise be spread.
+            let align = if kind == Brk::Url {
+                pen += URL_BREAK;
+                TextAlign::Left
+            } else {
+                align
+            };
             let mut i = q;
             if tolerance.is_some() && !last {
                 let target = width - f64::from(indent) - 1.5 * f64::from(self.em(q - 1));

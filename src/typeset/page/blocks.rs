@@ -361,58 +361,10 @@ impl Setter<'_> {
         Ok(blk)
     }
 
-    pub(super) fn footnotes(
-        &mut self,
-        s: &Section,
-        sec: NodeId,
-        out: &mut Vec<Piece>,
-    ) -> Result<()> {
-        if s.footnotes.is_empty() {
-            return Ok(());
-        }
-        let size = self.g.size;
-        let cs = size * SMALL;
-        let rule = Item::Line(LineItem {
-            x0: 0.0,
-            x1: 4.0 * size,
-            y0: self.g.pitch * 0.5,
-            y1: self.g.pitch * 0.5,
-            width: 0.4,
-            node: None,
-            artifact: ArtifactKind::Layout,
-        });
-        self.at.part = Part::Notes;
-        self.at.path.clear();
-        out.push(Piece::Block(BlockBox {
-            items: vec![rule],
-            height: self.g.pitch,
-            pos: Some(self.here(0)),
-            ..BlockBox::default()
-        }));
-        for (k, f) in s.footnotes.iter().enumerate() {
-            let n = self.node(StructKind::Note, Some(sec), None);
-            let mut inl = vec![Inline::Text(format!("{}\u{3000}", f.number))];
-            for (i, b) in f.blocks.iter().enumerate() {
-                if let Block::Paragraph { content, .. } = b {
-                    if i > 0 {
-                        inl.push(Inline::LineBreak);
-                    }
-                    inl.extend(content.iter().cloned());
-                }
-            }
-            let segs = self.segments(&inl, self.cur(self.fonts.body(), cs, Some(n)), None);
-            let lines = self.set_lines(&segs, self.g.measure, 0.0, inline::TextAlign::Justify)?;
-            let mut blk = BlockBox::default();
-            let y = self.stack(lines, cs * 1.6, 0.0, 0.0, &mut blk.items);
-            blk.height = snap(y, self.g.pitch);
-            blk.anchors.push((f.id.clone(), 0.0));
-            blk.pos = Some(SourcePos {
-                path: vec![k],
-                ..self.here(0)
-            });
-            out.push(Piece::Block(blk));
-        }
-        Ok(())
+    /// The section's footnotes (and the addresses of its links), set for the feet of the
+    /// pages that refer to them (`notes.rs`, placed by `footnotes.rs`): no pieces of their own.
+    pub(super) fn footnotes(&mut self, s: &Section, sec: NodeId) -> Result<()> {
+        self.set_notes(s, sec)
     }
 
     /// Every section (opening, blocks, footnotes) as pieces, each section from a new page. Set
@@ -438,6 +390,7 @@ impl Setter<'_> {
                 body,
             });
             let sec = self.node(StructKind::Section, None, None);
+            self.start_marks();
             pieces.push(Piece::Block(self.opening(s, sec)?));
             self.at.part = Part::Body;
             let m = self.g.measure;
@@ -445,7 +398,7 @@ impl Setter<'_> {
                 self.space(Some(Kind::Opening), kind_of(b), &mut pieces);
             }
             self.blocks(&s.blocks, 0.0, m, sec, &mut pieces)?;
-            self.footnotes(s, sec, &mut pieces)?;
+            self.footnotes(s, sec)?;
             pieces.push(Piece::Flush);
         }
         Ok(pieces)

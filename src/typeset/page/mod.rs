@@ -15,24 +15,28 @@
 //! book editor would not accept). A figure never leaves its section: at the end of a section,
 //! pending figures are placed before the next section starts.
 //!
-//! Footnotes are set at the end of their section (the speeches are a few pages long, so the
-//! notes stay close), under a short rule, in the caption size.
+//! Footnotes are set at the foot of the page that refers to them, under a short rule, in the
+//! caption size (`notes` sets them, `footnotes` places them).
 
 //!
 //! The page stage, one pass a file:
 //! - [`setter`]: the state carried while collecting (fonts, geometry, structure nodes, position);
 //! - [`runs`]: inlines → styled runs → set lines of display items (calls the inline stage);
 //! - [`blocks`], [`code`], [`figures`], [`table`]: collect a section's blocks into [`paginate::Piece`]s;
+//! - [`notes`]: footnotes and link addresses set as notes, marks numbered;
 //! - [`front`]: the cover and the table of contents;
-//! - [`paginate`]: distribute pieces onto pages (no fonts);
+//! - [`paginate`]: distribute pieces onto pages (no fonts); [`footnotes`]: their notes at
+//!   the feet of the pages;
 //! - [`finalize`]: page labels, running heads, folios and the outline.
 
 mod blocks;
 mod code;
 mod figures;
 mod finalize;
+mod footnotes;
 mod front;
 pub mod geometry;
+mod notes;
 mod paginate;
 mod runs;
 mod setter;
@@ -47,7 +51,8 @@ use crate::book::model::Book;
 use crate::diag::Result;
 use crate::typeset::fonts::FontSet;
 use finalize::{label_for, outline_entries};
-use paginate::{PageBuild, paginate};
+use notes::PassInfo;
+use paginate::{BodyPages, PageBuild, paginate_notes};
 use setter::Setter;
 use std::collections::HashMap;
 
@@ -57,25 +62,23 @@ pub fn layout(book: &Book, fonts: &FontSet) -> Result<Document> {
     let mut lay = Setter::new(book, fonts, g.clone());
     // Collect: the structure tree starts with the TOC's node, then the body's nodes.
     let toc_node = lay.node(StructKind::Toc, None, None);
-    let pieces = lay.collect_body()?;
-    let body_nodes = lay.nodes.len();
-
-    // Distribute: the TOC's length decides where the body starts, and the body's pages decide
-    // the TOC's numbers. Only pagination and the TOC are redone until the two agree.
-    let guess = lay.toc(None)?.len().max(1);
-    let (toc_pages, (body, mut toc)) = front::settle_toc(guess, |reserved| {
-        lay.nodes.truncate(body_nodes);
-        let start = 2 + reserved;
-        let body = paginate(&g, start, pieces.clone());
-        let body_start = body.body_start.unwrap_or(start + body.pages.len());
-        let numbers: HashMap<String, String> = body
-            .dests
-            .iter()
-            .map(|d| (d.name.clone(), label_for(d.page, body_start).text()))
-            .collect();
-        let toc = lay.toc(Some((&numbers, toc_node)))?;
-        Ok((toc.len(), (body, toc)))
-    })?;
+    // Per-page note numbers, page references and addresses printed once a page are known
+    // only after pagination: then the body is collected again with what the last pagination
+    // found, until nothing changes (as LaTeX reruns).
+    let mut info = PassInfo::default();
+    let mut round = 1;
+    let (toc_pages, body, mut toc) = loop {
+        lay.nodes.truncate(toc_node + 1);
+        lay.reset_notes(info.clone());
+        let pieces = lay.collect_body()?;
+        let (toc_pages, body, toc, numbers) = paginate_with_toc(&mut lay, &g, toc_node, &pieces)?;
+        let next = notes::pass_info(book, &body.marks, &lay.notes, numbers);
+        if !notes::needs_passes(book) || next == info || round == notes::MAX_PASSES {
+            break (toc_pages, body, toc);
+        }
+        info = next;
+        round += 1;
+    };
     // A TOC shorter than the pages reserved for it (see settle_toc) ends with blank pages.
     while toc.len() < toc_pages {
         toc.push(PageBuild {
@@ -131,4 +134,38 @@ pub fn layout(book: &Book, fonts: &FontSet) -> Result<Document> {
         structure: lay.nodes,
         timings: lay.timings,
     })
+}
+
+/// The TOC's page count, the body's pages, the TOC and the printed page of each destination.
+type Paginated = (usize, BodyPages, Vec<PageBuild>, HashMap<String, String>);
+
+/// Paginates the body after the TOC, settling how many pages the TOC takes (see
+/// [`front::settle_toc`]): the TOC's pages, the body's, the TOC itself and the printed page
+/// number of every destination.
+fn paginate_with_toc(
+    lay: &mut Setter,
+    g: &Geometry,
+    toc_node: usize,
+    pieces: &[paginate::Piece],
+) -> Result<Paginated> {
+    let body_nodes = lay.nodes.len();
+    let notes = std::rc::Rc::new(std::mem::take(&mut lay.notes));
+    // Distribute: the TOC's length decides where the body starts, and the body's pages decide
+    // the TOC's numbers. Only pagination and the TOC are redone until the two agree.
+    let guess = lay.toc(None)?.len().max(1);
+    let (toc_pages, (body, toc, numbers)) = front::settle_toc(guess, |reserved| {
+        lay.nodes.truncate(body_nodes);
+        let start = 2 + reserved;
+        let body = paginate_notes(g, start, pieces.to_vec(), notes.clone());
+        let body_start = body.body_start.unwrap_or(start + body.pages.len());
+        let numbers: HashMap<String, String> = body
+            .dests
+            .iter()
+            .map(|d| (d.name.clone(), label_for(d.page, body_start).text()))
+            .collect();
+        let toc = lay.toc(Some((&numbers, toc_node)))?;
+        Ok((toc.len(), (body, toc, numbers)))
+    })?;
+    lay.notes = std::rc::Rc::unwrap_or_clone(notes);
+    Ok((toc_pages, body, toc, numbers))
 }

@@ -12,14 +12,28 @@
 //! - A block taller than the type area is cut between its items.
 
 use crate::typeset::document::{Destination, Item, SourcePos};
+use crate::typeset::page::footnotes::{Foot, NoteSet};
 use crate::typeset::page::geometry::{Geometry, snap};
 use std::rc::Rc;
 
 /// Distributes `pieces` onto pages, the first of which is physical page `start`.
+#[cfg(test)]
 pub(super) fn paginate(g: &Geometry, start: usize, pieces: Vec<Piece>) -> BodyPages {
+    paginate_notes(g, start, pieces, std::rc::Rc::new(NoteSet::default()))
+}
+
+/// [`paginate`], setting the `notes` the pieces refer to at the foot of their pages.
+pub(super) fn paginate_notes(
+    g: &Geometry,
+    start: usize,
+    pieces: Vec<Piece>,
+    notes: std::rc::Rc<NoteSet>,
+) -> BodyPages {
     let mut pg = Paginator::new(g, start);
+    pg.foot.notes = notes;
     pg.run(pieces);
     BodyPages {
+        marks: std::mem::take(&mut pg.foot.marks),
         pages: pg.pages,
         dests: pg.dests,
         body_start: pg.body_start,
@@ -31,6 +45,8 @@ pub(super) struct BodyPages {
     pub(super) pages: Vec<PageBuild>,
     pub(super) dests: Vec<Destination>,
     pub(super) body_start: Option<usize>,
+    /// The note marks placed (their names) and the page of each, in placing order.
+    pub(super) marks: Vec<(String, usize)>,
 }
 
 /// A page while it is being filled.
@@ -117,6 +133,8 @@ pub(super) struct Paginator<'g> {
     pub(super) body_start: Option<usize>,
     /// The table whose row was placed last, and the page it went on.
     pub(super) table_page: Option<(usize, usize)>,
+    /// The footnotes of the current page and those waiting (see `footnotes.rs`).
+    pub(super) foot: Foot,
 }
 
 impl<'g> Paginator<'g> {
@@ -132,6 +150,7 @@ impl<'g> Paginator<'g> {
             head: None,
             body_start: None,
             table_page: None,
+            foot: Foot::default(),
         }
     }
 
@@ -140,6 +159,7 @@ impl<'g> Paginator<'g> {
     }
 
     pub(super) fn finish_page(&mut self) {
+        self.lay_out_foot();
         if let Some(p) = self.cur.take() {
             self.pages.push(p);
         }
@@ -154,9 +174,10 @@ impl<'g> Paginator<'g> {
                 ..PageBuild::default()
             });
             self.y = 0.0;
+            self.take_waiting();
             let floats = std::mem::take(&mut self.floats);
             for f in floats {
-                if self.y > 0.0 && self.y + f.height > self.g.area_h + 0.01 {
+                if self.y > 0.0 && f.height + self.note_need(&f.items) > self.remaining() + 0.01 {
                     self.finish_page();
                     self.cur = Some(PageBuild {
                         head: self.head.clone(),
@@ -168,8 +189,9 @@ impl<'g> Paginator<'g> {
         }
     }
 
+    /// Height left above the page's footnotes.
     pub(super) fn remaining(&self) -> f32 {
-        self.g.area_h - self.y
+        self.g.area_h - self.foot_height() - self.y
     }
 
     /// Notes that `pos` is shown on the current page.
@@ -181,10 +203,11 @@ impl<'g> Paginator<'g> {
         }
     }
 
-    pub(super) fn put_block(&mut self, b: BlockBox) {
+    pub(super) fn put_block(&mut self, mut b: BlockBox) {
         if b.height > self.g.area_h + 0.01 {
             return self.put_tall_block(b);
         }
+        self.make_room(b.height);
         self.shown(b.pos.as_ref());
         let idx = self.index();
         let left = self.g.left(idx);
@@ -201,17 +224,18 @@ impl<'g> Paginator<'g> {
                 y: top + y + dy,
             });
         }
+        self.y = if b.off_grid {
+            y + b.height
+        } else {
+            snap(y + b.height, self.g.pitch)
+        };
+        self.place_notes(&mut b.items, b.pos.as_ref());
         if let Some(p) = self.cur.as_mut() {
             for mut it in b.items {
                 it.translate(left, top + y);
                 p.items.push(it);
             }
         }
-        self.y = if b.off_grid {
-            y + b.height
-        } else {
-            snap(y + b.height, self.g.pitch)
-        };
     }
 
     /// [`Self::put_block`], first repeating a table's header on a page its table continues on
@@ -239,6 +263,8 @@ impl<'g> Paginator<'g> {
     /// first part goes where the block would have gone.
     pub(super) fn put_tall_block(&mut self, b: BlockBox) {
         let area = self.g.area_h;
+        // Notes continued from before wait until the block is placed.
+        self.foot.hold = true;
         let extent = |it: &Item| match it {
             Item::Glyphs(g) => (g.y - g.size, g.y + 0.25 * g.size),
             Item::Image(i) => (i.y, i.y + i.height),
@@ -266,7 +292,7 @@ impl<'g> Paginator<'g> {
         // Where each part starts, in block coordinates: a new part begins at the first item
         // that would end past the page.
         let mut cuts = vec![self.y.min(0.0)];
-        let mut room = area - self.y;
+        let mut room = self.remaining();
         for (top, bottom) in by_top {
             let start = cuts[cuts.len() - 1];
             if bottom - start > room && top > start {
@@ -288,9 +314,9 @@ impl<'g> Paginator<'g> {
                 self.page();
             }
             let height = if k == last {
-                (b.height - cuts[k]).min(area - self.y)
+                (b.height - cuts[k]).min(self.remaining())
             } else {
-                area - self.y
+                self.remaining()
             };
             self.put_block(BlockBox {
                 items,
@@ -300,20 +326,22 @@ impl<'g> Paginator<'g> {
                 ..BlockBox::default()
             });
         }
+        self.foot.hold = false;
     }
 
-    pub(super) fn put_line(&mut self, l: GridLine) {
+    pub(super) fn put_line(&mut self, mut l: GridLine) {
         self.shown(Some(&l.pos));
         let idx = self.index();
         let left = self.g.left(idx);
         let y = self.g.top + self.y;
+        self.y += self.g.pitch;
+        self.place_notes(&mut l.items, Some(&l.pos));
         if let Some(p) = self.cur.as_mut() {
             for mut it in l.items {
                 it.translate(left, y);
                 p.items.push(it);
             }
         }
-        self.y += self.g.pitch;
     }
 
     /// How much of what starts at `pieces[i]` must stay with a heading before it.
@@ -366,6 +394,7 @@ impl<'g> Paginator<'g> {
                 Piece::Block(b) => {
                     self.page();
                     let need = b.height
+                        + self.note_need(&b.items)
                         + if b.space_before > 0.0 && self.y > 0.0 {
                             b.space_before
                         } else {
@@ -408,8 +437,10 @@ impl<'g> Paginator<'g> {
                         j += 1;
                     }
                     let n = j - i;
-                    let avail =
-                        ((self.remaining() + 0.01) / self.g.pitch).floor().max(0.0) as usize;
+                    if self.y == 0.0 {
+                        self.make_room(self.g.pitch);
+                    }
+                    let avail = self.lines_fitting(&pieces[i..j]);
                     let mut m = n.min(avail);
                     if m < n {
                         // Widow: leave at least two lines for the next page.
@@ -446,6 +477,7 @@ impl<'g> Paginator<'g> {
             self.finish_page();
             self.page();
         }
+        self.flush_notes();
     }
 }
 

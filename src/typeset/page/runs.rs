@@ -24,8 +24,13 @@ pub(super) struct RunExtras {
     pub(super) gray: f32,
     /// Inline code: a light tint behind the run.
     pub(super) tint: bool,
+    /// RGB colour (links), instead of the grey level.
+    pub(super) color: Option<[u8; 3]>,
     /// Characters of the block's plain text before this run.
     pub(super) model_off: usize,
+    /// Text the PDF adds (a note number, an address, a page reference): not in the model's
+    /// text, so a line starting inside it starts at `model_off`.
+    pub(super) synthetic: bool,
 }
 
 /// One forced-break segment of a paragraph.
@@ -45,6 +50,7 @@ pub(super) struct TextStyle {
     pub(super) node: Option<NodeId>,
     pub(super) gray: f32,
     pub(super) tint: bool,
+    pub(super) color: Option<[u8; 3]>,
 }
 
 impl Setter<'_> {
@@ -102,37 +108,8 @@ impl Setter<'_> {
                     link.clone(),
                     segs,
                 ),
-                Inline::Link { href, content } => {
-                    let target = match href.strip_prefix('#') {
-                        Some(name) => LinkTarget::Named(name.to_string()),
-                        None => LinkTarget::Uri(href.clone()),
-                    };
-                    let n = self.node(StructKind::Link, cur.node, Some(model::plain_text(content)));
-                    self.flatten(
-                        content,
-                        TextStyle {
-                            node: Some(n),
-                            ..cur
-                        },
-                        Some(target),
-                        segs,
-                    );
-                }
-                Inline::FootnoteRef { number, id } => {
-                    let n = self.node(StructKind::Link, cur.node, None);
-                    let c = TextStyle {
-                        size: cur.size * 0.6,
-                        rise: cur.size * 0.38,
-                        node: Some(n),
-                        ..cur
-                    };
-                    self.push_run(
-                        segs,
-                        &number.to_string(),
-                        c,
-                        Some(LinkTarget::Named(id.clone())),
-                    );
-                }
+                Inline::Link { href, content } => self.link(href, content, cur, segs),
+                Inline::FootnoteRef { number, id } => self.footnote_mark(*number, id, cur, segs),
                 Inline::Styled { style, content } => {
                     let c = match style {
                         InlineStyle::Superscript => TextStyle {
@@ -168,6 +145,41 @@ impl Setter<'_> {
         }
     }
 
+    /// A link: its text in the link colour, then (in print) its address or page number.
+    fn link(&mut self, href: &str, content: &[Inline], cur: TextStyle, segs: &mut Vec<Segment>) {
+        let target = match href.strip_prefix('#') {
+            Some(name) => LinkTarget::Named(name.to_string()),
+            None => LinkTarget::Uri(href.to_string()),
+        };
+        let n = self.node(StructKind::Link, cur.node, Some(model::plain_text(content)));
+        let style = TextStyle {
+            node: Some(n),
+            color: Some(self.book.pdf.notes.link_color),
+            ..cur
+        };
+        self.flatten(content, style, Some(target.clone()), segs);
+        match target {
+            LinkTarget::Named(name) => self.after_ref(&name, style, segs),
+            LinkTarget::Uri(_) => self.after_link(href, content, cur, style, segs),
+        }
+    }
+
+    /// A run the PDF adds to the text (see [`RunExtras::synthetic`]): the block's plain-text
+    /// offset does not move.
+    pub(super) fn push_synthetic(
+        &mut self,
+        segs: &mut [Segment],
+        text: &str,
+        cur: TextStyle,
+        link: Option<LinkTarget>,
+    ) {
+        push_run(segs, text, cur, link);
+        if let Some(st) = segs.last_mut().and_then(|s| s.styles.last_mut()) {
+            st.model_off = self.model_off;
+            st.synthetic = true;
+        }
+    }
+
     /// [`push_run`], counting the text's characters toward the block's plain-text offset.
     pub(super) fn push_run(
         &mut self,
@@ -193,6 +205,7 @@ impl Setter<'_> {
             node,
             gray: 0.0,
             tint: false,
+            color: None,
         }
     }
 
@@ -253,7 +266,13 @@ impl Setter<'_> {
                     .and_then(|g| {
                         let run_start = *run_at.get(g.run)?;
                         let before = p.text.get(run_start..g.text_range.start)?;
-                        Some(styles.get(g.run)?.model_off + before.chars().count())
+                        let st = styles.get(g.run)?;
+                        let inside = if st.synthetic {
+                            0
+                        } else {
+                            before.chars().count()
+                        };
+                        Some(st.model_off + inside)
                     });
                 out.push(line);
             }
@@ -363,7 +382,9 @@ pub(super) fn push_seg(seg: &mut Segment, text: &str, cur: TextStyle, link: Opti
         node: cur.node,
         gray: cur.gray,
         tint: cur.tint,
+        color: cur.color,
         model_off: 0,
+        synthetic: false,
     });
 }
 
@@ -432,7 +453,7 @@ pub(super) fn line_items(
             glyphs,
             text,
             gray: st.gray,
-            rgb: None,
+            rgb: st.color,
             node: st.node,
             artifact: ArtifactKind::Layout,
         }));

@@ -5,7 +5,9 @@ use crate::book::model::Book;
 use crate::typeset::document::{NodeId, Part, SourcePos, StructKind, StructNode};
 use crate::typeset::fonts::FontSet;
 use crate::typeset::inline;
+use crate::typeset::page::footnotes::NoteSet;
 use crate::typeset::page::geometry::Geometry;
+use crate::typeset::page::notes::Marks;
 
 /// The collect stage's state (one per layout).
 pub(super) struct Setter<'a> {
@@ -21,6 +23,9 @@ pub(super) struct Setter<'a> {
     pub(super) model_off: usize,
     /// The body font's em box top above the baseline, in em (places text on the grid).
     pub(super) body_em_top: f32,
+    /// Notes set for the page foot, and the marks of the section being collected.
+    pub(super) notes: NoteSet,
+    pub(super) marks: Marks,
 }
 
 impl<'a> Setter<'a> {
@@ -40,6 +45,8 @@ impl<'a> Setter<'a> {
             },
             model_off: 0,
             body_em_top: fonts.em_box_top(fonts.body()),
+            notes: NoteSet::default(),
+            marks: Marks::default(),
         }
     }
 
