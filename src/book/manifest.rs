@@ -71,6 +71,8 @@ pub struct PdfTable {
     pub kinsoku: Option<String>,
     /// `saddle` or `cut` to also write the imposed print file, `none` (default) not to.
     pub impose: Option<String>,
+    /// Pixels per inch pictures are resampled to at their placed size (default 300).
+    pub image_dpi: Option<u32>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -276,9 +278,12 @@ fn explain(text: &str, span: std::ops::Range<usize>, message: &str) -> (String, 
         }
         ("pdf", "kinsoku") => "kinsoku: one of \"none\", \"basic\", \"gb\" (default), \"strict\"",
         ("pdf", "impose") => "impose: one of \"none\" (default), \"saddle\", \"cut\"",
+        ("pdf", "image_dpi") => {
+            "image_dpi: pixels per inch, a whole number from 72 to 1200, e.g. 300"
+        }
         ("pdf", _) => {
             "keys of [pdf]: page, margin_top, margin_bottom, margin_inner, margin_outer, \
-             font_size, line_height, kinsoku, impose"
+             font_size, line_height, kinsoku, impose, image_dpi"
         }
         ("fonts", _) => {
             "[fonts] body, heading: a font path relative to the book folder (\"fonts/x.otf\") or \
@@ -448,6 +453,15 @@ impl PdfTable {
                 .into());
             }
         };
+        let image_dpi = self.image_dpi.unwrap_or(crate::pdf::pictures::DEFAULT_DPI);
+        if !(72..=1200).contains(&image_dpi) {
+            return Err(err_at(
+                "image_dpi",
+                format!("image_dpi {image_dpi} is out of range"),
+                "use 72 to 1200 pixels per inch; 300 is print quality",
+            )
+            .into());
+        }
         Ok(PdfSettings {
             page_width: w * MM,
             page_height: h * MM,
@@ -459,6 +473,7 @@ impl PdfTable {
             line_height,
             kinsoku,
             impose,
+            image_dpi,
         })
     }
 }

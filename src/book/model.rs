@@ -347,6 +347,8 @@ pub struct PdfSettings {
     pub kinsoku: Kinsoku,
     /// Also write the imposed `-print.pdf`, in this order.
     pub impose: Option<Imposition>,
+    /// Pixels per inch of placed size pictures are resampled to (`[pdf] image_dpi`).
+    pub image_dpi: u32,
 }
 
 /// How a print file orders the booklet's pages on its sheets.

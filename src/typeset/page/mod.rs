@@ -5,7 +5,9 @@
 //! [`Page`]s again at an offset on a bigger sheet. Nothing here knows about PDF.
 //!
 //! Page plan: cover (i, no number) · blank verso · 目录 (from iii) · preface (编者按, roman
-//! numbers) · body from a recto page numbered 1, each speech on a new page. Body text sits on a
+//! numbers) · body from a recto page numbered 1, each speech on a new page. A book with a cover
+//! picture opens with it (i, full page) and a blank verso (ii); the drawn cover follows as the
+//! title page (iii), the 目录 from v. Body text sits on a
 //! constant baseline grid (one grid line = font size × line height); headings, figures and the
 //! section openings take whole grid lines so the text after them comes back onto the grid.
 //!
@@ -53,6 +55,9 @@ pub fn layout(book: &Book, fonts: &FontSet) -> Result<Document> {
     let mut lay = Setter::new(book, fonts, g.clone());
     // Collect: the structure tree starts with the TOC's node, then the body's nodes.
     let toc_node = lay.node(StructKind::Toc, None, None);
+    // The cover picture's page and its verso come before the drawn cover.
+    let title_page = if book.meta.cover.is_some() { 2 } else { 0 };
+    let front = title_page + 2;
     let pieces = lay.collect_body()?;
     let body_nodes = lay.nodes.len();
 
@@ -61,7 +66,7 @@ pub fn layout(book: &Book, fonts: &FontSet) -> Result<Document> {
     let guess = lay.toc(None)?.len().max(1);
     let (toc_pages, (body, mut toc)) = front::settle_toc(guess, |reserved| {
         lay.nodes.truncate(body_nodes);
-        let start = 2 + reserved;
+        let start = front + reserved;
         let body = paginate(&g, start, pieces.clone());
         let body_start = body.body_start.unwrap_or(start + body.pages.len());
         let numbers: HashMap<String, String> = body
@@ -80,10 +85,19 @@ pub fn layout(book: &Book, fonts: &FontSet) -> Result<Document> {
         });
     }
     let toc_pages = toc.len();
-    let body_start = body.body_start.unwrap_or(2 + toc_pages + body.pages.len());
+    let body_start = body
+        .body_start
+        .unwrap_or(front + toc_pages + body.pages.len());
     let content = body;
 
     let mut builds: Vec<PageBuild> = Vec::new();
+    if let Some(picture) = lay.cover_picture() {
+        builds.push(picture);
+        builds.push(PageBuild {
+            blank: true,
+            ..PageBuild::default()
+        });
+    }
     builds.push(lay.cover()?);
     builds.push(PageBuild {
         blank: true,
@@ -93,16 +107,18 @@ pub fn layout(book: &Book, fonts: &FontSet) -> Result<Document> {
     builds.extend(content.pages);
 
     let mut pages = Vec::with_capacity(builds.len());
-    let toc_end = 2 + toc_pages;
+    let toc_end = front + toc_pages;
     for (i, b) in builds.into_iter().enumerate() {
         let label = label_for(i, body_start);
         let mut items = b.items;
-        if !b.blank && i > 0 {
+        if !b.blank && i > title_page {
             lay.decorate(i, &label, b.opening, b.head.as_deref(), &mut items)?;
         }
         let start = match b.first {
-            _ if b.blank => PageStart::Blank,
-            _ if i == 0 => PageStart::Cover,
+            // The cover picture's page is marked where the title page begins in the EPUB (whose
+            // own cover page is the same picture), as a blank page is.
+            _ if b.blank || i < title_page => PageStart::Blank,
+            _ if i == title_page => PageStart::Cover,
             Some(p) if i < toc_end => PageStart::Toc(p.section),
             Some(p) => PageStart::At(p),
             None => PageStart::Blank,
