@@ -96,7 +96,8 @@ pub fn build(dir: &Path, opts: &BuildOptions) -> Result<Built> {
     let (mut book, mut warnings) = crate::book::load_with_warnings(dir)?;
     book.fonts.system &= opts.system_fonts;
     clock.mark("load+parse");
-    let (mut fonts, notes) = FontSet::load_for(&book.fonts, &book.meta.language)?;
+    let (mut fonts, notes) =
+        FontSet::load_localized(&book.fonts, &book.meta.language, book.pdf.punctuation)?;
     warnings.extend(notes);
     warnings.extend(crate::check::add_system_fonts(&book, &mut fonts));
     let font_files = (0..fonts.len())

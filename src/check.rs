@@ -4,15 +4,13 @@
 
 use crate::book::model::{Block, Book, Inline, Section, Span};
 use crate::book::walk::{self, Run};
+use crate::cjk;
 use crate::diag::Diagnostic;
 use crate::typeset::fonts::FontSet;
+use crate::typeset::page::SMALL;
 use crate::typeset::sysfonts::SystemFace;
 use std::collections::BTreeSet;
 use std::path::Path;
-
-/// Footnotes and table cells are set at this fraction of the body size (9 pt under 10.5 pt):
-/// the typesetter's `SMALL` in `typeset/page.rs`, which is private there.
-const SMALL: f32 = 9.0 / 10.5;
 
 /// The file, 1-based line and column of the first `c` in section `at` (`None`: book.toml).
 fn place(book: &Book, c: char, at: Option<usize>) -> (&Path, u32, u32) {
@@ -41,7 +39,7 @@ pub fn uncovered_characters(book: &Book, fonts: &FontSet) -> Vec<Diagnostic> {
     let body_lacks_han = body_lacks_han(fonts);
     let (han, other): (Vec<Missing>, Vec<Missing>) = uncovered(book, fonts)
         .into_iter()
-        .partition(|(c, _)| body_lacks_han && is_chinese(*c));
+        .partition(|(c, _)| body_lacks_han && cjk::is_chinese(*c));
     let mut out = Vec::new();
     if let Some(&(c, i)) = han.first() {
         let (file, line, col) = place(book, c, i);
@@ -142,7 +140,7 @@ pub fn add_system_fonts(book: &Book, fonts: &mut FontSet) -> Vec<Diagnostic> {
     let lacks_han = body_lacks_han(fonts);
     let missing: Vec<Missing> = uncovered(book, fonts)
         .into_iter()
-        .filter(|(c, _)| !(lacks_han && is_chinese(*c)))
+        .filter(|(c, _)| !(lacks_han && cjk::is_chinese(*c)))
         .collect();
     if missing.is_empty() {
         return Vec::new();
@@ -209,14 +207,9 @@ fn font_list(book: &Book) -> String {
         .join(", ")
 }
 
-/// Han characters, CJK punctuation and full-width forms: what a body font without Chinese lacks.
-fn is_chinese(c: char) -> bool {
-    crate::typeset::cjk::is_han(c) || matches!(c as u32, 0x3000..=0x303F | 0xFF00..=0xFFEF)
-}
-
 fn needs_glyph(c: char) -> bool {
     // The same rule the typesetter uses, so the check and the layout never disagree.
-    !c.is_whitespace() && !c.is_control() && !crate::typeset::cjk::is_ignorable(c)
+    !c.is_whitespace() && !c.is_control() && !cjk::is_ignorable(c)
 }
 
 fn printable(c: char) -> String {
@@ -657,7 +650,7 @@ pub fn check_loaded(book: &Book, fonts: &FontSet) -> Vec<Diagnostic> {
 fn source_lints(book: &Book) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for s in &book.sections {
-        out.extend(crate::lint::lint_source(&s.text, &s.source).findings);
+        out.extend(crate::lint::lint_source_in(&s.text, &s.source, &book.meta.language).findings);
     }
     out.extend(lint_model(book));
     out.extend(literal_emphasis(book));
@@ -671,6 +664,7 @@ fn fix_punctuation(dir: &Path, report: &mut Report) -> crate::diag::Result<()> {
     let Ok(files) = crate::book::section_files(dir) else {
         return Ok(());
     };
+    let language = crate::book::language_of(dir);
     for (abs, rel) in files {
         let Ok(bytes) = std::fs::read(&abs) else {
             continue;
@@ -679,7 +673,7 @@ fn fix_punctuation(dir: &Path, report: &mut Report) -> crate::diag::Result<()> {
             continue;
         };
         // Fix on the text as the file has it (BOM and CRLF kept): offsets must match the file.
-        let edits = crate::lint::lint_source(&original, Path::new(&rel)).edits;
+        let edits = crate::lint::lint_source_in(&original, Path::new(&rel), &language).edits;
         if edits.is_empty() {
             continue;
         }

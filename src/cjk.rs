@@ -46,6 +46,63 @@ pub enum Class {
     Other,
 }
 
+/// The conventions of a Chinese-speaking region: the glyph forms the fonts' `locl` gives
+/// (OpenType language systems ZHS, ZHT, ZHH) and where punctuation sits in its em box
+/// (docs/typesetting.md §3): the mainland's in the lower left, Taiwan's and Hong Kong's centred.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Region {
+    /// zh, zh-CN, zh-SG, zh-Hans (GB/T 15834): also the choice for any other language.
+    #[default]
+    Mainland,
+    /// zh-TW, zh-Hant.
+    Taiwan,
+    /// zh-HK, zh-MO.
+    HongKong,
+}
+
+impl Region {
+    /// The region of a BCP 47 language tag. A script subtag wins over the region
+    /// (zh-Hans-HK is Mainland style); zh-Hant without a region is Taiwan's.
+    pub fn of_language(lang: &str) -> Region {
+        let l = lang.trim().to_ascii_lowercase();
+        let mut parts = l.split(['-', '_']);
+        if parts.next() != Some("zh") {
+            return Region::Mainland;
+        }
+        let rest: Vec<&str> = parts.collect();
+        let has = |t: &str| rest.contains(&t);
+        if has("hans") {
+            Region::Mainland
+        } else if has("hk") || has("mo") {
+            Region::HongKong
+        } else if has("tw") || has("hant") {
+            Region::Taiwan
+        } else {
+            Region::Mainland
+        }
+    }
+
+    /// `[pdf] punctuation`: gb, tw or hk.
+    pub fn of_punctuation_name(name: &str) -> Option<Region> {
+        match name {
+            "gb" => Some(Region::Mainland),
+            "tw" => Some(Region::Taiwan),
+            "hk" => Some(Region::HongKong),
+            _ => None,
+        }
+    }
+
+    /// The language the shaper is given, so that `locl` picks the region's forms: rustybuzz
+    /// maps zh-Hans to the OpenType language system ZHS, zh-TW to ZHT, zh-HK to ZHH.
+    pub fn shaping_language(self) -> &'static str {
+        match self {
+            Region::Mainland => "zh-Hans",
+            Region::Taiwan => "zh-TW",
+            Region::HongKong => "zh-HK",
+        }
+    }
+}
+
 /// Where the ink of a full-width punctuation glyph sits in its em box (docs/typesetting.md §3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Side {
@@ -132,6 +189,12 @@ pub fn is_wide(c: char) -> bool {
         | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE10..=0xFE19 | 0xFE30..=0xFE6F
         | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD
         | 0x2014 | 0x2018 | 0x2019 | 0x201C | 0x201D | 0x2026 | 0x00B7)
+}
+
+/// Han characters, CJK punctuation and full-width forms: what a body font without Chinese lacks
+/// (`check` reports them as one finding instead of one per character).
+pub fn is_chinese(c: char) -> bool {
+    is_han(c) || matches!(c as u32, 0x3000..=0x303F | 0xFF00..=0xFFEF)
 }
 
 pub fn is_latin_letter(c: char) -> bool {
@@ -301,9 +364,197 @@ pub fn compress_pair(right_of_first: f32, left_of_second: f32, em: f32) -> (f32,
     (a, b)
 }
 
+/// The blank, in em, before the ink of a line's first character (an opening mark: ½) and
+/// after its last (a closing mark, or a stop where the region sets stops lower left: ½): what
+/// optical centring of a display line leaves out.
+pub fn edge_blanks(line: &str, region: Region) -> (f32, f32) {
+    let first = line.chars().next();
+    let last = line.chars().last();
+    let lead = first.map_or(0.0, |c| match static_side(c) {
+        Side::Right => 0.5,
+        _ => 0.0,
+    });
+    let centred_stop = |c| region != Region::Mainland && STOP.contains(&c);
+    let trail = last.map_or(0.0, |c| match static_side(c) {
+        Side::Left if !centred_stop(c) => 0.5,
+        _ => 0.0,
+    });
+    (lead, trail)
+}
+
+/// The lines of a display title (the cover's), each at most `max` wide as `width` measures
+/// it: the title breaks at its spaces first (parts joined while they fit), and a part too long
+/// for one line breaks at phrase boundaries (after a pause or closing mark, before an opening
+/// one), else between the two-character words most titles are built of, counted from the
+/// start of each run of Han characters (a break after 2 or 4 characters, not after 3), into
+/// lines of balanced length. Breaks only where the typesetter may break (docs/typesetting.md
+/// §2); the lines concatenate to the title without its spaces.
+pub fn title_lines(
+    text: &str,
+    level: Kinsoku,
+    max: f32,
+    em: f32,
+    mut width: impl FnMut(&str) -> f32,
+) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for part in text.split_whitespace() {
+        if let Some(last) = lines.last_mut() {
+            let joined = format!("{last} {part}");
+            if width(&joined) <= max {
+                *last = joined;
+                continue;
+            }
+        }
+        if width(part) <= max {
+            lines.push(part.to_string());
+        } else {
+            lines.extend(phrase_lines(part, level, max, em.max(1e-3), &mut width));
+        }
+    }
+    lines
+}
+
+/// A part without spaces broken into balanced lines at its best boundaries (see
+/// [`title_lines`]): the fewest lines, then the least squared slack plus the cost of each
+/// break's position.
+fn phrase_lines(
+    part: &str,
+    level: Kinsoku,
+    max: f32,
+    em: f32,
+    width: &mut impl FnMut(&str) -> f32,
+) -> Vec<String> {
+    let units = crate::typeset::inline::breaks::unbreakable_units(part, level);
+    let n = units.len();
+    let starts: Vec<usize> = units
+        .iter()
+        .scan(0, |at, u| {
+            let s = *at;
+            *at += u.len();
+            Some(s)
+        })
+        .chain(std::iter::once(part.len()))
+        .collect();
+    // best[j]: (lines, cost, previous boundary) of the best way to set units[..j].
+    let mut best: Vec<Option<(usize, f32, usize)>> = vec![None; n + 1];
+    best[0] = Some((0, 0.0, 0));
+    for j in 1..=n {
+        for i in (0..j).rev() {
+            let Some((lines, cost, _)) = best[i] else {
+                continue;
+            };
+            let line = &part[starts[i]..starts[j]];
+            let w = width(line);
+            // A unit wider than the line still goes on a line of its own.
+            if w > max && j - i > 1 {
+                break;
+            }
+            let slack = ((max - w) / em).max(0.0);
+            let here = if j == n {
+                0.0
+            } else {
+                break_cost(part, starts[j])
+            };
+            let cand = (lines + 1, cost + slack * slack + here, i);
+            if best[j].is_none_or(|b| (cand.0, cand.1) < (b.0, b.1)) {
+                best[j] = Some(cand);
+            }
+        }
+    }
+    let mut cuts = vec![n];
+    while let Some(&j) = cuts.last()
+        && j > 0
+    {
+        cuts.push(best[j].map_or(0, |b| b.2));
+    }
+    cuts.reverse();
+    cuts.windows(2)
+        .map(|w| part[starts[w[0]]..starts[w[1]]].to_string())
+        .collect()
+}
+
+/// What breaking a title before byte `at` costs, in squared em of slack: nothing at a phrase
+/// boundary, little after an even number of Han characters (most after four), much after an
+/// odd number (inside a two-character word).
+fn break_cost(part: &str, at: usize) -> f32 {
+    let before: Vec<char> = part[..at].chars().collect();
+    let next = part[at..].chars().next();
+    let prev = before.last().copied();
+    let class_of = |c: char| classify(c, None, None);
+    if prev.is_some_and(|c| matches!(class_of(c), Class::Stop | Class::Close))
+        || next.is_some_and(|c| class_of(c) == Class::Open)
+    {
+        return 0.0;
+    }
+    let run = before.iter().rev().take_while(|&&c| is_han(c)).count();
+    // As much as a few em of unevenness: a phrase boundary is worth a less balanced pair.
+    match run % 4 {
+        0 => 8.0,
+        2 => 16.0,
+        _ => 40.0,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every character one em wide, spaces ½ em.
+    fn ems(s: &str) -> f32 {
+        s.chars().map(|c| if c == ' ' { 0.5 } else { 1.0 }).sum()
+    }
+
+    #[test]
+    fn the_language_picks_the_region() {
+        assert_eq!(Region::of_language("zh-CN"), Region::Mainland);
+        assert_eq!(Region::of_language("zh-SG"), Region::Mainland);
+        assert_eq!(Region::of_language("zh-Hans"), Region::Mainland);
+        assert_eq!(Region::of_language("zh-Hans-HK"), Region::Mainland);
+        assert_eq!(Region::of_language("en"), Region::Mainland);
+        assert_eq!(Region::of_language("zh-TW"), Region::Taiwan);
+        assert_eq!(Region::of_language("zh-Hant"), Region::Taiwan);
+        assert_eq!(Region::of_language("zh-HK"), Region::HongKong);
+        assert_eq!(Region::of_language("zh-Hant-MO"), Region::HongKong);
+        assert_eq!(Region::HongKong.shaping_language(), "zh-HK");
+        assert_eq!(Region::of_punctuation_name("tw"), Some(Region::Taiwan));
+        assert_eq!(Region::of_punctuation_name("TW"), None);
+    }
+
+    #[test]
+    fn optical_centring_leaves_out_edge_blanks() {
+        assert_eq!(edge_blanks("（上）", Region::Mainland), (0.5, 0.5));
+        assert_eq!(edge_blanks("成果", Region::Mainland), (0.0, 0.0));
+        assert_eq!(edge_blanks("好。", Region::Mainland), (0.0, 0.5));
+        // A centred stop has no blank side.
+        assert_eq!(edge_blanks("好。", Region::Taiwan), (0.0, 0.0));
+        assert_eq!(edge_blanks("「好」", Region::Taiwan), (0.5, 0.5));
+    }
+
+    #[test]
+    fn a_title_breaks_at_its_space_then_between_words() {
+        let t = "交流经验 巩固提升党史学习教育成果（上）";
+        // The space first; the long part between two-character words, balanced.
+        assert_eq!(
+            title_lines(t, Kinsoku::Gb, 12.0, 1.0, ems),
+            ["交流经验", "巩固提升党史学习", "教育成果（上）"]
+        );
+        // Wide enough for the long part: one break, at the space.
+        assert_eq!(
+            title_lines(t, Kinsoku::Gb, 16.0, 1.0, ems),
+            ["交流经验", "巩固提升党史学习教育成果（上）"]
+        );
+        // Short parts join while they fit.
+        assert_eq!(
+            title_lines("学党史 悟思想 办实事", Kinsoku::Gb, 8.0, 1.0, ems),
+            ["学党史 悟思想", "办实事"]
+        );
+        // A phrase boundary wins over balance: after the comma.
+        assert_eq!(
+            title_lines("春风化雨润物无声，桃李芬芳", Kinsoku::Gb, 9.0, 1.0, ems),
+            ["春风化雨润物无声，", "桃李芬芳"]
+        );
+        assert!(title_lines("", Kinsoku::Gb, 9.0, 1.0, ems).is_empty());
+    }
 
     #[test]
     fn the_three_senses_of_cjk() {

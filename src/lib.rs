@@ -20,3 +20,4 @@ pub mod pictures;
 pub mod typeset;
 pub mod verify;
 pub mod watch;
+pub mod words;

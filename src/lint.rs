@@ -39,13 +39,21 @@ pub struct Lints {
     pub edits: Vec<Edit>,
 }
 
-/// Lints one section source (`text` as the file has it: BOM, front matter and CRLF allowed).
+/// Lints one section source (`text` as the file has it: BOM, front matter and CRLF allowed),
+/// of a zh-CN book.
 pub fn lint_source(text: &str, file: &Path) -> Lints {
+    lint_source_in(text, file, "zh-CN")
+}
+
+/// [`lint_source`] for a book in `language`: its quotation marks are the ones suggested for
+/// straight quotes (「」 for zh-TW and zh-HK).
+pub fn lint_source_in(text: &str, file: &Path, language: &str) -> Lints {
+    let quotes = crate::words::for_language(language).quotes;
     let mut out = Lints::default();
     let mut indented: Vec<Edit> = Vec::new();
     let mut math: Option<usize> = None;
     for seg in segments(text, &mut math) {
-        for f in seg_findings(&seg, &mut indented) {
+        for f in seg_findings(&seg, &mut indented, quotes) {
             let (line, col) = line_col(text, f.at);
             out.findings.push(f.diagnostic.in_file(file).at(line, col));
             out.edits.extend(f.edits);
@@ -437,183 +445,229 @@ fn source_run(seg: &[Atom], i: usize, j: usize) -> Option<Range<usize>> {
 }
 
 /// The findings in one block; lines indented with U+3000 go to `indented` (reported once per
-/// file).
-fn seg_findings(seg: &[Atom], indented: &mut Vec<Edit>) -> Vec<Found> {
-    let n = seg.len();
+/// file). Each rule below looks at the atom at `i` and, when it applies, returns the index of the
+/// first atom after what it consumed. Straight quotes become the language's `quotes`.
+fn seg_findings(seg: &[Atom], indented: &mut Vec<Edit>, quotes_as: (&str, &str)) -> Vec<Found> {
     let mut out = Vec::new();
-    let punct = |i: usize| seg[i].kind == Kind::Punct && seg[i].off.is_some();
-    let digit = |i: Option<usize>| {
-        i.and_then(|i| seg.get(i))
-            .is_some_and(|a| a.kind == Kind::Digit)
-    };
     let mut parens: Vec<usize> = Vec::new();
     let mut quotes: Vec<usize> = Vec::new();
     let mut i = 0;
-    while i < n {
-        let a = seg[i];
-        // Indentation with U+3000 at the start of a line of the block.
-        if a.c == '\u{3000}' && a.off.is_some() && (i == 0 || seg[i - 1].c == '\n') {
-            let mut j = i;
-            while j < n && matches!(seg[j].c, '\u{3000}' | ' ' | '\t') {
-                j += 1;
-            }
-            if let Some(r) = source_run(seg, i, j) {
-                indented.push(Edit {
-                    range: r,
-                    replacement: String::new(),
-                });
-            }
+    while i < seg.len() {
+        if let Some(j) = full_width_indent(seg, i, indented)
+            .or_else(|| stray_space(seg, i, &mut out))
+            .or_else(|| mark_run(seg, i, &mut out))
+        {
             i = j;
             continue;
         }
-        // A space (or several) between two Chinese characters, one of them a mark: `焉。 其南`.
-        if matches!(a.c, ' ' | '\t') && a.off.is_some() && i > 0 {
-            let mut j = i;
-            while j < n && matches!(seg[j].c, ' ' | '\t') {
-                j += 1;
-            }
-            let (p, q) = (seg[i - 1], seg.get(j).copied());
-            if let (Some(r), Some(q)) = (source_run(seg, i, j), q)
-                && is_wide(p.c)
-                && is_wide(q.c)
-                && (p.kind == Kind::Han || q.kind == Kind::Han)
-                && p.off.is_some_and(|o| o + p.c.len_utf8() == r.start)
-                && q.off == Some(r.end)
-                && (!p.c.is_alphanumeric() || !q.c.is_alphanumeric())
-            {
-                out.push(Found {
-                    at: r.start,
-                    diagnostic: Diagnostic::warning(format!(
-                        "a space between Chinese characters (`{}{}{}`)",
-                        p.c,
-                        &" ".repeat(j - i),
-                        q.c
-                    ))
-                    .hint("Chinese text has no spaces beside its punctuation; `bookpress check --fix` removes it"),
-                    edits: vec![Edit {
-                        range: r,
-                        replacement: String::new(),
-                    }],
-                });
-            }
-            i = j;
-            continue;
-        }
-        // Runs: `...`, `。。。` (any length from 3), `--`.
-        if (a.c == '。' && a.off.is_some()) || (matches!(a.c, '.' | '-') && punct(i)) {
-            let mut j = i;
-            while j < n && seg[j].c == a.c {
-                j += 1;
-            }
-            let len = j - i;
-            let run = source_run(seg, i, j);
-            let around = chinese(left_ctx(seg, i, 0), right_ctx(seg, j, n));
-            match (a.c, len, run) {
-                ('.', 3.., Some(r)) | ('。', 3.., Some(r)) if a.c == '。' || around => {
-                    let found = &seg[i..j].iter().map(|a| a.c).collect::<String>();
-                    out.push(Found {
-                        at: r.start,
-                        diagnostic: Diagnostic::warning(format!(
-                            "`{found}` for an ellipsis in Chinese text"
-                        ))
-                        .hint("use `……` (two U+2026); `bookpress check --fix` rewrites it"),
-                        edits: vec![Edit {
-                            range: r,
-                            replacement: "……".into(),
-                        }],
-                    });
-                }
-                ('-', 2..=3, Some(r)) if around => out.push(Found {
-                    at: r.start,
-                    diagnostic: Diagnostic::warning(format!(
-                        "`{}` for a dash in Chinese text",
-                        "-".repeat(len)
-                    ))
-                    .hint("use `——` (two U+2014); `bookpress check --fix` rewrites it"),
-                    edits: vec![Edit {
-                        range: r,
-                        replacement: "——".into(),
-                    }],
-                }),
-                ('.', 1, Some(_))
-                    if !(digit(i.checked_sub(1)) && digit(Some(i + 1)))
-                        && left_ctx(seg, i, 0) == Ctx::Han
-                        && right_ctx(seg, i + 1, n) != Ctx::Latin =>
-                {
-                    out.extend(
-                        full_edit(seg, i, "。").map(|(at, e)| half_width(at, ".", "。", vec![e])),
-                    );
-                }
-                _ => {}
-            }
-            i = j;
-            continue;
-        }
-        if !punct(i) {
-            i += 1;
-            continue;
-        }
-        match a.c {
-            ',' | ':' if digit(i.checked_sub(1)) && digit(Some(i + 1)) => {}
-            // A list of numbers (`(0.0, 0.0)`) or of code spans (`` `a`, `b` ``) keeps its commas.
-            ',' if digit(i.checked_sub(1)) && digit(next_solid(seg, i + 1)) => {}
-            ',' | ';'
-                if i > 0
-                    && prev_solid(seg, i)
-                        .is_some_and(|k| seg[k].kind == Kind::Opaque && seg[k].off.is_none())
-                    && next_solid(seg, i + 1)
-                        .is_some_and(|k| seg[k].kind == Kind::Opaque && seg[k].off.is_none()) => {}
-            ',' | ';' | ':' | '?' | '!'
-                if chinese(left_ctx(seg, i, 0), right_ctx(seg, i + 1, n)) =>
-            {
-                let full = full_width(a.c).to_string();
-                out.extend(
-                    full_edit(seg, i, &full)
-                        .map(|(at, e)| half_width(at, &a.c.to_string(), &full, vec![e])),
-                );
-            }
-            '(' => parens.push(i),
-            ')' => match parens.pop() {
-                Some(o) => out.extend(paren_pair(seg, o, i)),
-                None if left_ctx(seg, i, 0) == Ctx::Han
-                    && right_ctx(seg, i + 1, n) != Ctx::Latin =>
-                {
-                    out.extend(
-                        full_edit(seg, i, "）").map(|(at, e)| half_width(at, ")", "）", vec![e])),
-                    );
-                }
-                None => {}
-            },
-            '"' => quotes.push(i),
-            _ => {}
+        if is_source_punct(seg, i) {
+            single_mark(seg, i, &mut parens, &mut quotes, &mut out);
         }
         i += 1;
     }
-    for o in parens {
-        if right_ctx(seg, o + 1, n) == Ctx::Han && left_ctx(seg, o, 0) != Ctx::Latin {
+    unclosed_parens(seg, &parens, &mut out);
+    straight_quotes(seg, &quotes, quotes_as, &mut out);
+    out
+}
+
+/// A mark that stands in the file (not one the parser made up).
+fn is_source_punct(seg: &[Atom], i: usize) -> bool {
+    seg[i].kind == Kind::Punct && seg[i].off.is_some()
+}
+
+fn is_digit_at(seg: &[Atom], i: Option<usize>) -> bool {
+    i.and_then(|i| seg.get(i))
+        .is_some_and(|a| a.kind == Kind::Digit)
+}
+
+/// Indentation with U+3000 at the start of a line of the block.
+fn full_width_indent(seg: &[Atom], i: usize, indented: &mut Vec<Edit>) -> Option<usize> {
+    let a = seg[i];
+    if !(a.c == '\u{3000}' && a.off.is_some() && (i == 0 || seg[i - 1].c == '\n')) {
+        return None;
+    }
+    let mut j = i;
+    while j < seg.len() && matches!(seg[j].c, '\u{3000}' | ' ' | '\t') {
+        j += 1;
+    }
+    if let Some(r) = source_run(seg, i, j) {
+        indented.push(Edit {
+            range: r,
+            replacement: String::new(),
+        });
+    }
+    Some(j)
+}
+
+/// A space (or several) between two Chinese characters, one of them a mark: `焉。 其南`.
+fn stray_space(seg: &[Atom], i: usize, out: &mut Vec<Found>) -> Option<usize> {
+    let a = seg[i];
+    if !(matches!(a.c, ' ' | '\t') && a.off.is_some() && i > 0) {
+        return None;
+    }
+    let mut j = i;
+    while j < seg.len() && matches!(seg[j].c, ' ' | '\t') {
+        j += 1;
+    }
+    let (p, q) = (seg[i - 1], seg.get(j).copied());
+    if let (Some(r), Some(q)) = (source_run(seg, i, j), q)
+        && is_wide(p.c)
+        && is_wide(q.c)
+        && (p.kind == Kind::Han || q.kind == Kind::Han)
+        && p.off.is_some_and(|o| o + p.c.len_utf8() == r.start)
+        && q.off == Some(r.end)
+        && (!p.c.is_alphanumeric() || !q.c.is_alphanumeric())
+    {
+        out.push(Found {
+            at: r.start,
+            diagnostic: Diagnostic::warning(format!(
+                "a space between Chinese characters (`{}{}{}`)",
+                p.c,
+                &" ".repeat(j - i),
+                q.c
+            ))
+            .hint("Chinese text has no spaces beside its punctuation; `bookpress check --fix` removes it"),
+            edits: vec![Edit {
+                range: r,
+                replacement: String::new(),
+            }],
+        });
+    }
+    Some(j)
+}
+
+/// Runs of one mark: `...`, `。。。` (any length from 3) for an ellipsis, `--` for a dash, and a
+/// lone `.` after Chinese text for a full stop.
+fn mark_run(seg: &[Atom], i: usize, out: &mut Vec<Found>) -> Option<usize> {
+    let (a, n) = (seg[i], seg.len());
+    if !((a.c == '。' && a.off.is_some()) || (matches!(a.c, '.' | '-') && is_source_punct(seg, i)))
+    {
+        return None;
+    }
+    let mut j = i;
+    while j < n && seg[j].c == a.c {
+        j += 1;
+    }
+    let len = j - i;
+    let run = source_run(seg, i, j);
+    let around = chinese(left_ctx(seg, i, 0), right_ctx(seg, j, n));
+    match (a.c, len, run) {
+        ('.', 3.., Some(r)) | ('。', 3.., Some(r)) if a.c == '。' || around => {
+            let found = &seg[i..j].iter().map(|a| a.c).collect::<String>();
+            out.push(Found {
+                at: r.start,
+                diagnostic: Diagnostic::warning(format!(
+                    "`{found}` for an ellipsis in Chinese text"
+                ))
+                .hint("use `……` (two U+2026); `bookpress check --fix` rewrites it"),
+                edits: vec![Edit {
+                    range: r,
+                    replacement: "……".into(),
+                }],
+            });
+        }
+        ('-', 2..=3, Some(r)) if around => out.push(Found {
+            at: r.start,
+            diagnostic: Diagnostic::warning(format!(
+                "`{}` for a dash in Chinese text",
+                "-".repeat(len)
+            ))
+            .hint("use `——` (two U+2014); `bookpress check --fix` rewrites it"),
+            edits: vec![Edit {
+                range: r,
+                replacement: "——".into(),
+            }],
+        }),
+        ('.', 1, Some(_))
+            if !(is_digit_at(seg, i.checked_sub(1)) && is_digit_at(seg, Some(i + 1)))
+                && left_ctx(seg, i, 0) == Ctx::Han
+                && right_ctx(seg, i + 1, n) != Ctx::Latin =>
+        {
+            out.extend(full_edit(seg, i, "。").map(|(at, e)| half_width(at, ".", "。", vec![e])));
+        }
+        _ => {}
+    }
+    Some(j)
+}
+
+/// One half-width mark: `,;:?!` in Chinese text, and brackets and straight quotes collected
+/// for pairing.
+fn single_mark(
+    seg: &[Atom],
+    i: usize,
+    parens: &mut Vec<usize>,
+    quotes: &mut Vec<usize>,
+    out: &mut Vec<Found>,
+) {
+    let (c, n) = (seg[i].c, seg.len());
+    let opaque_code =
+        |k: Option<usize>| k.is_some_and(|k| seg[k].kind == Kind::Opaque && seg[k].off.is_none());
+    match c {
+        ',' | ':' if is_digit_at(seg, i.checked_sub(1)) && is_digit_at(seg, Some(i + 1)) => {}
+        // A list of numbers (`(0.0, 0.0)`) or of code spans (`` `a`, `b` ``) keeps its commas.
+        ',' if is_digit_at(seg, i.checked_sub(1)) && is_digit_at(seg, next_solid(seg, i + 1)) => {}
+        ',' | ';'
+            if i > 0 && opaque_code(prev_solid(seg, i)) && opaque_code(next_solid(seg, i + 1)) => {}
+        ',' | ';' | ':' | '?' | '!' if chinese(left_ctx(seg, i, 0), right_ctx(seg, i + 1, n)) => {
+            let full = full_width(c).to_string();
+            out.extend(
+                full_edit(seg, i, &full)
+                    .map(|(at, e)| half_width(at, &c.to_string(), &full, vec![e])),
+            );
+        }
+        '(' => parens.push(i),
+        ')' => match parens.pop() {
+            Some(o) => out.extend(paren_pair(seg, o, i)),
+            None if left_ctx(seg, i, 0) == Ctx::Han && right_ctx(seg, i + 1, n) != Ctx::Latin => {
+                out.extend(
+                    full_edit(seg, i, "）").map(|(at, e)| half_width(at, ")", "）", vec![e])),
+                );
+            }
+            None => {}
+        },
+        '"' => quotes.push(i),
+        _ => {}
+    }
+}
+
+/// A `(` never closed, before Chinese text.
+fn unclosed_parens(seg: &[Atom], parens: &[usize], out: &mut Vec<Found>) {
+    for &o in parens {
+        if right_ctx(seg, o + 1, seg.len()) == Ctx::Han && left_ctx(seg, o, 0) != Ctx::Latin {
             out.extend(full_edit(seg, o, "（").map(|(at, e)| half_width(at, "(", "（", vec![e])));
         }
     }
-    // Straight quotes pair up in order; a pair in Chinese text becomes “ ”.
-    if quotes.len().is_multiple_of(2) {
-        for pair in quotes.chunks(2) {
-            let (o, c) = (pair[0], pair[1]);
-            let inner = right_ctx(seg, o + 1, c) == Ctx::Han || left_ctx(seg, c, o + 1) == Ctx::Han;
-            let outer = left_ctx(seg, o, 0) == Ctx::Han || right_ctx(seg, c + 1, n) == Ctx::Han;
-            if inner || outer {
-                for (q, r) in [(o, "“"), (c, "”")] {
-                    out.extend(edit(&seg[q], 1, r).map(|e| Found {
+}
+
+/// Straight quotes pair up in order; a pair in Chinese text becomes the language's marks
+/// (“ ” on the mainland, 「 」 in Taiwan and Hong Kong).
+fn straight_quotes(
+    seg: &[Atom],
+    quotes: &[usize],
+    (open, close): (&str, &str),
+    out: &mut Vec<Found>,
+) {
+    if !quotes.len().is_multiple_of(2) {
+        return;
+    }
+    let n = seg.len();
+    for pair in quotes.chunks(2) {
+        let (o, c) = (pair[0], pair[1]);
+        let inner = right_ctx(seg, o + 1, c) == Ctx::Han || left_ctx(seg, c, o + 1) == Ctx::Han;
+        let outer = left_ctx(seg, o, 0) == Ctx::Han || right_ctx(seg, c + 1, n) == Ctx::Han;
+        if inner || outer {
+            for (q, r) in [(o, open), (c, close)] {
+                out.extend(edit(&seg[q], 1, r).map(|e| {
+                    Found {
                         at: e.range.start,
-                        diagnostic: Diagnostic::warning("straight `\"` in Chinese text").hint(
-                            format!("use the curly `{r}`; `bookpress check --fix` rewrites it"),
-                        ),
+                        diagnostic: Diagnostic::warning("straight `\"` in Chinese text")
+                            .hint(format!("use `{r}`; `bookpress check --fix` rewrites it")),
                         edits: vec![e],
-                    }));
-                }
+                    }
+                }));
             }
         }
     }
-    out
 }
 
 /// The first atom from `i` on that is not a space.
@@ -881,6 +935,23 @@ mod tests {
             ("他说\"Hello\"然后走了。\n", "他说“Hello”然后走了。\n"),
         ]);
         untouched(&["He said \"hi\" to me.\n", "他说\"你好\n"]);
+    }
+
+    #[test]
+    fn taiwan_and_hong_kong_books_get_corner_brackets() {
+        for lang in ["zh-TW", "zh-HK", "zh-Hant"] {
+            let s = "他說\"你好\"，然後走了。\n";
+            let l = lint_source_in(s, Path::new("a.md"), lang);
+            assert_eq!(apply(s, &l.edits), "他說「你好」，然後走了。\n", "{lang}");
+            assert!(
+                l.findings[0]
+                    .hint
+                    .as_deref()
+                    .is_some_and(|h| h.contains('「'))
+            );
+        }
+        let l = lint_source_in("他说\"你好\"。\n", Path::new("a.md"), "zh-CN");
+        assert_eq!(apply("他说\"你好\"。\n", &l.edits), "他说“你好”。\n");
     }
 
     #[test]

@@ -176,7 +176,7 @@ fn check_page_list(book_dir: &Path) -> usize {
             }
             // The PDF's TOC carries folios (lines of their own in pdftotext's output) and only
             // the sections; the nav has no folios and lists headings under each section too. So
-            // compare what opens the page as long as the title 目录 and the first entry on the
+            // compare what opens the page as long as the title 目录 (目錄) and the first entry on the
             // first TOC page, the first entry on a later one.
             PageStart::Toc(k) => {
                 let is_folio = |l: &str| {
@@ -190,7 +190,11 @@ fn check_page_list(book_dir: &Path) -> usize {
                     .collect();
                 let n = squeeze(&titles[k]).chars().count() + if k == 0 { 2 } else { 0 };
                 let want: String = squeeze(&text).chars().take(n).collect();
-                assert!(want.starts_with(if k == 0 { "目录" } else { "" }), "{want}");
+                let contents = bookpress::words::for_language(&book.meta.language).contents;
+                assert!(
+                    want.starts_with(if k == 0 { contents } else { "" }),
+                    "{want}"
+                );
                 assert_eq!(
                     after.chars().take(n).collect::<String>(),
                     want,

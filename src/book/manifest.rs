@@ -69,6 +69,8 @@ pub struct PdfTable {
     pub line_height: Option<f32>,
     /// `none`, `basic`, `gb` (default) or `strict`.
     pub kinsoku: Option<String>,
+    /// `gb`, `tw` or `hk`: the punctuation style; default the book language's.
+    pub punctuation: Option<String>,
     /// `saddle` or `cut` to also write the imposed print file, `none` (default) not to.
     pub impose: Option<String>,
     /// Pixels per inch pictures are resampled to at their placed size (default 300).
@@ -277,13 +279,16 @@ fn explain(text: &str, span: std::ops::Range<usize>, message: &str) -> (String, 
             "line_height: times the font size, a number from 1.0 to 4.0, e.g. line_height = 1.7"
         }
         ("pdf", "kinsoku") => "kinsoku: one of \"none\", \"basic\", \"gb\" (default), \"strict\"",
+        ("pdf", "punctuation") => {
+            "punctuation: one of \"gb\" (mainland), \"tw\" (Taiwan), \"hk\" (Hong Kong); default from the book's language"
+        }
         ("pdf", "impose") => "impose: one of \"none\" (default), \"saddle\", \"cut\"",
         ("pdf", "image_dpi") => {
             "image_dpi: pixels per inch, a whole number from 72 to 1200, e.g. 300"
         }
         ("pdf", _) => {
             "keys of [pdf]: page, margin_top, margin_bottom, margin_inner, margin_outer, \
-             font_size, line_height, kinsoku, impose, image_dpi"
+             font_size, line_height, kinsoku, punctuation, impose, image_dpi"
         }
         ("fonts", _) => {
             "[fonts] body, heading: a font path relative to the book folder (\"fonts/x.otf\") or \
@@ -440,6 +445,18 @@ impl PdfTable {
                 .into());
             }
         };
+        let punctuation = match self.punctuation.as_deref() {
+            None => None,
+            Some(name) => Some(
+                crate::cjk::Region::of_punctuation_name(name).ok_or_else(|| {
+                    err_at(
+                        "punctuation",
+                        format!("unknown punctuation style `{name}`"),
+                        "use gb (mainland), tw (Taiwan) or hk (Hong Kong)",
+                    )
+                })?,
+            ),
+        };
         let impose = match self.impose.as_deref().unwrap_or("none") {
             "none" => None,
             "saddle" => Some(Imposition::Saddle),
@@ -472,6 +489,7 @@ impl PdfTable {
             font_size,
             line_height,
             kinsoku,
+            punctuation,
             impose,
             image_dpi,
         })
@@ -556,6 +574,30 @@ mod tests {
         assert_eq!(page_size_mm("150×200mm"), Some((150.0, 200.0)));
         assert_eq!(page_size_mm("150x20"), None);
         assert_eq!(page_size_mm("letter"), None);
+    }
+
+    #[test]
+    fn punctuation_style_is_gb_tw_hk_or_an_error() {
+        use crate::cjk::Region;
+        let with = |p: &str| PdfTable {
+            punctuation: Some(p.into()),
+            ..PdfTable::default()
+        };
+        let s = PdfTable::default()
+            .settings(Path::new("book.toml"))
+            .unwrap();
+        assert_eq!(s.punctuation, None);
+        for (name, region) in [
+            ("gb", Region::Mainland),
+            ("tw", Region::Taiwan),
+            ("hk", Region::HongKong),
+        ] {
+            let s = with(name).settings(Path::new("book.toml")).unwrap();
+            assert_eq!(s.punctuation, Some(region));
+        }
+        let e = with("cns").settings(Path::new("book.toml")).err();
+        let msg = e.map(|e| e.first().message.clone()).unwrap_or_default();
+        assert!(msg.contains("unknown punctuation style `cns`"), "{msg}");
     }
 
     #[test]

@@ -142,6 +142,7 @@ pub fn load_all(dir: &Path) -> Result<(Book, Vec<Diagnostic>)> {
             errors: &mut errors,
             anchors: &mut anchors,
             figure_numbers,
+            words: crate::words::for_language(b.language.as_deref().unwrap_or("zh-CN")),
             chapter,
             files_read: &mut files_read,
             notes: &mut notes,
@@ -302,6 +303,15 @@ pub fn section_files(dir: &Path) -> Result<Vec<(PathBuf, String)>> {
     let (toml_path, text, manifest, root) = read_manifest(dir)?;
     let (listed, _) = list_sections(&root, &manifest.book, &toml_path, &text, &mut Vec::new())?;
     Ok(listed.into_iter().map(|l| (l.abs, l.rel)).collect())
+}
+
+/// The book's `language` as book.toml gives it (zh-CN when it gives none or cannot be read),
+/// for `check --fix`, which rewrites the sources without loading the book.
+pub fn language_of(dir: &Path) -> String {
+    read_manifest(dir)
+        .ok()
+        .and_then(|(_, _, m, _)| m.book.language)
+        .unwrap_or_else(|| "zh-CN".into())
 }
 
 /// The 1-based line of `key = …` in book.toml; 0 when it is not there.

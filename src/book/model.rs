@@ -345,6 +345,9 @@ pub struct PdfSettings {
     /// Line height as a multiple of the font size (default 1.7).
     pub line_height: f32,
     pub kinsoku: Kinsoku,
+    /// `[pdf] punctuation`: the region whose punctuation the PDF follows (gb, tw, hk); None:
+    /// the book language's (docs/typesetting.md §3).
+    pub punctuation: Option<crate::cjk::Region>,
     /// Also write the imposed `-print.pdf`, in this order.
     pub impose: Option<Imposition>,
     /// Pixels per inch of placed size pictures are resampled to (`[pdf] image_dpi`).

@@ -8,33 +8,8 @@ use crate::book::model::Book;
 /// The conformance claim written when the checks hold (see [`A11y::conforms`]).
 pub const CONFORMS_TO: &str = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA";
 
-/// Which wording the generated summary uses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Script {
-    /// Simplified Chinese (zh, zh-CN, zh-SG, zh-Hans-…).
-    Hans,
-    /// Traditional Chinese (zh-TW, zh-HK, zh-MO, zh-Hant-…).
-    Hant,
-    /// Any other language: English.
-    Latin,
-}
-
-/// The script of a BCP 47 language tag, for the summary's wording.
-pub fn script(lang: &str) -> Script {
-    let l = lang.trim().to_ascii_lowercase();
-    let mut parts = l.split(['-', '_']);
-    if parts.next() != Some("zh") {
-        return Script::Latin;
-    }
-    let rest: Vec<&str> = parts.collect();
-    if rest.contains(&"hans") {
-        Script::Hans
-    } else if rest.contains(&"hant") || rest.iter().any(|p| matches!(*p, "tw" | "hk" | "mo")) {
-        Script::Hant
-    } else {
-        Script::Hans
-    }
-}
+/// Which wording the generated summary uses: the book's script (see [`crate::words`]).
+pub use crate::words::{Script, script};
 
 /// What the writer built, counted while building it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

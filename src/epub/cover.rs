@@ -6,8 +6,8 @@ use rustybuzz::{Face, UnicodeBuffer};
 
 use super::xml;
 use crate::book::model::{Book, Kinsoku};
+use crate::cjk::Region;
 use crate::diag::{Diagnostic, Result};
-use crate::typeset::inline::breaks::unbreakable_units;
 
 pub const WIDTH: f32 = 1200.0;
 pub const HEIGHT: f32 = 1800.0;
@@ -75,33 +75,41 @@ impl OutlineBuilder for PathData {
 struct Font<'a> {
     face: Face<'a>,
     upem: f32,
+    /// The book's region: shaped in its language, so `locl` gives the forms the PDF has.
+    region: Region,
 }
 
 impl<'a> Font<'a> {
-    fn new(data: &'a [u8], index: u32) -> Result<Font<'a>> {
+    fn new(data: &'a [u8], index: u32, region: Region) -> Result<Font<'a>> {
         let face = Face::from_slice(data, index).ok_or_else(|| {
             Diagnostic::error(format!(
                 "cannot read the heading font (face {index}) to draw the cover"
             ))
         })?;
         let upem = (face.units_per_em() as f32).max(1.0);
-        Ok(Font { face, upem })
+        Ok(Font { face, upem, region })
+    }
+
+    fn shape(&self, text: &str) -> rustybuzz::GlyphBuffer {
+        let mut buf = UnicodeBuffer::new();
+        buf.push_str(text);
+        buf.guess_segment_properties();
+        if let Ok(lang) = self.region.shaping_language().parse() {
+            buf.set_language(lang);
+        }
+        rustybuzz::shape(&self.face, &[], buf)
     }
 
     /// Width of `text` at `size`, in user units.
     fn width(&self, text: &str, size: f32) -> f32 {
-        let mut buf = UnicodeBuffer::new();
-        buf.push_str(text);
-        let glyphs = rustybuzz::shape(&self.face, &[], buf);
+        let glyphs = self.shape(text);
         let units: i32 = glyphs.glyph_positions().iter().map(|p| p.x_advance).sum();
         units as f32 * size / self.upem
     }
 
     /// Path data for `text` set at `size` with its baseline starting at (x, y).
     fn draw(&self, text: &str, size: f32, x: f32, y: f32, out: &mut String) -> Result<()> {
-        let mut buf = UnicodeBuffer::new();
-        buf.push_str(text);
-        let glyphs = rustybuzz::shape(&self.face, &[], buf);
+        let glyphs = self.shape(text);
         let scale = size / self.upem;
         let mut pen = 0i32;
         for (info, pos) in glyphs.glyph_infos().iter().zip(glyphs.glyph_positions()) {
@@ -132,16 +140,12 @@ impl<'a> Font<'a> {
     }
 }
 
-/// Break `text` into lines no wider than `TEXT_WIDTH`, choosing a size between the bounds:
-/// spaces are the preferred breaks; a part too long even at the smallest size is broken
-/// between characters into lines of balanced length.
+/// Break `text` into lines no wider than `TEXT_WIDTH`, choosing a size between the bounds
+/// from its widest space-separated part; the lines are [`crate::cjk::title_lines`], shared
+/// with the PDF cover (spaces first, then phrase boundaries, balanced).
 fn break_title(font: &Font, text: &str, level: Kinsoku) -> (f32, Vec<String>) {
-    let parts: Vec<&str> = text.split_whitespace().collect();
-    if parts.is_empty() {
-        return (TITLE_MAX, Vec::new());
-    }
-    let widest = parts
-        .iter()
+    let widest = text
+        .split_whitespace()
         .map(|p| font.width(p, 1.0))
         .fold(0.0f32, f32::max);
     let size = if widest > 0.0 {
@@ -149,52 +153,23 @@ fn break_title(font: &Font, text: &str, level: Kinsoku) -> (f32, Vec<String>) {
     } else {
         TITLE_MAX
     };
-    let mut lines: Vec<String> = Vec::new();
-    for part in parts {
-        // Join short parts onto the previous line when they fit.
-        if let Some(last) = lines.last_mut() {
-            let joined = format!("{last} {part}");
-            if font.width(&joined, size) <= TEXT_WIDTH {
-                *last = joined;
-                continue;
-            }
-        }
-        if font.width(part, size) <= TEXT_WIDTH {
-            lines.push(part.to_string());
-            continue;
-        }
-        // Between characters only where the typesetter may break a line (docs/typesetting.md §2).
-        let us = unbreakable_units(part, level);
-        let total = font.width(part, size);
-        let n = (total / TEXT_WIDTH).ceil().max(1.0);
-        let target = total / n;
-        let mut cur = String::new();
-        for u in us {
-            let candidate = format!("{cur}{u}");
-            let w = font.width(&candidate, size);
-            if !cur.is_empty() && (w > TEXT_WIDTH || font.width(&cur, size) >= target) {
-                lines.push(std::mem::take(&mut cur));
-                cur = u.to_string();
-            } else {
-                cur = candidate;
-            }
-        }
-        if !cur.is_empty() {
-            lines.push(cur);
-        }
-    }
+    let lines = crate::cjk::title_lines(text, level, TEXT_WIDTH, size, |t| font.width(t, size));
     (size, lines)
 }
 
-/// Draw `text` centred on the page at baseline `y`.
+/// Draw `text` centred on the page at baseline `y`, optically: the blank half of an opening
+/// mark that starts the line or a closing mark or stop that ends it does not count (the ink
+/// is centred, as the PDF's line-edge trims do there).
 fn centred(font: &Font, text: &str, size: f32, y: f32, out: &mut String) -> Result<()> {
     let w = font.width(text, size);
-    font.draw(text, size, (WIDTH - w) / 2.0, y, out)
+    let (lead, trail) = crate::cjk::edge_blanks(text, font.region);
+    let ink = w - (lead + trail) * size;
+    font.draw(text, size, (WIDTH - ink) / 2.0 - lead * size, y, out)
 }
 
 /// The cover picture as an SVG document.
 pub fn svg(book: &Book, font_data: &[u8], index: u32) -> Result<String> {
-    let font = Font::new(font_data, index)?;
+    let font = Font::new(font_data, index, Region::of_language(&book.meta.language))?;
     let meta = &book.meta;
     let mut s = String::new();
     s.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
@@ -243,10 +218,11 @@ pub fn svg(book: &Book, font_data: &[u8], index: u32) -> Result<String> {
     }
     s.push_str(&format!("<path fill=\"{INK}\" d=\"{d}\"/>\n"));
 
+    let words = crate::words::for_language(&meta.language);
     let people = if !meta.editors.is_empty() {
-        Some(format!("{}　编", meta.editors.join("　")))
+        Some(words.edited_by(&meta.editors))
     } else if !meta.authors.is_empty() {
-        Some(format!("{}　著", meta.authors.join("　")))
+        Some(words.written_by(&meta.authors))
     } else {
         None
     };
@@ -280,7 +256,7 @@ pub(crate) mod tests {
     #[test]
     fn title_lines_fit_and_keep_every_character() {
         let (data, index) = heading_font();
-        let font = Font::new(&data, index).unwrap();
+        let font = Font::new(&data, index, Region::Mainland).unwrap();
         let title = "交流经验 巩固提升党史学习教育成果（上）";
         let (size, lines) = break_title(&font, title, Kinsoku::Gb);
         assert!((TITLE_MIN..=TITLE_MAX).contains(&size));

@@ -9,7 +9,7 @@ pub fn cover_page(book: &Book, src: &str) -> String {
     let body = format!(
         "<section class=\"cover\" epub:type=\"cover\">\n<img role=\"doc-cover\" src=\"{}\" alt=\"{}\"/>\n</section>\n",
         xml::attr(src),
-        xml::attr(&format!("封面：{}", book.meta.title))
+        xml::attr(&crate::words::for_language(&book.meta.language).cover_alt(&book.meta.title))
     );
     document(
         &book.meta.language,
@@ -23,6 +23,7 @@ pub fn cover_page(book: &Book, src: &str) -> String {
 /// pages that begin with it (the booklet's cover shows the same).
 pub fn title_page(book: &Book, marks: &[String]) -> String {
     let m = &book.meta;
+    let words = crate::words::for_language(&m.language);
     let mut body = String::from("<section class=\"titlepage\" epub:type=\"titlepage\">\n");
     for label in marks {
         body.push_str(&pagebreak(label));
@@ -36,14 +37,14 @@ pub fn title_page(book: &Book, marks: &[String]) -> String {
     ));
     if !m.authors.is_empty() {
         body.push_str(&format!(
-            "<p class=\"tp-people\">{}\u{3000}著</p>\n",
-            xml::text(&m.authors.join("\u{3000}"))
+            "<p class=\"tp-people\">{}</p>\n",
+            xml::text(&words.written_by(&m.authors))
         ));
     }
     if !m.editors.is_empty() {
         body.push_str(&format!(
-            "<p class=\"tp-people\">{}\u{3000}编</p>\n",
-            xml::text(&m.editors.join("\u{3000}"))
+            "<p class=\"tp-people\">{}</p>\n",
+            xml::text(&words.edited_by(&m.editors))
         ));
     }
     body.push_str("</section>\n");

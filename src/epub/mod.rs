@@ -384,16 +384,17 @@ fn picture_items(
 
 /// The nav's landmarks: (epub:type, href, label).
 fn landmarks<'a>(book: &Book, section_files: &[String]) -> Vec<(&'a str, String, &'a str)> {
+    let words = crate::words::for_language(lang_of(book));
     let mut landmarks: Vec<(&str, String, &str)> = vec![
-        ("cover", "cover.xhtml".into(), "封面"),
-        ("titlepage", "title.xhtml".into(), "书名页"),
-        ("toc", "nav.xhtml#toc".into(), "目录"),
+        ("cover", "cover.xhtml".into(), words.cover),
+        ("titlepage", "title.xhtml".into(), words.title_page),
+        ("toc", "nav.xhtml#toc".into(), words.contents),
     ];
     if let Some(i) = book.sections.iter().position(|s| s.role == Role::Preface) {
-        landmarks.push(("preface", section_files[i].clone(), "编者按"));
+        landmarks.push(("preface", section_files[i].clone(), words.preface));
     }
     if let Some(i) = book.sections.iter().position(|s| s.role == Role::Body) {
-        landmarks.push(("bodymatter", section_files[i].clone(), "正文"));
+        landmarks.push(("bodymatter", section_files[i].clone(), words.body));
     }
     landmarks
 }
@@ -534,6 +535,7 @@ pub(crate) mod tests {
                 font_size: 10.5,
                 line_height: 1.7,
                 kinsoku: Kinsoku::Basic,
+                punctuation: None,
                 impose: None,
                 image_dpi: 300,
             },

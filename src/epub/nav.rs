@@ -156,13 +156,9 @@ pub(super) fn place_pages(book: &Book, pages: &[(String, PageStart)], files: &[S
     placed
 }
 
-/// Words of the navigation document, in the book's script.
+/// The page list's title, in the book's language.
 pub(super) fn page_list_title(lang: &str) -> &'static str {
-    match a11y::script(lang) {
-        a11y::Script::Hans => "页码",
-        a11y::Script::Hant => "頁碼",
-        a11y::Script::Latin => "Pages",
-    }
+    crate::words::for_language(lang).pages
 }
 
 pub(super) fn nav_document(
@@ -177,7 +173,11 @@ pub(super) fn nav_document(
         body.push_str(&xhtml::pagebreak(label));
         body.push('\n');
     }
-    body.push_str("<nav epub:type=\"toc\" role=\"doc-toc\" id=\"toc\">\n<h1>目录</h1>\n");
+    let words = crate::words::for_language(lang_of(book));
+    body.push_str(&format!(
+        "<nav epub:type=\"toc\" role=\"doc-toc\" id=\"toc\">\n<h1>{}</h1>\n",
+        words.contents
+    ));
     let mut list = String::new();
     nav_list(entries, &mut list);
     // A TOC page of the print edition that begins with entry k: its marker opens that entry's
@@ -205,9 +205,10 @@ pub(super) fn nav_document(
         }
         body.push_str("</ol>\n</nav>\n");
     }
-    body.push_str(
-        "<nav epub:type=\"landmarks\" id=\"landmarks\" hidden=\"hidden\">\n<h2>导览</h2>\n<ol>\n",
-    );
+    body.push_str(&format!(
+        "<nav epub:type=\"landmarks\" id=\"landmarks\" hidden=\"hidden\">\n<h2>{}</h2>\n<ol>\n",
+        words.landmarks
+    ));
     for (kind, href, label) in landmarks {
         body.push_str(&format!(
             "<li><a epub:type=\"{kind}\" href=\"{}\">{}</a></li>\n",
@@ -216,7 +217,12 @@ pub(super) fn nav_document(
         ));
     }
     body.push_str("</ol>\n</nav>\n");
-    xhtml::document(lang_of(book), "目录", " epub:type=\"frontmatter\"", &body)
+    xhtml::document(
+        lang_of(book),
+        words.contents,
+        " epub:type=\"frontmatter\"",
+        &body,
+    )
 }
 
 pub(super) fn ncx_points(entries: &[TocEntry], order: &mut u32, out: &mut String) {

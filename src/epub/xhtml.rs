@@ -171,11 +171,7 @@ struct Writer<'a> {
 
 /// The label of a section's footnotes, in the book's script.
 fn notes_label(lang: &str) -> &'static str {
-    match super::a11y::script(lang) {
-        super::a11y::Script::Hans => "注释",
-        super::a11y::Script::Hant => "註釋",
-        super::a11y::Script::Latin => "Notes",
-    }
+    crate::words::for_language(lang).notes
 }
 
 fn align_class(a: Align) -> &'static str {

@@ -11,7 +11,7 @@
 //! table touch only a few hundred kilobytes of it.
 
 use crate::book::model::{FontFile, FontSettings};
-use crate::cjk::{self, Side};
+use crate::cjk::{self, Region, Side};
 use crate::diag::{Diagnostic, Result};
 use rustybuzz::ttf_parser;
 use rustybuzz::{Direction, Feature, Language, Script, ShapePlan, UnicodeBuffer};
@@ -43,16 +43,38 @@ pub(crate) struct Loaded {
     pub(crate) upem: f32,
     pub(crate) ascent: f32,
     pub(crate) descent: f32,
-    /// Shaping plans: CJK text (script Hani, language zh-Hans) and Latin text.
+    /// Shaping plans: CJK text (script Hani, the region's language), Latin text, and the
+    /// stops when the punctuation follows another region than the text (`[pdf] punctuation`).
     pub(crate) plan_han: ShapePlan,
     pub(crate) plan_latin: ShapePlan,
-    /// Keyed by glyph id (as shaped with Hani/zh-Hans, so after `locl`).
+    pub(crate) plan_punct: Option<ShapePlan>,
+    /// Keyed by glyph id (as shaped with Hani and the text's and the punctuation's language,
+    /// so after `locl`).
     pub(crate) punct: HashMap<u16, PunctMetrics>,
     pub(crate) has_halt: bool,
     /// Coverage of the Basic Multilingual Plane, one bit per code point (a cmap lookup per
     /// character per paragraph is otherwise a visible share of layout time).
     bmp: Vec<u64>,
     pub(crate) lang: Option<Language>,
+    pub(crate) punct_lang: Option<Language>,
+}
+
+/// The regions a book's text and its punctuation are shaped for (docs/typesetting.md §3): the
+/// book's `language`, and `[pdf] punctuation` where it says otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Locale {
+    pub text: Region,
+    pub punct: Region,
+}
+
+impl Locale {
+    pub fn new(language: &str, punctuation: Option<Region>) -> Locale {
+        let text = Region::of_language(language);
+        Locale {
+            text,
+            punct: punctuation.unwrap_or(text),
+        }
+    }
 }
 
 /// All configured faces, parsed once. Cheap to share by reference across threads.
@@ -61,6 +83,7 @@ pub struct FontSet {
     body: FontId,
     heading: FontId,
     fallbacks: Vec<FontId>,
+    locale: Locale,
 }
 
 impl std::fmt::Debug for FontSet {
@@ -179,12 +202,22 @@ fn map_file(path: &std::path::Path) -> std::io::Result<&'static [u8]> {
     Ok(&**Box::leak(Box::new(map)))
 }
 
-fn zh_hans() -> Option<Language> {
-    "zh-Hans".parse().ok()
+fn language(region: Region) -> Option<Language> {
+    region.shaping_language().parse().ok()
+}
+
+fn han_plan(face: &rustybuzz::Face, lang: Option<&Language>, features: &[Feature]) -> ShapePlan {
+    ShapePlan::new(
+        face,
+        Direction::LeftToRight,
+        Some(rustybuzz::script::HAN),
+        lang,
+        features,
+    )
 }
 
 impl Loaded {
-    fn open(file: &FontFile) -> Result<Loaded> {
+    fn open(file: &FontFile, locale: Locale) -> Result<Loaded> {
         let bytes = read_interned(&file.path)?;
         let data: &'static [u8] = bytes;
         let count = ttf_parser::fonts_in_collection(data).unwrap_or(1);
@@ -214,14 +247,11 @@ impl Loaded {
             ),
         };
         let face = rustybuzz::Face::from_face(ttf);
-        let lang = zh_hans();
-        let plan_han = ShapePlan::new(
-            &face,
-            Direction::LeftToRight,
-            Some(rustybuzz::script::HAN),
-            lang.as_ref(),
-            &[],
-        );
+        let lang = language(locale.text);
+        let punct_lang = language(locale.punct);
+        let plan_han = han_plan(&face, lang.as_ref(), &[]);
+        let plan_punct =
+            (locale.punct != locale.text).then(|| han_plan(&face, punct_lang.as_ref(), &[]));
         // CJK fonts default to full-width curly quotes; in Latin text (an apostrophe inside a
         // word) `pwid` gives the proportional form. It leaves letters and digits alone.
         let pwid = Feature::new(ttf_parser::Tag::from_bytes(b"pwid"), 1, ..);
@@ -231,14 +261,6 @@ impl Loaded {
             Some(rustybuzz::script::LATIN),
             None,
             &[pwid],
-        );
-        let halt = Feature::new(ttf_parser::Tag::from_bytes(b"halt"), 1, ..);
-        let plan_halt = ShapePlan::new(
-            &face,
-            Direction::LeftToRight,
-            Some(rustybuzz::script::HAN),
-            lang.as_ref(),
-            &[halt],
         );
         let mut loaded = Loaded {
             path: file.path.clone(),
@@ -250,13 +272,21 @@ impl Loaded {
             descent,
             plan_han,
             plan_latin,
+            plan_punct,
             punct: HashMap::new(),
             has_halt: false,
             bmp: vec![0u64; 0x10000 / 64],
-            lang: lang.clone(),
+            lang,
+            punct_lang,
         };
         loaded.fill_coverage();
-        loaded.probe_punctuation(&plan_halt, lang.as_ref());
+        // Both regions' forms: the text's marks (brackets, quotes) and the stops.
+        let lang = loaded.lang.clone();
+        loaded.probe_punctuation(lang.as_ref());
+        if locale.punct != locale.text {
+            let lang = loaded.punct_lang.clone();
+            loaded.probe_punctuation(lang.as_ref());
+        }
         Ok(loaded)
     }
 
@@ -286,16 +316,19 @@ impl Loaded {
         }
     }
 
-    /// Shapes each CJK punctuation mark alone, with and without `halt`, and records how much
-    /// blank each side of the glyph has.
-    fn probe_punctuation(&mut self, plan_halt: &ShapePlan, lang: Option<&Language>) {
+    /// Shapes each CJK punctuation mark alone in `lang`, with and without `halt`, and records
+    /// how much blank each side of the glyph has (a centred Taiwan comma: ¼ em each side).
+    fn probe_punctuation(&mut self, lang: Option<&Language>) {
+        let halt = Feature::new(ttf_parser::Tag::from_bytes(b"halt"), 1, ..);
+        let plan = han_plan(&self.face, lang, &[]);
+        let plan_halt = han_plan(&self.face, lang, &[halt]);
         let mut buf = UnicodeBuffer::new();
         for &c in cjk::PROBED_PUNCT {
             if self.face.glyph_index(c).is_none() {
                 continue;
             }
-            let (g, adv, _) = shape_one(&self.face, &self.plan_han, buf_with(&mut buf, c, lang));
-            let (g2, hadv, hoff) = shape_one(&self.face, plan_halt, buf_with(&mut buf, c, lang));
+            let (g, adv, _) = shape_one(&self.face, &plan, buf_with(&mut buf, c, lang));
+            let (g2, hadv, hoff) = shape_one(&self.face, &plan_halt, buf_with(&mut buf, c, lang));
             // Only full-width glyphs have blank to trim.
             if g != g2 || adv < 0.9 * self.upem || adv > 1.1 * self.upem {
                 continue;
@@ -479,6 +512,17 @@ impl FontSet {
     /// Like [`FontSet::load`], choosing the face of a collection given without an index by the
     /// book's language; returns notes on the faces so chosen.
     pub fn load_for(settings: &FontSettings, language: &str) -> Result<(FontSet, Vec<Diagnostic>)> {
+        Self::load_localized(settings, language, None)
+    }
+
+    /// Like [`FontSet::load_for`], shaping the text for the region of `language` and the
+    /// punctuation for `punctuation` (`[pdf] punctuation`; None: the language's region).
+    pub fn load_localized(
+        settings: &FontSettings,
+        language: &str,
+        punctuation: Option<Region>,
+    ) -> Result<(FontSet, Vec<Diagnostic>)> {
+        let locale = Locale::new(language, punctuation);
         let mut notes = Vec::new();
         let mut resolve = |file: &FontFile| -> Result<FontFile> {
             let (file, note) = choose_face(file, language)?;
@@ -499,10 +543,10 @@ impl FontSet {
                 .collect::<Result<Vec<_>>>()?,
             system: settings.system,
         };
-        Self::load_resolved(&settings).map(|set| (set, notes))
+        Self::load_resolved(&settings, locale).map(|set| (set, notes))
     }
 
-    fn load_resolved(settings: &FontSettings) -> Result<FontSet> {
+    fn load_resolved(settings: &FontSettings, locale: Locale) -> Result<FontSet> {
         let mut faces: Vec<Loaded> = Vec::new();
         let id_of = |file: &FontFile, faces: &mut Vec<Loaded>| -> Result<FontId> {
             if let Some(i) = faces
@@ -511,7 +555,7 @@ impl FontSet {
             {
                 return Ok(FontId(i as u16));
             }
-            faces.push(Loaded::open(file)?);
+            faces.push(Loaded::open(file, locale)?);
             Ok(FontId((faces.len() - 1) as u16))
         };
         let body = id_of(&settings.body, &mut faces)?;
@@ -528,7 +572,12 @@ impl FontSet {
             body,
             heading,
             fallbacks,
+            locale,
         })
+    }
+    /// The regions the text and the punctuation are shaped for.
+    pub fn locale(&self) -> Locale {
+        self.locale
     }
     /// Adds a face at the end of the fallback chain (a font found on the machine for characters
     /// the configured faces lack), or returns the face already loaded from that file.
@@ -540,7 +589,7 @@ impl FontSet {
         {
             Some(i) => FontId(i as u16),
             None => {
-                self.faces.push(Loaded::open(file)?);
+                self.faces.push(Loaded::open(file, self.locale)?);
                 FontId((self.faces.len() - 1) as u16)
             }
         };
@@ -660,13 +709,15 @@ fn em_box_top(ascent: f32, descent: f32) -> f32 {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum ShapeScript {
     Han,
+    /// Stops (，。、；：！？) shaped for the punctuation's region where it is not the text's.
+    HanPunct,
     Latin,
 }
 
 impl ShapeScript {
     pub(crate) fn script(self) -> Script {
         match self {
-            ShapeScript::Han => rustybuzz::script::HAN,
+            ShapeScript::Han | ShapeScript::HanPunct => rustybuzz::script::HAN,
             ShapeScript::Latin => rustybuzz::script::LATIN,
         }
     }
@@ -676,6 +727,7 @@ impl Loaded {
     pub(crate) fn plan(&self, s: ShapeScript) -> &ShapePlan {
         match s {
             ShapeScript::Han => &self.plan_han,
+            ShapeScript::HanPunct => self.plan_punct.as_ref().unwrap_or(&self.plan_han),
             ShapeScript::Latin => &self.plan_latin,
         }
     }

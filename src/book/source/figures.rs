@@ -16,8 +16,11 @@ impl Builder<'_, '_> {
         self.ctx.chapter.1 += 1;
         let number = *self.ctx.figures;
         let label = match self.ctx.figure_numbers {
-            FigureNumbers::Book => format!("图{number}"),
-            FigureNumbers::Chapter => format!("图{}.{}", self.ctx.chapter.0, self.ctx.chapter.1),
+            FigureNumbers::Book => self.ctx.words.figure_label(&number.to_string()),
+            FigureNumbers::Chapter => self
+                .ctx
+                .words
+                .figure_label(&format!("{}.{}", self.ctx.chapter.0, self.ctx.chapter.1)),
             FigureNumbers::Source => String::new(),
         };
         Figure {
@@ -93,7 +96,7 @@ pub(super) fn figure_label_for(label: &str, caption: &[Inline]) -> String {
 pub fn caption_has_label(caption: &str) -> bool {
     let t = caption.trim_start_matches(|c: char| c.is_whitespace());
     let rest = [
-        "图", "表", "Figure", "figure", "Fig.", "Fig", "fig.", "Table", "table",
+        "图", "圖", "表", "Figure", "figure", "Fig.", "Fig", "fig.", "Table", "table",
     ]
     .iter()
     .find_map(|p| t.strip_prefix(p));

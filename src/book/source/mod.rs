@@ -69,6 +69,8 @@ pub struct Context<'a> {
     /// Heading anchors of the sections read so far: section file → (anchor → id).
     pub anchors: &'a mut HashMap<String, HashMap<String, String>>,
     pub figure_numbers: FigureNumbers,
+    /// The book language's words (the figure label: 图1, 圖1, Figure 1).
+    pub words: &'static crate::words::Words,
     /// The chapter number figures take with [`FigureNumbers::Chapter`], and the figures in it.
     pub chapter: (u32, u32),
     /// Files read besides the section itself (includes, pictures), for the book's date.

@@ -22,6 +22,7 @@ fn parse(text: &str) -> (Result<Section>, Vec<Diagnostic>) {
         errors: &mut errors,
         anchors: &mut anchors,
         figure_numbers: FigureNumbers::Book,
+        words: &crate::words::HANS,
         chapter: (1, 0),
         files_read: &mut files_read,
         notes: &mut BookNotes::default(),

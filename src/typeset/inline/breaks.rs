@@ -93,9 +93,12 @@ fn tailor(
     if cjk::no_end(a, ca, level) {
         return Brk::No;
     }
-    // No break between a closing and a following opening mark (xeCJK AllowBreakBetweenPuncts).
-    if matches!(ca, Class::Close) && matches!(cb, Class::Open) {
-        return Brk::No;
+    // A closing mark followed by an opening one (）（ 」「 』『 》《 ”“) may break between them:
+    // clreq lets a line end after any closing mark and start with any opening one, and a
+    // bracket-heavy paragraph otherwise spreads its other gaps (issue 11). UAX #14 gives the
+    // opportunity (CL × OP is not among its prohibitions); the quotes need it stated.
+    if ca == Class::Close && cb == Class::Open {
+        return Brk::Allowed;
     }
     // Curly quotes in CJK text act as brackets: a break before “ and after ” is allowed where
     // UAX #14 (QU) forbade it, unless the other side is a letter of the same Latin word.
@@ -216,9 +219,17 @@ mod tests {
     }
 
     #[test]
-    fn closing_then_opening_marks_stay_together() {
-        assert_eq!(marked("》《", Kinsoku::Gb), "》《");
-        assert_eq!(marked("”“", Kinsoku::Gb), "”“");
+    fn a_line_may_break_between_closing_and_opening_marks() {
+        // clreq: after a closing mark, before an opening one, at every prohibition level.
+        for level in [Kinsoku::Basic, Kinsoku::Gb, Kinsoku::Strict] {
+            assert_eq!(marked("（甲）（乙）", level), "（甲）|（乙）");
+            assert_eq!(marked("」「", level), "」|「");
+            assert_eq!(marked("』『", level), "』|『");
+            assert_eq!(marked("》《", level), "》|《");
+            assert_eq!(marked("”“", level), "”|“");
+        }
+        // The marks around the pair keep their own rules: no break before the comma.
+        assert_eq!(marked("甲）（乙），丙", Kinsoku::Gb), "甲）|（乙），|丙");
     }
 
     #[test]

@@ -153,7 +153,11 @@ fn compress_and_glue(cl: &[Cluster], met: &mut [Metrics], chars: &[char]) -> Vec
         let em = cl[k].size.max(cl[k + 1].size);
         // GB/T 15834: ？！ ！？ ？？ ！！ take one em together (a triple two em).
         let bang = |i: usize| matches!(chars[cl[i].ch as usize], '？' | '！');
+        // A centred stop (Taiwan, Hong Kong) keeps its whole em beside another mark: clreq
+        // compresses only the blank of brackets there (docs/typesetting.md §3).
+        let centred = met[k].side == Side::Centre || met[k + 1].side == Side::Centre;
         let pair = !paired
+            && !centred
             && bang(k)
             && bang(k + 1)
             && met[k].blank_right > 0.0
@@ -162,6 +166,7 @@ fn compress_and_glue(cl: &[Cluster], met: &mut [Metrics], chars: &[char]) -> Vec
         // Adjacent full-width punctuation: 2 em → 1.5 em (docs/typesetting.md §3).
         // (Not where a ？！ pair already took the blank at this boundary.)
         if met[k].cut_right == 0.0
+            && !centred
             && (met[k].blank_right > 0.0 || met[k].blank_left > 0.0)
             && (met[k + 1].blank_left > 0.0 || met[k + 1].blank_right > 0.0)
         {

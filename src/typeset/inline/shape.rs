@@ -1,5 +1,7 @@
 //! Itemising a paragraph by font coverage and script, and shaping each item with rustybuzz
-//! (script Hani + language zh-Hans for CJK text so that `locl` fires).
+//! (script Hani and the language of the book's region for CJK text, so that `locl` gives the
+//! region's forms: ZHS, ZHT or ZHH; the stops in the punctuation's region where
+//! `[pdf] punctuation` differs, docs/typesetting.md §3).
 
 use crate::cjk::{self, Class};
 use crate::diag::{Diagnostic, Result};
@@ -288,8 +290,11 @@ fn face_and_script(
         .hint("add a font that covers it as a fallback in book.toml, or replace the character")
         .into());
     };
+    let locale = fonts.locale();
     let script = if cjk::shapes_as_latin(c, class) {
         ShapeScript::Latin
+    } else if class == Class::Stop && locale.punct != locale.text {
+        ShapeScript::HanPunct
     } else {
         ShapeScript::Han
     };
@@ -352,9 +357,12 @@ fn shape_ltr(
     }
     buf.set_direction(Direction::LeftToRight);
     buf.set_script(it.script.script());
-    if it.script == ShapeScript::Han
-        && let Some(l) = &face.lang
-    {
+    let lang = match it.script {
+        ShapeScript::Han => face.lang.as_ref(),
+        ShapeScript::HanPunct => face.punct_lang.as_ref(),
+        ShapeScript::Latin => None,
+    };
+    if let Some(l) = lang {
         buf.set_language(l.clone());
     }
     let out = rustybuzz::shape_with_plan(&face.face, face.plan(it.script), buf);

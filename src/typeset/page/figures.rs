@@ -65,7 +65,8 @@ impl Setter<'_> {
         let mut inl = if f.label.is_empty() {
             Vec::new()
         } else {
-            vec![Inline::Text(format!("{}\u{3000}", f.label))]
+            let gap = crate::words::for_language(&self.book.meta.language).caption_gap;
+            vec![Inline::Text(format!("{}{gap}", f.label))]
         };
         inl.extend(f.caption.iter().cloned());
         let segs = self.segments(&inl, self.cur(self.fonts.body(), cs, Some(cap)), None);

@@ -63,19 +63,21 @@ impl Setter<'_> {
         let size = self.g.size;
         let w = self.g.measure;
         let toc_node = numbers.map(|n| n.1);
+        let words = crate::words::for_language(&self.book.meta.language);
         let mut pieces = vec![Piece::NewPage {
             recto: true,
-            head: Some("目录".into()),
+            head: Some(words.contents.into()),
             body: false,
         }];
         // Title: 目录, spaced like a section title.
         let mut blk = BlockBox::default();
         let ts = size * 1.5;
         let mut seg = Segment::default();
-        let hn = toc_node.map(|t| self.node(StructKind::Heading(1), Some(t), Some("目录".into())));
+        let hn = toc_node
+            .map(|t| self.node(StructKind::Heading(1), Some(t), Some(words.contents.into())));
         push_seg(
             &mut seg,
-            "目\u{3000}录",
+            words.contents_title,
             self.cur(self.fonts.heading(), ts, hn),
             None,
         );
@@ -224,13 +226,42 @@ impl Setter<'_> {
         })
     }
 
+    /// The cover title's lines ([`crate::cjk::title_lines`]), each measured as the typesetter
+    /// sets it in `style` (its line-edge trims included, so that centring is on the ink).
+    fn title_lines(
+        &mut self,
+        title: &str,
+        style: TextStyle,
+        max: f32,
+        em: f32,
+    ) -> Result<Vec<String>> {
+        let mut failed = None;
+        let level = self.book.pdf.kinsoku;
+        let lines = crate::cjk::title_lines(title, level, max, em, |t| {
+            let mut seg = Segment::default();
+            push_seg(&mut seg, t, style, None);
+            match self.set_lines(&[seg], 1.0e6, 0.0, inline::TextAlign::Left) {
+                Ok(lines) => lines.iter().map(|l| l.width).fold(0.0, f32::max),
+                Err(e) => {
+                    failed.get_or_insert(e);
+                    0.0
+                }
+            }
+        });
+        match failed {
+            Some(e) => Err(e),
+            None => Ok(lines),
+        }
+    }
+
     /// The drawn cover: series, title and editors (with a cover picture, the title page that
     /// follows it).
     pub(super) fn cover(&mut self) -> Result<PageBuild> {
         let m = &self.book.meta;
         let size = self.g.size;
         let w = self.g.measure;
-        let x = self.g.left(0);
+        // Centred on the page, not on the type area (whose inner and outer margins differ).
+        let x = (self.g.page_w - w) / 2.0;
         let mut items = Vec::new();
         let sec = self.node(StructKind::Section, None, None);
         if let Some(series) = &m.series {
@@ -251,14 +282,15 @@ impl Setter<'_> {
         // Title: large bold sans, centred, the upper third of the page.
         let ts = (size * 2.1).min(w / 10.0);
         let n = self.node(StructKind::Heading(1), Some(sec), Some(m.title.clone()));
-        let mut seg = Segment::default();
-        push_seg(
-            &mut seg,
-            &m.title,
-            self.cur(self.fonts.heading(), ts, Some(n)),
-            None,
-        );
-        let lines = self.set_lines(&[seg], w - 2.0 * size, 0.0, inline::TextAlign::Center)?;
+        let style = self.cur(self.fonts.heading(), ts, Some(n));
+        // One centred line per title line: spaces first, then phrase boundaries (cjk).
+        let mut segs = Vec::new();
+        for line in self.title_lines(&m.title, style, w - 2.0 * size, ts)? {
+            let mut seg = Segment::default();
+            push_seg(&mut seg, &line, style, None);
+            segs.push(seg);
+        }
+        let lines = self.set_lines(&segs, w - 2.0 * size, 0.0, inline::TextAlign::Center)?;
         let mut y = self.stack(lines, ts * 1.5, x + size, self.g.page_h * 0.27, &mut items);
         // A short rule under the title.
         y += size * 1.2;
@@ -274,7 +306,7 @@ impl Setter<'_> {
         if !m.editors.is_empty() {
             let n = self.node(StructKind::Paragraph, Some(sec), None);
             let mut seg = Segment::default();
-            let text = format!("{}\u{3000}编", m.editors.join("\u{3000}"));
+            let text = crate::words::for_language(&m.language).edited_by(&m.editors);
             push_seg(
                 &mut seg,
                 &text,

@@ -39,7 +39,7 @@ mod runs;
 mod setter;
 
 pub use crate::typeset::document::*;
-pub use geometry::{Geometry, LIST_INDENT_EM, MIN_MEASURE_EM, QUOTE_INDENT_EM};
+pub use geometry::{Geometry, LIST_INDENT_EM, MIN_MEASURE_EM, QUOTE_INDENT_EM, SMALL};
 
 use crate::book::model::Book;
 use crate::diag::Result;
