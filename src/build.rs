@@ -54,6 +54,12 @@ pub struct Built {
     pub pictures: crate::pictures::Stats,
 }
 
+type Laps = Vec<(&'static str, Duration)>;
+
+/// The EPUB's stages, which run beside the PDF's: not part of the build's total.
+pub const CONCURRENT_EPUB: &str = "write epub (concurrent)";
+pub const CONCURRENT_EPUB_CHECK: &str = "epub check (concurrent)";
+
 /// Measures the stages of a build one after the other.
 struct Stopwatch {
     lap: Instant,
@@ -147,10 +153,16 @@ pub fn build(dir: &Path, opts: &BuildOptions) -> Result<Built> {
         let epub = epub.map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
         (epub.transpose(), pdf.transpose())
     });
-    for (name, bytes) in epub?.into_iter().chain(pdf?.into_iter().flatten()) {
+    let (epub, epub_laps) = epub?.unzip();
+    let (pdf, pdf_laps) = pdf?.unzip();
+    for (name, bytes) in epub.into_iter().chain(pdf.into_iter().flatten()) {
         staged.push(out_dir.stage(&out_path(&book, Path::new(""), name), &bytes)?);
     }
-    clock.mark("write epub+pdf, check, save");
+    // The PDF's stages ran on this thread, one after the other; the EPUB's beside them.
+    clock.split(&pdf_laps.unwrap_or_default(), "save");
+    for (name, d) in epub_laps.unwrap_or_default() {
+        clock.timings.push((name, d));
+    }
     let files = out_dir.commit(staged)?;
     Ok(Built {
         files,
@@ -168,7 +180,8 @@ fn epub_output(
     opts: &BuildOptions,
     doc: Option<&Document>,
     pictures: &Prepared,
-) -> Result<(&'static str, Vec<u8>)> {
+) -> Result<((&'static str, Vec<u8>), Laps)> {
+    let start = Instant::now();
     // pageBreakSource: the PDF booklet, by file name and the book's identifier.
     let print = doc.filter(|_| book.epub.page_list).map(|d| {
         let pdf = out_path(book, Path::new(""), ".pdf");
@@ -184,8 +197,13 @@ fn epub_output(
         print.as_ref(),
         &pictures.epub,
     )?;
+    let written = start.elapsed();
     crate::verify::epub(&bytes)?;
-    Ok((".epub", bytes))
+    let laps = vec![
+        (CONCURRENT_EPUB, written),
+        (CONCURRENT_EPUB_CHECK, start.elapsed() - written),
+    ];
+    Ok(((".epub", bytes), laps))
 }
 
 /// The PDF and, when asked for, its imposed print file, each read back.
@@ -195,13 +213,21 @@ fn pdf_outputs(
     opts: &BuildOptions,
     doc: &Document,
     pictures: &Prepared,
-) -> Result<Vec<(&'static str, Vec<u8>)>> {
+) -> Result<(Vec<(&'static str, Vec<u8>)>, Laps)> {
+    let mut lap = Instant::now();
+    let mut laps = Vec::new();
+    let mut mark = |name: &'static str, laps: &mut Laps| {
+        laps.push((name, lap.elapsed()));
+        lap = Instant::now();
+    };
     let bytes = crate::pdf::render_with(book, fonts, doc, &pictures.print)?;
+    mark("write pdf", &mut laps);
     let expect = crate::verify::PdfExpect {
         pages: doc.pages.len(),
         outline: !doc.outline.is_empty(),
     };
     crate::verify::pdf(&bytes, expect)?;
+    mark("pdf check", &mut laps);
     let impose = opts.impose.clone().or_else(|| {
         book.pdf.impose.map(|mode| crate::impose::ImposeOptions {
             mode,
@@ -209,17 +235,19 @@ fn pdf_outputs(
         })
     });
     let Some(mut impose) = impose else {
-        return Ok(vec![(".pdf", bytes)]);
+        return Ok((vec![(".pdf", bytes)], laps));
     };
     // Our own fresh booklet: never "imposed already", even with landscape pages.
     impose.force = true;
     let sheets = crate::impose::impose(&bytes, &impose)?;
+    mark("impose", &mut laps);
     let expect = crate::verify::PdfExpect {
         pages: crate::impose::sheet_sides(doc.pages.len()),
         outline: false,
     };
     crate::verify::pdf(&sheets, expect)?;
-    Ok(vec![(".pdf", bytes), ("-print.pdf", sheets)])
+    mark("impose check", &mut laps);
+    Ok((vec![(".pdf", bytes), ("-print.pdf", sheets)], laps))
 }
 
 fn out_path(book: &Book, dir: &Path, suffix: &str) -> PathBuf {
