@@ -55,6 +55,8 @@ pub struct Built {
 }
 
 type Laps = Vec<(&'static str, Duration)>;
+/// Output files as (file name suffix, bytes).
+type Files = Vec<(&'static str, Vec<u8>)>;
 
 /// The EPUB's stages, which run beside the PDF's: not part of the build's total.
 pub const CONCURRENT_EPUB: &str = "write epub (concurrent)";
@@ -213,7 +215,7 @@ fn pdf_outputs(
     opts: &BuildOptions,
     doc: &Document,
     pictures: &Prepared,
-) -> Result<(Vec<(&'static str, Vec<u8>)>, Laps)> {
+) -> Result<(Files, Laps)> {
     let mut lap = Instant::now();
     let mut laps = Vec::new();
     let mut mark = |name: &'static str, laps: &mut Laps| {
