@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""bench.py [--runs N] [--typst-runs N] [--books sample,100,1000] — the bookpress benchmark.
+"""bench.py [--runs N] [--typst-runs N] [--books sample,100,1000,illustrated] — the bookpress benchmark.
 
 Builds the release binary, generates the 100- and 1000-page books with `examples/genbook.rs`
 (deterministic, not committed), then for each book measures bookpress (EPUB and PDF together, and
@@ -7,7 +7,12 @@ each alone) and Typst (PyPI package `typst`, given only the two bundled font fil
 fonts; compile time measured inside a fresh Python process, so Python's start-up and the module
 import are not counted): median wall time, peak RSS and output size. Also prints bookpress's
 per-stage `--timings` (median per stage) for each book. Run from anywhere: `python3 bench/bench.py`.
-Timings are only as good as the machine is quiet: the load average is printed before and after."""
+Timings are only as good as the machine is quiet: the load average is printed before and after.
+
+`illustrated` (not in the default list: it writes about 300 MB) generates a book of 10 sections
+with 60 large PNGs (the sample's four pictures upscaled to 3600 pixels wide with Pillow, each
+numbered so that no two are the same file) and times a build into a cold output folder (no
+picture cache) and a rebuild with nothing changed, with CPU time and peak RSS."""
 import argparse, glob, json, os, re, statistics, subprocess, sys, tempfile, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -129,6 +134,61 @@ def hostile(binary, tmp):
               f'| {rss:.0f} MB | {rss / (size / 2**20):.1f}× |')
 
 
+def illustrated_book(d, pictures=60, sections=10):
+    """The illustrated case: the sample's text, and its pictures upscaled into large PNGs."""
+    from PIL import Image, ImageDraw
+    os.makedirs(os.path.join(d, 'images'), exist_ok=True)
+    sources = sorted(glob.glob(os.path.join(ROOT, 'book', 'images', '*.jpg')))
+    text = open(os.path.join(ROOT, 'book', '02-hetang.md'), encoding='utf-8').read()
+    paras = [p for p in text.split('\n\n') if p.strip() and not p.startswith(('#', '!', '+'))]
+    names = []
+    for s in range(sections):
+        body = [f'# 第{s + 1}章 插图']
+        for k in range(pictures // sections):
+            n = s * (pictures // sections) + k
+            img = Image.open(sources[n % len(sources)]).convert('RGB')
+            img = img.resize((3600, round(3600 * img.height / img.width)), Image.LANCZOS)
+            ImageDraw.Draw(img).rectangle([40, 40, 240 + 40 * (n % 10), 120], fill=(255, 255, 255))
+            img.save(os.path.join(d, 'images', f'p{n:03}.png'), optimize=False)
+            body += paras[k % len(paras):k % len(paras) + 2] + [f'![插图 {n + 1}](images/p{n:03}.png)']
+        name = f'{s + 1:02}.md'
+        open(os.path.join(d, name), 'w', encoding='utf-8').write('\n\n'.join(body) + '\n')
+        names.append(name)
+    open(os.path.join(d, 'book.toml'), 'w', encoding='utf-8').write(
+        '[book]\ntitle = "插图书"\nsections = [' + ', '.join(f'"{n}"' for n in names) + ']\n')
+
+
+def cpu_run(cmd):
+    """(wall s, user+system CPU s, peak RSS MB) of one run."""
+    t = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    err = p.stderr.read()
+    _, status, ru = os.wait4(p.pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f'failed: {" ".join(cmd)}\n{err.decode()}')
+    return time.perf_counter() - t, ru.ru_utime + ru.ru_stime, ru.ru_maxrss / 1024
+
+
+def cold_and_rebuild(name, d, out, runs):
+    """Median of `runs` builds into an emptied output folder, then of rebuilds into it."""
+    import shutil
+    both = [BIN, 'build', d, '-o', out]
+    cold = []
+    for _ in range(runs):
+        shutil.rmtree(out, ignore_errors=True)
+        cold.append(cpu_run(both))
+    warm = [cpu_run(both) for _ in range(runs)]
+    med = lambda rs, i: statistics.median(r[i] for r in rs)
+    pics = sum(os.path.getsize(p) for p in glob.glob(os.path.join(d, 'images', '*')))
+    files = {f: os.path.getsize(os.path.join(out, f)) for f in os.listdir(out) if '.' in f[1:]}
+    pdf = next(v for f, v in files.items() if f.endswith('.pdf'))
+    epub = next(v for f, v in files.items() if f.endswith('.epub'))
+    return {'book': name, 'cold_s': med(cold, 0), 'cold_cpu_s': med(cold, 1),
+            'cold_rss_mb': max(r[2] for r in cold), 'rebuild_s': med(warm, 0),
+            'rebuild_cpu_s': med(warm, 1), 'rebuild_rss_mb': max(r[2] for r in warm),
+            'pictures_mb': pics / 1e6, 'pdf_mb': pdf / 1e6, 'epub_mb': epub / 1e6}
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--hostile', metavar='BINARY', nargs='?', const=BIN,
@@ -146,8 +206,15 @@ def main():
                    cwd=ROOT, check=True)
     tmp = tempfile.mkdtemp(prefix='bookpress-bench-')
     books = []
+    cold_rows = []
     for b in a.books.split(','):
-        if b == 'sample':
+        if b == 'illustrated':
+            d = os.path.join(tmp, 'illustrated')
+            illustrated_book(d)
+            r = cold_and_rebuild('illustrated (60 PNGs)', d, os.path.join(tmp, 'out-illustrated'), a.runs)
+            print(json.dumps(r, ensure_ascii=False), file=sys.stderr)
+            cold_rows.append(r)
+        elif b == 'sample':
             books.append(('sample', os.path.join(ROOT, 'book')))
         else:
             d = os.path.join(tmp, f'book{b}')
@@ -192,6 +259,14 @@ def main():
               f"| {f(r['rss_mb'], 'MB', '.0f')} | {f(r['epub_kb'], 'KB', '.0f')} | {f(r['pdf_kb'], 'KB', '.0f')} "
               f"| {f(r['typst_s'], 's')} ({r['typst_pages']}) | {f(r['typst_rss_mb'], 'MB', '.0f')} "
               f"| {f(r['typst_pdf_kb'], 'KB', '.0f')} | {ratio} |")
+    print()
+    if cold_rows:
+        print('| book | pictures | cold: wall | CPU | peak RSS | rebuild: wall | CPU | peak RSS | PDF size | EPUB size |')
+        print('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
+    for r in cold_rows:
+        print(f"| {r['book']} | {r['pictures_mb']:.0f} MB | {r['cold_s']:.2f} s | {r['cold_cpu_s']:.2f} s "
+              f"| {r['cold_rss_mb']:.0f} MB | {r['rebuild_s']:.2f} s | {r['rebuild_cpu_s']:.2f} s "
+              f"| {r['rebuild_rss_mb']:.0f} MB | {r['pdf_mb']:.1f} MB | {r['epub_mb']:.1f} MB |")
     print()
     for r in rows:
         print(f"{r['book']}: {r['sections']} sections, {r['figures']} figures, {r['cjk_chars']} CJK characters; "

@@ -4,6 +4,8 @@
 use crate::book::model::Book;
 use crate::diag::{Diagnostic, Error, Result, Severity};
 use crate::output::OutputDir;
+use crate::pictures::Prepared;
+use crate::typeset::document::Document;
 use crate::typeset::fonts::FontSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -48,7 +50,17 @@ pub struct Built {
     pub fonts: Vec<(PathBuf, u32)>,
     /// Time per stage, in the order they ran.
     pub timings: Vec<(&'static str, Duration)>,
+    /// How many pictures were decoded, taken from the cache or kept as they are.
+    pub pictures: crate::pictures::Stats,
 }
+
+type Laps = Vec<(&'static str, Duration)>;
+/// Output files as (file name suffix, bytes).
+type Files = Vec<(&'static str, Vec<u8>)>;
+
+/// The EPUB's stages, which run beside the PDF's: not part of the build's total.
+pub const CONCURRENT_EPUB: &str = "write epub (concurrent)";
+pub const CONCURRENT_EPUB_CHECK: &str = "epub check (concurrent)";
 
 /// Measures the stages of a build one after the other.
 struct Stopwatch {
@@ -126,48 +138,32 @@ pub fn build(dir: &Path, opts: &BuildOptions) -> Result<Built> {
     } else {
         None
     };
-    if want(Format::Epub) {
-        // pageBreakSource: the PDF booklet, by file name and the book's identifier.
-        let print = doc.as_ref().filter(|_| book.epub.page_list).map(|d| {
-            let pdf = out_path(&book, Path::new(""), ".pdf");
-            let source = format!("{} ({})", pdf.display(), book.meta.identifier);
-            crate::epub::PrintPages::from_layout(d, source)
+    // Every picture decoded at most once for both outputs, cached beside them.
+    let cache = crate::pictures::cache::Cache::in_output(out_dir.path());
+    let pdf_doc = doc.as_ref().filter(|_| want(Format::Pdf));
+    let dpi = book.pdf.image_dpi;
+    let pictures = crate::pictures::prepare(&book, want(Format::Epub), pdf_doc, dpi, Some(&cache))?;
+    clock.mark("pictures");
+    // The two writers share nothing but what they read, so they run at once; each output's
+    // bytes do not depend on which finishes first.
+    let (epub, pdf) = std::thread::scope(|s| {
+        let epub = want(Format::Epub).then(|| {
+            let (book, fonts, doc, pictures) = (&book, &fonts, doc.as_ref(), &pictures);
+            s.spawn(move || epub_output(book, fonts, opts, doc, pictures))
         });
-        let bytes = write_epub(&book, &fonts, opts.embed_font, print.as_ref())?;
-        clock.mark("write epub");
-        crate::verify::epub(&bytes)?;
-        staged.push(out_dir.stage(&out_path(&book, Path::new(""), ".epub"), &bytes)?);
-        clock.mark("epub check+save");
+        let pdf = pdf_doc.map(|doc| pdf_outputs(&book, &fonts, opts, doc, &pictures));
+        let epub = epub.map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+        (epub.transpose(), pdf.transpose())
+    });
+    let (epub, epub_laps) = epub?.unzip();
+    let (pdf, pdf_laps) = pdf?.unzip();
+    for (name, bytes) in epub.into_iter().chain(pdf.into_iter().flatten()) {
+        staged.push(out_dir.stage(&out_path(&book, Path::new(""), name), &bytes)?);
     }
-    if let Some(doc) = doc.as_ref().filter(|_| want(Format::Pdf)) {
-        let bytes = crate::pdf::render(&book, &fonts, doc)?;
-        clock.mark("write pdf");
-        let expect = crate::verify::PdfExpect {
-            pages: doc.pages.len(),
-            outline: !doc.outline.is_empty(),
-        };
-        crate::verify::pdf(&bytes, expect)?;
-        staged.push(out_dir.stage(&out_path(&book, Path::new(""), ".pdf"), &bytes)?);
-        clock.mark("pdf check+save");
-        let impose = opts.impose.clone().or_else(|| {
-            book.pdf.impose.map(|mode| crate::impose::ImposeOptions {
-                mode,
-                ..Default::default()
-            })
-        });
-        if let Some(mut impose) = impose {
-            // Our own fresh booklet: never "imposed already", even with landscape pages.
-            impose.force = true;
-            let sheets = crate::impose::impose(&bytes, &impose)?;
-            clock.mark("impose");
-            let expect = crate::verify::PdfExpect {
-                pages: crate::impose::sheet_sides(doc.pages.len()),
-                outline: false,
-            };
-            crate::verify::pdf(&sheets, expect)?;
-            staged.push(out_dir.stage(&out_path(&book, Path::new(""), "-print.pdf"), &sheets)?);
-            clock.mark("impose check+save");
-        }
+    // The PDF's stages ran on this thread, one after the other; the EPUB's beside them.
+    clock.split(&pdf_laps.unwrap_or_default(), "save");
+    for (name, d) in epub_laps.unwrap_or_default() {
+        clock.timings.push((name, d));
     }
     let files = out_dir.commit(staged)?;
     Ok(Built {
@@ -175,18 +171,85 @@ pub fn build(dir: &Path, opts: &BuildOptions) -> Result<Built> {
         warnings,
         fonts: font_files,
         timings: clock.timings,
+        pictures: pictures.stats,
     })
 }
 
-fn write_epub(
+/// The EPUB, read back: (file name suffix, bytes).
+fn epub_output(
     book: &Book,
     fonts: &FontSet,
-    embed: bool,
-    print: Option<&crate::epub::PrintPages>,
-) -> Result<Vec<u8>> {
+    opts: &BuildOptions,
+    doc: Option<&Document>,
+    pictures: &Prepared,
+) -> Result<((&'static str, Vec<u8>), Laps)> {
+    let start = Instant::now();
+    // pageBreakSource: the PDF booklet, by file name and the book's identifier.
+    let print = doc.filter(|_| book.epub.page_list).map(|d| {
+        let pdf = out_path(book, Path::new(""), ".pdf");
+        let source = format!("{} ({})", pdf.display(), book.meta.identifier);
+        crate::epub::PrintPages::from_layout(d, source)
+    });
     let (cover, cover_index) = fonts.data(fonts.heading());
-    let body = (embed || book.epub.embed_font).then(|| fonts.data(fonts.body()));
-    crate::epub::write_full(book, (cover, cover_index), body, print)
+    let body = (opts.embed_font || book.epub.embed_font).then(|| fonts.data(fonts.body()));
+    let bytes = crate::epub::write_prepared(
+        book,
+        (cover, cover_index),
+        body,
+        print.as_ref(),
+        &pictures.epub,
+    )?;
+    let written = start.elapsed();
+    crate::verify::epub(&bytes)?;
+    let laps = vec![
+        (CONCURRENT_EPUB, written),
+        (CONCURRENT_EPUB_CHECK, start.elapsed() - written),
+    ];
+    Ok(((".epub", bytes), laps))
+}
+
+/// The PDF and, when asked for, its imposed print file, each read back.
+fn pdf_outputs(
+    book: &Book,
+    fonts: &FontSet,
+    opts: &BuildOptions,
+    doc: &Document,
+    pictures: &Prepared,
+) -> Result<(Files, Laps)> {
+    let mut lap = Instant::now();
+    let mut laps = Vec::new();
+    let mut mark = |name: &'static str, laps: &mut Laps| {
+        laps.push((name, lap.elapsed()));
+        lap = Instant::now();
+    };
+    let bytes = crate::pdf::render_with(book, fonts, doc, &pictures.print)?;
+    mark("write pdf", &mut laps);
+    let expect = crate::verify::PdfExpect {
+        pages: doc.pages.len(),
+        outline: !doc.outline.is_empty(),
+    };
+    crate::verify::pdf(&bytes, expect)?;
+    mark("pdf check", &mut laps);
+    let impose = opts.impose.clone().or_else(|| {
+        book.pdf.impose.map(|mode| crate::impose::ImposeOptions {
+            mode,
+            ..Default::default()
+        })
+    });
+    let Some(mut impose) = impose else {
+        return Ok((vec![(".pdf", bytes)], laps));
+    };
+    // Our own fresh booklet: never "imposed already", even with landscape pages.
+    impose.force = true;
+    let sheets = crate::impose::impose(&bytes, &impose)?;
+    mark("impose", &mut laps);
+    let expect = crate::verify::PdfExpect {
+        pages: crate::impose::sheet_sides(doc.pages.len()),
+        outline: false,
+    };
+    crate::verify::pdf(&sheets, expect)?;
+    mark("impose check", &mut laps);
+    Ok((vec![(".pdf", bytes), ("-print.pdf", sheets)], laps))
 }
 
 fn out_path(book: &Book, dir: &Path, suffix: &str) -> PathBuf {

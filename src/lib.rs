@@ -17,6 +17,7 @@ pub mod lint;
 pub mod new;
 pub mod output;
 pub mod pdf;
+pub mod pictures;
 pub mod typeset;
 pub mod verify;
 pub mod watch;

@@ -423,7 +423,17 @@ fn run_build(args: &BuildArgs, rep: &Reporter) -> ExitCode {
                 }
             }
             if args.timings || rep.verbose {
-                let total: f64 = built.timings.iter().map(|(_, t)| t.as_secs_f64()).sum();
+                let p = built.pictures;
+                eprintln!(
+                    "pictures: {} decoded, {} from the cache, {} as they are",
+                    p.decoded, p.cached, p.kept
+                );
+                let total: f64 = built
+                    .timings
+                    .iter()
+                    .filter(|(n, _)| !n.ends_with("(concurrent)"))
+                    .map(|(_, t)| t.as_secs_f64())
+                    .sum();
                 for (stage, t) in &built.timings {
                     eprintln!("{stage:>18}: {:8.1} ms", t.as_secs_f64() * 1000.0);
                 }

@@ -91,6 +91,12 @@ impl OutputDir {
     }
 
     /// Stages `bytes` as `name` inside this folder.
+    /// The folder itself (for its `.bookpress-cache/`, which the commit leaves alone: only
+    /// the outputs' own names and `.bookpress-*` files directly in the folder are touched).
+    pub fn path(&self) -> &Path {
+        &self.dir
+    }
+
     pub fn stage(&self, name: &Path, bytes: &[u8]) -> Result<Staged> {
         Staged::write(&self.dir.join(name), bytes)
     }

@@ -86,6 +86,8 @@ pub struct PdfTable {
     pub link_color: Option<String>,
     /// Cross-references within the book add （见第 N 页） (default false).
     pub page_refs: Option<bool>,
+    /// Pixels per inch pictures are resampled to at their placed size (default 300).
+    pub image_dpi: Option<u32>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -319,10 +321,13 @@ fn explain(text: &str, span: std::ops::Range<usize>, message: &str) -> (String, 
         ("pdf", "urls") => "urls: one of \"footnote\" (default), \"inline\", \"none\"",
         ("pdf", "link_color") => "link_color: a colour \"#rrggbb\", e.g. link_color = \"#1a3d7c\"",
         ("pdf", "page_refs") => "page_refs: true or false",
+        ("pdf", "image_dpi") => {
+            "image_dpi: pixels per inch, a whole number from 72 to 1200, e.g. 300"
+        }
         ("pdf", _) => {
             "keys of [pdf]: page, margin_top, margin_bottom, margin_inner, margin_outer, \
              font_size, line_height, kinsoku, punctuation, impose, footnotes, urls, link_color, \
-             page_refs, highlight"
+             page_refs, highlight, image_dpi"
         }
         ("fonts", _) => {
             "[fonts] body, heading, code: a font path relative to the book folder \
@@ -539,6 +544,15 @@ impl PdfTable {
                 .into());
             }
         };
+        let image_dpi = self.image_dpi.unwrap_or(crate::pdf::pictures::DEFAULT_DPI);
+        if !(72..=1200).contains(&image_dpi) {
+            return Err(err_at(
+                "image_dpi",
+                format!("image_dpi {image_dpi} is out of range"),
+                "use 72 to 1200 pixels per inch; 300 is print quality",
+            )
+            .into());
+        }
         Ok(PdfSettings {
             page_width: w * MM,
             page_height: h * MM,
@@ -553,6 +567,7 @@ impl PdfTable {
             impose,
             highlight: self.highlight.unwrap_or(true),
             notes: self.note_settings(&err_at)?,
+            image_dpi,
         })
     }
 

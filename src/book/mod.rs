@@ -133,8 +133,11 @@ pub fn load_all(dir: &Path) -> Result<(Book, Vec<Diagnostic>)> {
         sections: read.sections,
         parts: read.parts,
         remote_pictures: read.notes.remote,
-        toml_text: m.text,
+        toml_text: m.text.clone(),
     };
+    if let Some(d) = cover_resolution(&book) {
+        found.warnings.push(m.at_key("cover", d));
+    }
     let mut all = found.errors;
     all.extend(found.warnings);
     Ok((book, all))
@@ -403,6 +406,24 @@ fn metadata(
         cover,
         description: b.description.clone().filter(|d| !d.trim().is_empty()),
     }
+}
+
+/// A cover picture that would print at under 150 pixels per inch when it fills the page (it is
+/// cropped to the page's proportions, so the scarcer dimension decides).
+fn cover_resolution(book: &Book) -> Option<Diagnostic> {
+    let img = book.meta.cover.as_ref()?;
+    let (w, h) = img.display_size();
+    let inches = |pt: f32| f64::from(pt) / 72.0;
+    let dpi = (f64::from(w) / inches(book.pdf.page_width))
+        .min(f64::from(h) / inches(book.pdf.page_height));
+    (dpi < 150.0).then(|| {
+        Diagnostic::warning(format!(
+            "the cover picture `{}` ({w}×{h} pixels) prints at {dpi:.0} pixels per inch on the \
+             first page, which looks blurred",
+            img.path
+        ))
+        .hint("give a picture of at least 150, better 300, pixels per inch of the page size")
+    })
 }
 
 /// `dir/book.toml` read through a handle on `dir` and parsed.

@@ -358,6 +358,8 @@ pub struct PdfSettings {
     pub highlight: bool,
     /// Footnotes and links in print (`[pdf] footnotes`, `urls`, `link_color`, `page_refs`).
     pub notes: NoteSettings,
+    /// Pixels per inch of placed size pictures are resampled to (`[pdf] image_dpi`).
+    pub image_dpi: u32,
 }
 
 /// How footnotes are numbered in the PDF (the EPUB keeps the source's numbers).

@@ -43,6 +43,7 @@ pub fn target_format(img: &Image) -> ImageFormat {
     }
 }
 
+/// The picture as it goes into the EPUB, decoding it only when it must be re-encoded.
 pub fn prepare(img: &Image) -> Result<Prepared> {
     if !needs_reencode(img) {
         return Ok(Prepared {
@@ -50,9 +51,6 @@ pub fn prepare(img: &Image) -> Result<Prepared> {
             data: img.data.as_ref().clone(),
         });
     }
-    let err = |what: &str, e: &dyn std::fmt::Display| {
-        Diagnostic::error(format!("cannot {what} picture: {e}")).in_file(&img.path)
-    };
     let fmt = match img.format {
         ImageFormat::Jpeg => Fmt::Jpeg,
         ImageFormat::Png => Fmt::Png,
@@ -60,17 +58,49 @@ pub fn prepare(img: &Image) -> Result<Prepared> {
         ImageFormat::Webp => Fmt::WebP,
         ImageFormat::Svg => unreachable!("SVG is never re-encoded (needs_reencode)"),
     };
-    let mut pic =
-        image::load_from_memory_with_format(&img.data, fmt).map_err(|e| err("decode", &e))?;
+    let mut pic = image::load_from_memory_with_format(&img.data, fmt)
+        .map_err(|e| Diagnostic::error(format!("cannot decode picture: {e}")).in_file(&img.path))?;
     if let Some(o) = Orientation::from_exif(img.orientation) {
         pic.apply_orientation(o);
     }
-    if pic.width().max(pic.height()) > MAX_EDGE {
-        // Fits inside the box, keeping the aspect ratio. `thumbnail` averages each output pixel's
-        // area: as good as Lanczos for shrinking (no ringing) and about ten times cheaper, which
-        // matters for books of many large screenshots.
-        pic = pic.thumbnail(MAX_EDGE, MAX_EDGE);
-    }
+    from_decoded(img, &pic)
+}
+
+/// The cache's name for what [`from_decoded`] makes of `img`: every setting that decides its
+/// bytes.
+pub fn variant(img: &Image) -> String {
+    format!(
+        "epub-v1 edge {MAX_EDGE} {:?} jpeg-q{JPEG_QUALITY} png-default",
+        target_format(img)
+    )
+}
+
+/// A copy read back from the cache, if it is a whole picture of the format expected.
+pub fn from_cache(img: &Image, data: Vec<u8>) -> Option<Prepared> {
+    let back = crate::book::assets::probe(data, &img.path).ok()?;
+    let format = target_format(img);
+    (back.format == format).then(|| Prepared {
+        format,
+        data: back.data.as_ref().clone(),
+    })
+}
+
+/// The EPUB copy from the picture's upright pixels (`crate::pictures` decodes each picture once
+/// for both outputs).
+pub fn from_decoded(img: &Image, upright: &DynamicImage) -> Result<Prepared> {
+    let err = |what: &str, e: &dyn std::fmt::Display| {
+        Diagnostic::error(format!("cannot {what} picture: {e}")).in_file(&img.path)
+    };
+    // Fits inside the box, keeping the aspect ratio. `thumbnail` averages each output pixel's
+    // area: as good as Lanczos for shrinking (no ringing) and about ten times cheaper, which
+    // matters for books of many large screenshots.
+    let shrunk;
+    let pic = if upright.width().max(upright.height()) > MAX_EDGE {
+        shrunk = upright.thumbnail(MAX_EDGE, MAX_EDGE);
+        &shrunk
+    } else {
+        upright
+    };
     let format = target_format(img);
     let mut out = Vec::new();
     match format {

@@ -8,7 +8,7 @@ pub mod a11y;
 mod cover;
 mod font;
 mod frontpages;
-mod images;
+pub mod images;
 mod latin;
 mod nav;
 mod package;
@@ -79,7 +79,19 @@ pub fn write_full(
     embed_font: Option<(&[u8], u32)>,
     print: Option<&PrintPages>,
 ) -> Result<Vec<u8>> {
-    let files = package_files(book, cover_font, embed_font, print)?;
+    write_prepared(book, cover_font, embed_font, print, &HashMap::new())
+}
+
+/// Like [`write_full`], with the pictures already prepared by path (`crate::pictures`, which
+/// decodes each picture once for both outputs); a picture missing there is prepared here.
+pub fn write_prepared(
+    book: &Book,
+    cover_font: (&[u8], u32),
+    embed_font: Option<(&[u8], u32)>,
+    print: Option<&PrintPages>,
+    pictures: &HashMap<String, images::Prepared>,
+) -> Result<Vec<u8>> {
+    let files = package_files(book, cover_font, embed_font, print, pictures)?;
     zip_package(&files, book.meta.modified_unix)
 }
 
@@ -98,7 +110,7 @@ fn lang_of(book: &Book) -> &str {
 }
 
 /// Every picture the book shows, in reading order, each once (by path).
-fn all_images(book: &Book) -> Vec<&Image> {
+pub(crate) fn all_images(book: &Book) -> Vec<&Image> {
     let mut out = Vec::new();
     for v in book.blocks() {
         if let Block::Figure(f) = v.block {
@@ -200,13 +212,14 @@ fn package_files(
     cover_font: (&[u8], u32),
     embed_font: Option<(&[u8], u32)>,
     print: Option<&PrintPages>,
+    pictures: &HashMap<String, images::Prepared>,
 ) -> Result<Vec<(String, Vec<u8>)>> {
     let lang = lang_of(book);
     let section_files = section_files(book);
     let targets = collect_targets(book, &section_files);
     let placed = print.map(|p| place_pages(book, &p.pages, &section_files));
 
-    let (image_items, image_hrefs, cover_href) = picture_items(book, cover_font)?;
+    let (image_items, image_hrefs, cover_href) = picture_items(book, cover_font, pictures)?;
 
     let font_href = embed_font.map(|_| "fonts/body.otf".to_string());
     let entries = toc(book, &section_files);
@@ -317,6 +330,7 @@ fn package_files(
 fn picture_items(
     book: &Book,
     cover_font: (&[u8], u32),
+    prepared: &HashMap<String, images::Prepared>,
 ) -> Result<(Vec<Item>, HashMap<String, String>, String)> {
     let mut items: Vec<Item> = Vec::new();
     let mut hrefs: HashMap<String, String> = HashMap::new();
@@ -324,7 +338,10 @@ fn picture_items(
         if let Some(h) = hrefs.get(&img.path) {
             return Ok(h.clone());
         }
-        let p = images::prepare(img)?;
+        let p = match prepared.get(&img.path) {
+            Some(p) => p.clone(),
+            None => images::prepare(img)?,
+        };
         // The cover (generated or the user's) is not counted: pictures are img-1, img-2, ...
         let n = items.iter().filter(|i| i.id != "cover-image").count() + 1;
         let href = if cover {
@@ -523,6 +540,7 @@ pub(crate) mod tests {
                 impose: None,
                 highlight: true,
                 notes: Default::default(),
+                image_dpi: 300,
             },
             fonts: FontSettings {
                 body: FontFile {

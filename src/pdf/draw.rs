@@ -6,6 +6,7 @@
 
 use crate::book::model::{self, ImageFormat};
 use crate::diag::{Diagnostic, Result};
+use crate::pdf::pictures::{PrintKey, PrintPicture, key_for};
 use crate::typeset::document::{
     ArtifactKind, GlyphRun, ImageItem, Item, LinkItem, NodeId, Page, RectItem, StructKind,
     StructNode,
@@ -29,7 +30,10 @@ use std::num::NonZeroU16;
 pub struct Resources<'a> {
     fonts: &'a FontSet,
     font_cache: HashMap<FontId, Font>,
-    images: HashMap<String, Image>,
+    /// The print copies of the pictures (`pdf::pictures`); a picture missing there goes in as
+    /// its file is.
+    prepared: Option<&'a HashMap<PrintKey, PrintPicture>>,
+    images: HashMap<PrintKey, (Image, u8)>,
     drawings: HashMap<String, std::sync::Arc<usvg::Tree>>,
     /// Outlined glyphs (running heads, page numbers), each drawn once in font units as a form
     /// XObject and placed (scaled) by reference: keyed by font, glyph and gray level.
@@ -38,9 +42,18 @@ pub struct Resources<'a> {
 
 impl<'a> Resources<'a> {
     pub fn new(fonts: &'a FontSet) -> Self {
+        Self::with_pictures(fonts, None)
+    }
+
+    /// Resources whose pictures are the prepared print copies.
+    pub fn with_pictures(
+        fonts: &'a FontSet,
+        prepared: Option<&'a HashMap<PrintKey, PrintPicture>>,
+    ) -> Self {
         Resources {
             fonts,
             font_cache: HashMap::new(),
+            prepared,
             images: HashMap::new(),
             drawings: HashMap::new(),
             outlines: HashMap::new(),
@@ -71,13 +84,20 @@ impl<'a> Resources<'a> {
         Ok(t)
     }
 
-    fn image(&mut self, img: &model::Image) -> Result<Image> {
-        if let Some(i) = self.images.get(&img.path) {
+    /// The krilla image of a placed picture and the EXIF orientation still to apply.
+    fn image(&mut self, im: &ImageItem) -> Result<(Image, u8)> {
+        let key = key_for(im);
+        if let Some(i) = self.images.get(&key) {
             return Ok(i.clone());
         }
-        let data: krilla::Data = img.data.clone().into();
+        let img = &im.image;
+        let (format, data, orientation) = match self.prepared.and_then(|p| p.get(&key)) {
+            Some(p) => (p.format, p.data.clone(), p.orientation),
+            None => (img.format, img.data.clone(), img.orientation),
+        };
+        let data: krilla::Data = data.into();
         // JPEG goes in as is (DCTDecode passthrough); PNG alpha becomes a soft mask.
-        let r = match img.format {
+        let r = match format {
             ImageFormat::Jpeg => Image::from_jpeg(data, true),
             ImageFormat::Png => Image::from_png(data, true),
             ImageFormat::Gif => Image::from_gif(data, true),
@@ -93,8 +113,8 @@ impl<'a> Resources<'a> {
         let i = r.map_err(|e| {
             Diagnostic::error(format!("cannot embed picture {}: {e}", img.path)).in_file(&img.path)
         })?;
-        self.images.insert(img.path.clone(), i.clone());
-        Ok(i)
+        self.images.insert(key, (i.clone(), orientation));
+        Ok((i, orientation))
     }
 }
 
@@ -236,7 +256,8 @@ pub fn draw_page(
                 let pic = if im.image.format == ImageFormat::Svg {
                     Picture::Drawing(res.drawing(&im.image)?)
                 } else {
-                    Picture::Raster(res.image(&im.image)?)
+                    let (img, orientation) = res.image(im)?;
+                    Picture::Raster(img, orientation)
                 };
                 with_tag(
                     surface,
@@ -246,7 +267,7 @@ pub fn draw_page(
                     false,
                     |s| match pic {
                         Picture::Drawing(tree) => draw_drawing(s, im, &tree),
-                        Picture::Raster(img) => draw_image(s, im, img),
+                        Picture::Raster(img, o) => draw_image(s, im, img, o),
                     },
                 );
             }
@@ -467,8 +488,7 @@ fn outline_graphic(s: &mut Surface, id: u16, font: &Font, size: f32, fill: Fill)
 }
 
 /// Places the stored image so that it shows upright (EXIF orientation) in the item's box.
-fn draw_image(s: &mut Surface, im: &ImageItem, img: Image) {
-    let o = im.image.orientation;
+fn draw_image(s: &mut Surface, im: &ImageItem, img: Image, o: u8) {
     // Stored size in points: rotated orientations swap the displayed box.
     let (ws, hs) = if (5..=8).contains(&o) {
         (im.height, im.width)
@@ -495,10 +515,11 @@ fn draw_image(s: &mut Surface, im: &ImageItem, img: Image) {
     s.pop();
 }
 
-/// A picture ready to place: a parsed SVG drawing or a krilla image.
+/// A picture ready to place: a parsed SVG drawing or a krilla image with the EXIF orientation
+/// still to apply.
 enum Picture {
     Drawing(std::sync::Arc<usvg::Tree>),
-    Raster(Image),
+    Raster(Image, u8),
 }
 
 /// Places an SVG drawing as vectors in the item's box.

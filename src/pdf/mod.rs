@@ -3,6 +3,7 @@
 //! metadata with `/Lang`, JPEG passthrough, a tag tree, deterministic bytes.
 
 pub mod draw;
+pub mod pictures;
 
 use crate::book::model::Book;
 use crate::diag::{Diagnostic, Result};
@@ -27,8 +28,20 @@ pub fn write(book: &Book, fonts: &FontSet) -> Result<Vec<u8>> {
     render(book, fonts, &doc)
 }
 
-/// Draws a laid-out document into a PDF.
+/// Draws a laid-out document into a PDF, resampling its pictures for print (without a cache).
 pub fn render(book: &Book, fonts: &FontSet, doc: &Document) -> Result<Vec<u8>> {
+    let pictures = crate::pictures::prepare(book, false, Some(doc), book.pdf.image_dpi, None)?;
+    render_with(book, fonts, doc, &pictures.print)
+}
+
+/// Draws a laid-out document into a PDF with its pictures' print copies already made
+/// (`crate::pictures::prepare`).
+pub fn render_with(
+    book: &Book,
+    fonts: &FontSet,
+    doc: &Document,
+    pictures: &HashMap<pictures::PrintKey, pictures::PrintPicture>,
+) -> Result<Vec<u8>> {
     let settings = SerializeSettings {
         enable_tagging: true,
         configuration: krilla::configure::ConfigurationBuilder::new()
@@ -38,7 +51,7 @@ pub fn render(book: &Book, fonts: &FontSet, doc: &Document) -> Result<Vec<u8>> {
         ..SerializeSettings::default()
     };
     let mut pdf = KDocument::new_with(settings);
-    let mut res = Resources::new(fonts);
+    let mut res = Resources::with_pictures(fonts, Some(pictures));
     let mut tagger = Tagger::new(&doc.structure);
 
     let dests: HashMap<&str, NamedDestination> = doc

@@ -140,11 +140,13 @@ impl Fixture {
         built.warnings
     }
 
-    /// Names in the output folder (none when it does not exist).
+    /// Names in the output folder (none when it does not exist), but for the picture cache
+    /// `.bookpress-cache/`, which builds keep there on purpose.
     pub fn out_names(&self) -> Vec<String> {
         let mut names: Vec<String> = match std::fs::read_dir(self.out()) {
             Ok(rd) => rd
                 .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .filter(|n| n != ".bookpress-cache")
                 .collect(),
             Err(_) => Vec::new(),
         };
@@ -162,8 +164,10 @@ impl Fixture {
         let parts: Vec<_> = walk(self.tmp.path())
             .into_iter()
             .filter(|p| {
-                p.file_name()
-                    .is_some_and(|n| n.to_string_lossy().starts_with(".bookpress-"))
+                let cache = p.components().any(|c| c.as_os_str() == ".bookpress-cache");
+                !cache
+                    && p.file_name()
+                        .is_some_and(|n| n.to_string_lossy().starts_with(".bookpress-"))
             })
             .collect();
         assert!(parts.is_empty(), "temp files left: {parts:?}");

@@ -204,6 +204,28 @@ impl Setter<'_> {
         Ok(())
     }
 
+    /// The user's cover picture filling the first page to the trim edge (the PDF shows the
+    /// centred part of it in the page's proportions: `pdf::pictures::visible_part`), or `None`
+    /// without one.
+    pub(super) fn cover_picture(&mut self) -> Option<PageBuild> {
+        let img = self.book.meta.cover.as_ref()?;
+        let sec = self.node(StructKind::Section, None, None);
+        let alt = format!("封面：{}", self.book.meta.title);
+        let fig = self.node(StructKind::Figure, Some(sec), Some(alt));
+        Some(PageBuild {
+            items: vec![Item::Image(ImageItem {
+                image: img.clone(),
+                x: 0.0,
+                y: 0.0,
+                width: self.g.page_w,
+                height: self.g.page_h,
+                node: Some(fig),
+            })],
+            opening: true,
+            ..PageBuild::default()
+        })
+    }
+
     /// The cover title's lines ([`crate::cjk::title_lines`]), each measured as the typesetter
     /// sets it in `style` (its line-edge trims included, so that centring is on the ink).
     fn title_lines(
@@ -275,6 +297,8 @@ impl Setter<'_> {
         }
     }
 
+    /// The drawn cover: series, title and editors (with a cover picture, the title page that
+    /// follows it).
     pub(super) fn cover(&mut self) -> Result<PageBuild> {
         let m = &self.book.meta;
         let size = self.g.size;
@@ -317,26 +341,6 @@ impl Setter<'_> {
             node: None,
             artifact: ArtifactKind::Layout,
         }));
-        if let Some(img) = &m.cover {
-            let (pw, ph) = img.display_size();
-            let (pw, ph) = (pw.max(1) as f32, ph.max(1) as f32);
-            let avail_h = self.g.page_h * 0.72 - y - size * 2.0;
-            let mut iw = (pw * 72.0 / 150.0).min(w);
-            if iw * ph / pw > avail_h {
-                iw = avail_h * pw / ph;
-            }
-            if iw > size {
-                let fig = self.node(StructKind::Figure, Some(sec), Some(m.title.clone()));
-                items.push(Item::Image(ImageItem {
-                    image: img.clone(),
-                    x: x + (w - iw) / 2.0,
-                    y: y + size * 2.0,
-                    width: iw,
-                    height: iw * ph / pw,
-                    node: Some(fig),
-                }));
-            }
-        }
         if !m.editors.is_empty() {
             let n = self.node(StructKind::Paragraph, Some(sec), None);
             let text = crate::words::for_language(&m.language).edited_by(&m.editors);

@@ -5,7 +5,9 @@
 //! [`Page`]s again at an offset on a bigger sheet. Nothing here knows about PDF.
 //!
 //! Page plan: cover (i, no number) · blank verso · 目录 (from iii) · preface (编者按, roman
-//! numbers) · body from a recto page numbered 1, each speech on a new page. Body text sits on a
+//! numbers) · body from a recto page numbered 1, each speech on a new page. A book with a cover
+//! picture opens with it (i, full page) and a blank verso (ii); the drawn cover follows as the
+//! title page (iii), the 目录 from v. Body text sits on a
 //! constant baseline grid (one grid line = font size × line height); headings, figures and the
 //! section openings take whole grid lines so the text after them comes back onto the grid.
 //!
@@ -62,6 +64,9 @@ pub fn layout(book: &Book, fonts: &FontSet) -> Result<Document> {
     let mut lay = Setter::new(book, fonts, g.clone());
     // Collect: the structure tree starts with the TOC's node, then the body's nodes.
     let toc_node = lay.node(StructKind::Toc, None, None);
+    // The cover picture's page and its verso come before the drawn cover.
+    let title_page = if book.meta.cover.is_some() { 2 } else { 0 };
+    let front = title_page + 2;
     // Per-page note numbers, page references and addresses printed once a page are known
     // only after pagination: then the body is collected again with what the last pagination
     // found, until nothing changes (as LaTeX reruns).
@@ -71,7 +76,8 @@ pub fn layout(book: &Book, fonts: &FontSet) -> Result<Document> {
         lay.nodes.truncate(toc_node + 1);
         lay.reset_notes(info.clone());
         let pieces = lay.collect_body()?;
-        let (toc_pages, body, toc, numbers) = paginate_with_toc(&mut lay, &g, toc_node, &pieces)?;
+        let (toc_pages, body, toc, numbers) =
+            paginate_with_toc(&mut lay, &g, toc_node, front, &pieces)?;
         let next = notes::pass_info(book, &body.marks, &lay.notes, numbers);
         if !notes::needs_passes(book) || next == info || round == notes::MAX_PASSES {
             break (toc_pages, body, toc);
@@ -87,10 +93,19 @@ pub fn layout(book: &Book, fonts: &FontSet) -> Result<Document> {
         });
     }
     let toc_pages = toc.len();
-    let body_start = body.body_start.unwrap_or(2 + toc_pages + body.pages.len());
+    let body_start = body
+        .body_start
+        .unwrap_or(front + toc_pages + body.pages.len());
     let content = body;
 
     let mut builds: Vec<PageBuild> = Vec::new();
+    if let Some(picture) = lay.cover_picture() {
+        builds.push(picture);
+        builds.push(PageBuild {
+            blank: true,
+            ..PageBuild::default()
+        });
+    }
     builds.push(lay.cover()?);
     builds.push(PageBuild {
         blank: true,
@@ -100,16 +115,18 @@ pub fn layout(book: &Book, fonts: &FontSet) -> Result<Document> {
     builds.extend(content.pages);
 
     let mut pages = Vec::with_capacity(builds.len());
-    let toc_end = 2 + toc_pages;
+    let toc_end = front + toc_pages;
     for (i, b) in builds.into_iter().enumerate() {
         let label = label_for(i, body_start);
         let mut items = b.items;
-        if !b.blank && i > 0 {
+        if !b.blank && i > title_page {
             lay.decorate(i, &label, b.opening, b.head.as_deref(), &mut items)?;
         }
         let start = match b.first {
-            _ if b.blank => PageStart::Blank,
-            _ if i == 0 => PageStart::Cover,
+            // The cover picture's page is marked where the title page begins in the EPUB (whose
+            // own cover page is the same picture), as a blank page is.
+            _ if b.blank || i < title_page => PageStart::Blank,
+            _ if i == title_page => PageStart::Cover,
             Some(p) if i < toc_end => PageStart::Toc(p.section),
             Some(p) => PageStart::At(p),
             None => PageStart::Blank,
@@ -139,13 +156,14 @@ pub fn layout(book: &Book, fonts: &FontSet) -> Result<Document> {
 /// The TOC's page count, the body's pages, the TOC and the printed page of each destination.
 type Paginated = (usize, BodyPages, Vec<PageBuild>, HashMap<String, String>);
 
-/// Paginates the body after the TOC, settling how many pages the TOC takes (see
+/// Paginates the body after the `front` pages (covers) and the TOC, settling how many pages the TOC takes (see
 /// [`front::settle_toc`]): the TOC's pages, the body's, the TOC itself and the printed page
 /// number of every destination.
 fn paginate_with_toc(
     lay: &mut Setter,
     g: &Geometry,
     toc_node: usize,
+    front: usize,
     pieces: &[paginate::Piece],
 ) -> Result<Paginated> {
     let body_nodes = lay.nodes.len();
@@ -155,7 +173,7 @@ fn paginate_with_toc(
     let guess = lay.toc(None)?.len().max(1);
     let (toc_pages, (body, toc, numbers)) = front::settle_toc(guess, |reserved| {
         lay.nodes.truncate(body_nodes);
-        let start = 2 + reserved;
+        let start = front + reserved;
         let body = paginate_notes(g, start, pieces.to_vec(), notes.clone());
         let body_start = body.body_start.unwrap_or(start + body.pages.len());
         let numbers: HashMap<String, String> = body
