@@ -9,6 +9,9 @@ use std::path::Path;
 
 use bookpress::book::model::Book;
 
+mod common;
+use common::Fixture;
+
 const OPF: &str = "http://www.idpf.org/2007/opf";
 const DC: &str = "http://purl.org/dc/elements/1.1/";
 const XHTML: &str = "http://www.w3.org/1999/xhtml";
@@ -491,17 +494,6 @@ fn sample_book_builds_a_complete_reproducible_epub() {
     assert!(again == bytes, "second build differs");
 }
 
-/// Write a small book into a temp dir.
-fn fixture(files: &[(&str, &[u8])]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (name, data) in files {
-        let path = dir.path().join(name);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, data).unwrap();
-    }
-    dir
-}
-
 fn png(w: u32, h: u32) -> Vec<u8> {
     let pic = image::DynamicImage::ImageRgb8(image::RgbImage::from_fn(w, h, |x, y| {
         image::Rgb([(x % 200) as u8, (y % 200) as u8, 90])
@@ -527,7 +519,7 @@ fn jpeg(w: u32, h: u32) -> Vec<u8> {
 #[test]
 fn fixture_with_footnotes_tables_links_and_big_picture() {
     let big = png(2400, 1200);
-    let dir = fixture(&[
+    let f = Fixture::new(&[
         (
             "book.toml",
             "[book]\ntitle = \"测试 <书> & “引号”\"\nauthors = [\"张三\", \"O'Brien\"]\nlanguage = \"zh-CN\"\nidentifier = \"urn:isbn:9780000000000\"\nsections = [\"a.md\", \"b.md\"]\n"
@@ -545,7 +537,7 @@ fn fixture_with_footnotes_tables_links_and_big_picture() {
         ),
         ("images/big.png", &big),
     ]);
-    let book = load(dir.path());
+    let book = load(&f.book());
     let bytes = build(&book, "fixture.epub");
     let p = Parsed::new(&bytes);
     check_common(&p, "zh-CN");
@@ -643,7 +635,7 @@ fn fixture_with_footnotes_tables_links_and_big_picture() {
 #[test]
 fn fixture_with_own_cover_uses_it() {
     let cover = jpeg(600, 900);
-    let dir = fixture(&[
+    let f = Fixture::new(&[
         (
             "book.toml",
             "[book]\ntitle = \"封面测试\"\ncover = \"cover.jpg\"\nsections = [\"a.md\"]\n"
@@ -652,7 +644,7 @@ fn fixture_with_own_cover_uses_it() {
         ("a.md", "# 唯一一篇\n\n正文。\n".as_bytes()),
         ("cover.jpg", &cover),
     ]);
-    let book = load(dir.path());
+    let book = load(&f.book());
     let bytes = build(&book, "cover.epub");
     let p = Parsed::new(&bytes);
     check_common(&p, "zh-CN");
