@@ -390,37 +390,8 @@ impl Paginator<'_> {
 mod tests {
     use super::*;
     use crate::typeset::document::{LinkItem, Part};
-    use crate::typeset::page::geometry::Geometry;
+    use crate::typeset::page::paginate::tests::{PITCH, geometry, tag as link};
     use crate::typeset::page::paginate::{GridLine, PageBuild, paginate_notes};
-
-    const PITCH: f32 = 10.0;
-
-    fn geometry(lines: usize) -> Geometry {
-        Geometry {
-            page_w: 100.0,
-            page_h: lines as f32 * PITCH,
-            top: 0.0,
-            inner: 0.0,
-            outer: 0.0,
-            measure: 100.0,
-            pad: 0.0,
-            size: PITCH,
-            pitch: PITCH,
-            area_h: lines as f32 * PITCH,
-            lines,
-        }
-    }
-
-    fn link(name: &str) -> Item {
-        Item::Link(LinkItem {
-            x: 0.0,
-            y: 0.0,
-            width: 1.0,
-            height: 1.0,
-            target: LinkTarget::Named(name.to_string()),
-            node: None,
-        })
-    }
 
     fn pos(part: Part, k: usize) -> SourcePos {
         SourcePos {

@@ -482,14 +482,14 @@ impl<'g> Paginator<'g> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::typeset::document::{LinkItem, LinkTarget, Part};
 
-    const PITCH: f32 = 10.0;
+    pub(in crate::typeset::page) const PITCH: f32 = 10.0;
 
     /// A type area of `lines` grid lines of 10 pt, no margins.
-    fn geometry(lines: usize) -> Geometry {
+    pub(in crate::typeset::page) fn geometry(lines: usize) -> Geometry {
         Geometry {
             page_w: 100.0,
             page_h: lines as f32 * PITCH,
@@ -506,7 +506,7 @@ mod tests {
     }
 
     /// An invisible item that names its piece, so that a test can read where it went.
-    fn tag(name: &str) -> Item {
+    pub(in crate::typeset::page) fn tag(name: &str) -> Item {
         Item::Link(LinkItem {
             x: 0.0,
             y: 0.0,
