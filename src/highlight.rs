@@ -277,18 +277,21 @@ mod tests {
         assert_eq!(toks[0].class, Class::Plain);
     }
 
+    /// Every class that has a colour.
+    const COLOURED: [Class; 7] = [
+        Class::Keyword,
+        Class::String,
+        Class::Comment,
+        Class::Constant,
+        Class::Function,
+        Class::Type,
+        Class::Macro,
+    ];
+
     #[test]
     fn the_epub_style_sheet_gives_each_class_the_pdf_colour() {
         let css = include_str!("epub/style.css");
-        for c in [
-            Class::Keyword,
-            Class::String,
-            Class::Comment,
-            Class::Constant,
-            Class::Function,
-            Class::Type,
-            Class::Macro,
-        ] {
+        for c in COLOURED {
             let [r, g, b] = c.rgb().expect("a colour");
             let rule = format!(
                 ".{} {{ color: #{r:02x}{g:02x}{b:02x};",
@@ -313,15 +316,7 @@ mod tests {
 
     #[test]
     fn every_colour_has_a_contrast_of_at_least_4_5_on_white() {
-        for c in [
-            Class::Keyword,
-            Class::String,
-            Class::Comment,
-            Class::Constant,
-            Class::Function,
-            Class::Type,
-            Class::Macro,
-        ] {
+        for c in COLOURED {
             let rgb = c.rgb().expect("a colour");
             let contrast = 1.05 / (luminance(rgb) + 0.05);
             assert!(contrast >= 4.5, "{c:?}: {contrast:.2}");

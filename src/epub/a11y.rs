@@ -294,19 +294,6 @@ mod tests {
     }
 
     #[test]
-    fn scripts_follow_the_language_tag() {
-        assert_eq!(script("zh-CN"), Script::Hans);
-        assert_eq!(script("zh"), Script::Hans);
-        assert_eq!(script("zh-SG"), Script::Hans);
-        assert_eq!(script("zh-Hans-HK"), Script::Hans);
-        assert_eq!(script("zh-TW"), Script::Hant);
-        assert_eq!(script("zh-hk"), Script::Hant);
-        assert_eq!(script("zh-Hant"), Script::Hant);
-        assert_eq!(script("en-US"), Script::Latin);
-        assert_eq!(script("ja"), Script::Latin);
-    }
-
-    #[test]
     fn alternative_text_only_when_every_picture_has_one() {
         let b = book("zh-CN");
         let all = A11y::compute(&b, &facts(3, 0, None));
