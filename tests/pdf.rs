@@ -179,3 +179,80 @@ fn justified_lines_end_at_the_right_margin() {
         "lines stopping short of the right margin: {ragged:?}"
     );
 }
+
+/// Running heads and page numbers are outlines (artifacts, so copied text is not interrupted by
+/// them), each form XObject drawn once and placed by reference, and as few forms as can be:
+/// per kind, one per distinct string or one per distinct glyph, whichever is fewer. The sample
+/// has both: a few heads of many glyphs (a form per head) and page numbers of ten digits (a
+/// form per digit).
+#[test]
+fn heads_and_folios_take_the_fewest_forms() {
+    use bookpress::typeset::document::{ArtifactKind, Item};
+    use std::collections::BTreeSet;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let book = bookpress::book::load(&root.join("book")).expect("book");
+    let fonts = FontSet::load(&book.fonts).expect("fonts");
+    let doc = bookpress::typeset::page::layout(&book, &fonts).expect("layout");
+    let mut strings = [BTreeSet::new(), BTreeSet::new()];
+    let mut glyphs = [BTreeSet::new(), BTreeSet::new()];
+    for p in &doc.pages {
+        for it in &p.items {
+            if let Item::Glyphs(g) = it
+                && g.node.is_none()
+            {
+                let k = match g.artifact {
+                    ArtifactKind::Header => 0,
+                    ArtifactKind::PageNumber => 1,
+                    ArtifactKind::Layout => continue,
+                };
+                strings[k].insert((g.font.0, g.text.clone()));
+                glyphs[k].extend(g.glyphs.iter().map(|gl| (g.font.0, gl.id)));
+            }
+        }
+    }
+    let (heads, folios) = (strings[0].len(), glyphs[1].len());
+    assert!(
+        (2..glyphs[0].len()).contains(&heads),
+        "{heads} heads of {} glyphs",
+        glyphs[0].len()
+    );
+    assert!(
+        (2..strings[1].len()).contains(&folios),
+        "{} page numbers of {folios} glyphs",
+        strings[1].len()
+    );
+    // Uncompressed, every form's dictionary is readable.
+    let (_, p) = sample_pdf();
+    let q = p.with_extension("qdf.pdf");
+    let (ok, out) = tool(
+        "qpdf",
+        &[
+            "--qdf",
+            "--object-streams=disable",
+            p.to_str().unwrap(),
+            q.to_str().unwrap(),
+        ],
+    );
+    assert!(ok, "{out}");
+    let bytes = std::fs::read(&q).expect("qdf");
+    let forms = String::from_utf8_lossy(&bytes)
+        .matches("/Subtype /Form")
+        .count();
+    assert_eq!(
+        forms,
+        heads + folios,
+        "{forms} forms for {heads} distinct heads and {folios} digits"
+    );
+    // Still not text: the page numbers do not come back in the extracted text (those left are
+    // the contents page's).
+    let (ok, text) = tool("pdftotext", &[p.to_str().unwrap(), "-"]);
+    assert!(ok);
+    let numbers = text
+        .lines()
+        .filter(|l| l.trim().parse::<u32>().is_ok())
+        .count();
+    assert!(
+        numbers <= doc.pages.len() / 4,
+        "{numbers} page numbers came back as text"
+    );
+}

@@ -35,9 +35,9 @@ pub struct Resources<'a> {
     prepared: Option<&'a HashMap<PrintKey, PrintPicture>>,
     images: HashMap<PrintKey, (Image, u8)>,
     drawings: HashMap<String, std::sync::Arc<usvg::Tree>>,
-    /// Outlined glyphs (running heads, page numbers), each drawn once in font units as a form
-    /// XObject and placed (scaled) by reference: keyed by font, glyph and gray level.
-    outlines: HashMap<(FontId, u16, u8), Graphic>,
+    /// Outlined running heads and page numbers: form XObjects drawn once in font units and
+    /// placed (scaled) by reference, see [`Outlines`].
+    outlines: Outlines,
 }
 
 impl<'a> Resources<'a> {
@@ -56,8 +56,14 @@ impl<'a> Resources<'a> {
             prepared,
             images: HashMap::new(),
             drawings: HashMap::new(),
-            outlines: HashMap::new(),
+            outlines: Outlines::default(),
         }
+    }
+
+    /// Decides, from all the pages to be drawn, how running heads and page numbers are cut
+    /// into forms (see [`Outlines::plan`]). Without it, every run is one form.
+    pub fn plan_outlines<'p>(&mut self, pages: impl IntoIterator<Item = &'p Page>) {
+        self.outlines.plan(pages);
     }
 
     fn font(&mut self, id: FontId) -> Result<Font> {
@@ -115,6 +121,98 @@ impl<'a> Resources<'a> {
         })?;
         self.images.insert(key, (i.clone(), orientation));
         Ok((i, orientation))
+    }
+}
+
+/// What makes an outlined form: its font, its paint (gray level or RGB) and its glyphs with
+/// their advances and offsets in thousandths of an em, so the same head at another size or
+/// place reuses the form. A form of one glyph has zero advance and offsets.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct OutlineKey {
+    font: FontId,
+    level: u8,
+    rgb: Option<[u8; 3]>,
+    glyphs: Vec<(u16, i32, i32, i32)>,
+}
+
+/// The forms of the running heads and page numbers. Each form is a stream of its own, and every
+/// stream pays a compressor's set-up (hundreds of kilobytes allocated and cleared), so the
+/// fewest forms win: for each kind (heads, page numbers) either one form per distinct string
+/// or one per distinct glyph, whichever makes fewer. A short book's heads are a few strings of
+/// many glyphs (one form per head); page numbers and a long book's many chapter heads share a
+/// few glyphs (one form per glyph, placed glyph by glyph).
+#[derive(Default)]
+struct Outlines {
+    forms: HashMap<OutlineKey, Graphic>,
+    /// The kinds drawn glyph by glyph.
+    by_glyph: Vec<ArtifactKind>,
+}
+
+/// Whether a run is drawn as outlines: a running head or page number.
+fn outlined(g: &GlyphRun) -> bool {
+    g.node.is_none() && g.artifact != ArtifactKind::Layout
+}
+
+fn gray_level(g: &GlyphRun) -> u8 {
+    (g.gray.clamp(0.0, 1.0) * 255.0).round() as u8
+}
+
+/// The key of a whole run's form.
+fn run_key(g: &GlyphRun, glyphs: &[KrillaGlyph]) -> OutlineKey {
+    let milli = |v: f32| (v * 1000.0).round() as i32;
+    OutlineKey {
+        font: g.font,
+        level: gray_level(g),
+        rgb: g.rgb,
+        glyphs: g
+            .glyphs
+            .iter()
+            .zip(glyphs)
+            .map(|(gl, k)| {
+                (
+                    gl.id,
+                    milli(k.x_advance),
+                    milli(k.x_offset),
+                    milli(k.y_offset),
+                )
+            })
+            .collect(),
+    }
+}
+
+/// The key of one glyph's form.
+fn glyph_key(g: &GlyphRun, id: u16) -> OutlineKey {
+    OutlineKey {
+        font: g.font,
+        level: gray_level(g),
+        rgb: g.rgb,
+        glyphs: vec![(id, 0, 0, 0)],
+    }
+}
+
+impl Outlines {
+    fn plan<'p>(&mut self, pages: impl IntoIterator<Item = &'p Page>) {
+        use std::collections::HashSet;
+        let kinds = [ArtifactKind::Header, ArtifactKind::PageNumber];
+        let mut runs: [HashSet<OutlineKey>; 2] = Default::default();
+        let mut glyphs: [HashSet<OutlineKey>; 2] = Default::default();
+        for p in pages {
+            for it in &p.items {
+                let Item::Glyphs(g) = it else { continue };
+                let Some(k) = kinds.iter().position(|&k| k == g.artifact) else {
+                    continue;
+                };
+                if !outlined(g) {
+                    continue;
+                }
+                runs[k].insert(run_key(g, &milli_em_glyphs(g)));
+                glyphs[k].extend(g.glyphs.iter().map(|gl| glyph_key(g, gl.id)));
+            }
+        }
+        self.by_glyph = (0..2)
+            .filter(|&k| glyphs[k].len() < runs[k].len())
+            .map(|k| kinds[k])
+            .collect();
     }
 }
 
@@ -362,17 +460,12 @@ fn with_tag(
     }
 }
 
-fn draw_run(
-    s: &mut Surface,
-    g: &GlyphRun,
-    font: Font,
-    outlines: &mut HashMap<(FontId, u16, u8), Graphic>,
-) {
+fn draw_run(s: &mut Surface, g: &GlyphRun, font: Font, outlines: &mut Outlines) {
     if g.glyphs.is_empty() || g.size <= 0.0 {
         return;
     }
     let size = g.size;
-    let level = (g.gray.clamp(0.0, 1.0) * 255.0).round() as u8;
+    let level = gray_level(g);
     // Links are coloured; the default dark blue prints as a dark grey.
     let paint: krilla::paint::Paint = match g.rgb {
         Some([r, gr, b]) => rgb::Color::new(r, gr, b).into(),
@@ -384,40 +477,49 @@ fn draw_run(
         rule: FillRule::NonZero,
     };
     s.set_stroke(None);
+    let glyphs = milli_em_glyphs(g);
     // Running heads and page numbers are drawn as outlines: they are artifacts, and as text
     // they would land in the middle of a paragraph that runs across a page break when the
-    // text is copied or extracted. Each glyph's outline is written once per file (a form
-    // XObject) and placed by reference: outlining every head on every page made the page
-    // streams of a long book several times larger (and slower to compress) than its text.
-    if g.node.is_none() && g.artifact != ArtifactKind::Layout {
-        let mut x = g.x;
+    // text is copied or extracted. Each distinct head or glyph is outlined once per file as a
+    // form XObject in font units and placed, scaled, by reference: outlining every head on
+    // every page made a long book's page streams several times larger than its text.
+    if outlined(g) {
         let upem = font.units_per_em();
         let scale = size / upem;
-        for gl in &g.glyphs {
-            let key = (g.font, gl.id, level);
-            let graphic = match outlines.get(&key) {
+        let mut place = |s: &mut Surface, key: OutlineKey, glyphs: &[KrillaGlyph], x: f32, y| {
+            let graphic = match outlines.forms.get(&key) {
                 Some(graphic) => graphic.clone(),
                 None => {
-                    let graphic = outline_graphic(s, gl.id, &font, upem, fill.clone());
-                    outlines.insert(key, graphic.clone());
+                    let graphic = outline_graphic(s, glyphs, &font, upem, fill.clone());
+                    outlines.forms.insert(key, graphic.clone());
                     graphic
                 }
             };
-            s.push_transform(&Transform::from_row(
-                scale,
-                0.0,
-                0.0,
-                scale,
-                x + gl.x_offset,
-                g.y - gl.y_offset,
-            ));
+            s.push_transform(&Transform::from_row(scale, 0.0, 0.0, scale, x, y));
             s.draw_graphic(graphic);
             s.pop();
-            x += gl.advance;
+        };
+        if outlines.by_glyph.contains(&g.artifact) {
+            let mut x = g.x;
+            for gl in &g.glyphs {
+                let one = KrillaGlyph {
+                    glyph_id: GlyphId::new(u32::from(gl.id)),
+                    text_range: 0..0,
+                    x_advance: 0.0,
+                    x_offset: 0.0,
+                    y_offset: 0.0,
+                    y_advance: 0.0,
+                    location: None,
+                };
+                let (gx, gy) = (x + gl.x_offset, g.y - gl.y_offset);
+                place(s, glyph_key(g, gl.id), &[one], gx, gy);
+                x += gl.advance;
+            }
+        } else {
+            place(s, run_key(g, &glyphs), &glyphs, g.x, g.y);
         }
         return;
     }
-    let glyphs = milli_em_glyphs(g);
     s.set_fill(Some(fill));
     s.draw_glyphs(
         Point::from_xy(g.x, g.y),
@@ -458,26 +560,23 @@ fn milli_em_glyphs(g: &GlyphRun) -> Vec<KrillaGlyph> {
         .collect()
 }
 
-/// One glyph's outline, filled, with its origin at (0, 0), as a reusable graphic. Drawn at one
-/// unit per font unit (`size` = units per em), so the path keeps the font's own (mostly
+/// A run's outlines, filled, with its origin at (0, 0), as a reusable graphic. Drawn at one
+/// unit per font unit (`size` = units per em), so the paths keep the font's own (mostly
 /// whole-number) coordinates, which are short to write and compress well.
-fn outline_graphic(s: &mut Surface, id: u16, font: &Font, size: f32, fill: Fill) -> Graphic {
-    let glyph = KrillaGlyph {
-        glyph_id: GlyphId::new(u32::from(id)),
-        text_range: 0..0,
-        x_advance: 0.0,
-        x_offset: 0.0,
-        y_offset: 0.0,
-        y_advance: 0.0,
-        location: None,
-    };
+fn outline_graphic(
+    s: &mut Surface,
+    glyphs: &[KrillaGlyph],
+    font: &Font,
+    size: f32,
+    fill: Fill,
+) -> Graphic {
     let mut builder = s.stream_builder();
     let mut sub = builder.surface();
     sub.set_stroke(None);
     sub.set_fill(Some(fill));
     sub.draw_glyphs(
         Point::from_xy(0.0, 0.0),
-        &[glyph],
+        glyphs,
         font.clone(),
         "",
         size,

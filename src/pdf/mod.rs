@@ -52,6 +52,7 @@ pub fn render_with(
     };
     let mut pdf = KDocument::new_with(settings);
     let mut res = Resources::with_pictures(fonts, Some(pictures));
+    res.plan_outlines(&doc.pages);
     let mut tagger = Tagger::new(&doc.structure);
 
     let dests: HashMap<&str, NamedDestination> = doc
