@@ -166,6 +166,8 @@ pub fn build(dir: &Path, opts: &BuildOptions) -> Result<Built> {
         clock.timings.push((name, d));
     }
     let files = out_dir.commit(staged)?;
+    // Still under the output folder's lock: the cache keeps only what the book still uses.
+    cache.prune(want(Format::Epub) && want(Format::Pdf));
     Ok(Built {
         files,
         warnings,

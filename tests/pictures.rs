@@ -147,6 +147,53 @@ fn a_rebuild_with_nothing_changed_decodes_no_picture_and_gives_the_same_bytes() 
     assert_eq!(f.out_names(), ["book.epub", "book.pdf"]);
 }
 
+/// The picture cache's entries, sorted.
+fn cache_entries(f: &Fixture) -> Vec<String> {
+    let dir = f.out().join(".bookpress-cache/pictures");
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn the_picture_cache_drops_what_the_book_no_longer_uses() {
+    use bookpress::build::Format;
+    let (f, _) = illustrated(None);
+    f.build_with(Vec::new()).unwrap();
+    let all = cache_entries(&f);
+    // The large PNG and JPEG: an EPUB copy and a print copy each.
+    assert_eq!(all.len(), 4, "{all:?}");
+
+    // The PNG taken out of the book: its copies go, the JPEG's stay and are used.
+    let md = "# 图片\n\n正文。\n\n![大图 JPEG](big.jpg)\n\n正文。\n\n![小图](small.jpg)\n";
+    f.write("a.md", md.as_bytes());
+    let b = f.build_with(Vec::new()).unwrap();
+    assert_eq!(b.pictures.decoded, 0, "{:?}", b.pictures);
+    let left = cache_entries(&f);
+    assert_eq!(left.len(), 2, "{left:?}");
+    assert!(
+        left.iter().all(|e| all.contains(e)),
+        "{left:?} not in {all:?}"
+    );
+
+    // An EPUB-only build keeps the print copies of the pictures it shows (the next PDF
+    // build wants them), and the PDF build after it decodes nothing.
+    f.build_with(vec![Format::Epub]).unwrap();
+    assert_eq!(cache_entries(&f), left);
+    let b = f.build_with(vec![Format::Pdf]).unwrap();
+    assert_eq!(b.pictures.decoded, 0, "{:?}", b.pictures);
+    assert_eq!(cache_entries(&f), left);
+
+    // A failed build prunes nothing, whatever it got as far as.
+    f.write("a.md", "# 图片\n\n![坏图](bad.png)\n".as_bytes());
+    f.write("bad.png", b"not a picture");
+    assert!(f.build_with(Vec::new()).is_err());
+    assert_eq!(cache_entries(&f), left);
+}
+
 #[test]
 fn a_cover_picture_fills_page_one_and_the_drawn_cover_follows() {
     // Wider than the page: its sides are cut off, red in the middle, blue at the edges.
