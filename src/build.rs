@@ -129,6 +129,15 @@ pub fn build(dir: &Path, opts: &BuildOptions) -> Result<Built> {
     // The PDF's pages, also for the EPUB's page list: `--format epub` lays them out too, unless
     // the book turns the page list off.
     let pages_needed = want(Format::Pdf) || (want(Format::Epub) && book.epub.page_list);
+    // Code highlighted on both cores before the layout, once for both outputs.
+    let mut code = Vec::new();
+    for s in &book.sections {
+        code_blocks(&s.blocks, &mut code);
+    }
+    if book.pdf.highlight {
+        crate::highlight::prepare(&code);
+    }
+    clock.mark("highlight");
     let doc = if pages_needed {
         let doc = crate::typeset::page::layout(&book, &fonts)?;
         let t = doc.timings;
@@ -252,6 +261,19 @@ fn pdf_outputs(
     crate::verify::pdf(&sheets, expect)?;
     mark("impose check", &mut laps);
     Ok((vec![(".pdf", bytes), ("-print.pdf", sheets)], laps))
+}
+
+/// The (language tag, code) of every code block, lists and quotes included.
+fn code_blocks<'b>(blocks: &'b [crate::book::model::Block], out: &mut Vec<(&'b str, &'b str)>) {
+    use crate::book::model::Block;
+    for b in blocks {
+        match b {
+            Block::Code { text, lang, .. } => out.push((lang, text)),
+            Block::List { items, .. } => items.iter().for_each(|i| code_blocks(i, out)),
+            Block::Quote { blocks, .. } => code_blocks(blocks, out),
+            _ => {}
+        }
+    }
 }
 
 fn out_path(book: &Book, dir: &Path, suffix: &str) -> PathBuf {

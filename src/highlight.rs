@@ -7,8 +7,9 @@
 //! has a handful of colours, each dark enough for black-and-white printing and for a 4.5:1
 //! contrast on white (WCAG AA) in the EPUB.
 
+use std::collections::HashMap;
 use std::ops::Range;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 use syntect::parsing::{ParseState, Scope, ScopeStack, SyntaxReference, SyntaxSet};
 
 /// What a piece of code is, as far as its colour goes.
@@ -92,9 +93,44 @@ pub fn knows(lang: &str) -> bool {
     syntax_for(lang).is_some()
 }
 
+/// The tokens of each block already highlighted in this process, by language tag and code: the
+/// PDF's layout and the EPUB's writer ask for the same blocks, and highlighting (the grammars'
+/// regular expressions) is most of a code-heavy book's time.
+type Memo = Mutex<HashMap<(String, String), Vec<Token>>>;
+
+fn memo() -> &'static Memo {
+    static MEMO: OnceLock<Memo> = OnceLock::new();
+    MEMO.get_or_init(Memo::default)
+}
+
+/// Highlights the blocks (language tag, code) on all cores ahead of their use, so that
+/// [`tokens`] finds them done.
+pub fn prepare(blocks: &[(&str, &str)]) {
+    use rayon::prelude::*;
+    blocks
+        .par_iter()
+        .filter(|(lang, _)| knows(lang))
+        .for_each(|(lang, code)| {
+            tokens(lang, code);
+        });
+}
+
 /// The code's tokens in order, covering it without gaps (plain code is one `Plain` token, and
 /// so is all of it when the language is unknown). Adjacent tokens of one class are merged.
 pub fn tokens(lang: &str, code: &str) -> Vec<Token> {
+    let key = (lang.to_string(), code.to_string());
+    if let Some(t) = memo().lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        return t.clone();
+    }
+    let t = tokens_of(lang, code);
+    memo()
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(key, t.clone());
+    t
+}
+
+fn tokens_of(lang: &str, code: &str) -> Vec<Token> {
     let plain = || {
         vec![Token {
             range: 0..code.len(),
@@ -228,6 +264,23 @@ impl Rules {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn blocks_prepared_ahead_give_the_tokens_highlighting_gives() {
+        let blocks = [
+            ("rust", "fn main() { let x = 1; } // 注释\n"),
+            ("python", "def f(a):\n    return 'x'\n"),
+            ("nosuchlang", "plain"),
+        ];
+        prepare(&blocks);
+        for (lang, code) in blocks {
+            assert_eq!(tokens(lang, code), tokens_of(lang, code), "{lang}");
+        }
+        // The same code under another tag is highlighted by that tag, not taken from the memo.
+        let rust = tokens("rust", blocks[0].1);
+        assert!(rust.len() > 1, "{rust:?}");
+        assert_eq!(tokens("text", blocks[0].1).len(), 1);
+    }
 
     fn classes_of<'a>(code: &'a str, toks: &[Token]) -> Vec<(&'a str, Class)> {
         toks.iter()
