@@ -17,6 +17,7 @@ use rustybuzz::ttf_parser;
 use rustybuzz::{Direction, Feature, Language, Script, ShapePlan, UnicodeBuffer};
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, OnceLock};
 use std::time::SystemTime;
 
@@ -52,9 +53,13 @@ pub(crate) struct Loaded {
     /// so after `locl`).
     pub(crate) punct: HashMap<u16, PunctMetrics>,
     pub(crate) has_halt: bool,
-    /// Coverage of the Basic Multilingual Plane, one bit per code point (a cmap lookup per
-    /// character per paragraph is otherwise a visible share of layout time).
-    bmp: Vec<u64>,
+    /// Coverage of the Basic Multilingual Plane, two bits per code point, filled in as
+    /// characters are asked about: looked up, and present (a cmap lookup per character per
+    /// paragraph is otherwise a visible share of layout time). Filled lazily, so that loading a
+    /// font costs nothing proportional to its size: walking a CJK font's whole cmap up front
+    /// was most of a small book's build. Atomic, so the writers' threads share it.
+    bmp_known: Vec<AtomicU64>,
+    bmp: Vec<AtomicU64>,
     pub(crate) lang: Option<Language>,
     pub(crate) punct_lang: Option<Language>,
 }
@@ -329,11 +334,11 @@ impl Loaded {
             plan_punct,
             punct: HashMap::new(),
             has_halt: false,
-            bmp: vec![0u64; 0x10000 / 64],
+            bmp_known: (0..0x10000 / 64).map(|_| AtomicU64::new(0)).collect(),
+            bmp: (0..0x10000 / 64).map(|_| AtomicU64::new(0)).collect(),
             lang,
             punct_lang,
         };
-        loaded.fill_coverage();
         // Both regions' forms: the text's marks (brackets, quotes) and the stops.
         let lang = loaded.lang.clone();
         loaded.probe_punctuation(lang.as_ref());
@@ -344,30 +349,34 @@ impl Loaded {
         Ok(loaded)
     }
 
-    fn fill_coverage(&mut self) {
+    /// Whether any Unicode cmap subtable maps `cp` to a real glyph.
+    fn cmap_has(&self, cp: u32) -> bool {
         let Some(cmap) = self.face.tables().cmap else {
-            return;
+            return false;
         };
-        let bmp = &mut self.bmp;
-        for sub in cmap.subtables {
-            if !sub.is_unicode() {
-                continue;
-            }
-            sub.codepoints(|cp| {
-                if cp < 0x10000 && sub.glyph_index(cp).is_some_and(|g| g.0 != 0) {
-                    bmp[(cp / 64) as usize] |= 1u64 << (cp % 64);
-                }
-            });
-        }
+        cmap.subtables
+            .into_iter()
+            .filter(|sub| sub.is_unicode())
+            .any(|sub| sub.glyph_index(cp).is_some_and(|g| g.0 != 0))
     }
 
     pub(crate) fn has_glyph(&self, c: char) -> bool {
         let cp = c as u32;
-        if cp < 0x10000 {
-            self.bmp[(cp / 64) as usize] & (1u64 << (cp % 64)) != 0
-        } else {
-            self.face.glyph_index(c).is_some_and(|g| g.0 != 0)
+        if cp >= 0x10000 {
+            return self.face.glyph_index(c).is_some_and(|g| g.0 != 0);
         }
+        let (word, bit) = ((cp / 64) as usize, 1u64 << (cp % 64));
+        // Acquire/Release: whoever sees a character known also sees whether it is present.
+        if self.bmp_known[word].load(Ordering::Acquire) & bit != 0 {
+            return self.bmp[word].load(Ordering::Relaxed) & bit != 0;
+        }
+        let has = self.cmap_has(cp);
+        // Two threads may look the same character up at once: both find the same answer.
+        if has {
+            self.bmp[word].fetch_or(bit, Ordering::Relaxed);
+        }
+        self.bmp_known[word].fetch_or(bit, Ordering::Release);
+        has
     }
 
     /// Shapes each CJK punctuation mark alone in `lang`, with and without `halt`, and records
@@ -883,6 +892,30 @@ mod tests {
     use super::testfont::*;
     use super::*;
     use std::path::Path;
+
+    #[test]
+    fn coverage_is_looked_up_as_characters_are_asked_about() {
+        // A fresh set (not the shared one other tests have asked about).
+        let f = FontSet::load(&settings()).unwrap();
+        let face = f.face(f.body());
+        let known = |w: &[AtomicU64]| -> u32 {
+            w.iter()
+                .map(|b| b.load(Ordering::Relaxed).count_ones())
+                .sum()
+        };
+        // Loading walks nothing: no character is known yet.
+        assert_eq!(known(&face.bmp_known), 0);
+        for c in ['字', 'A', '。', '\u{0378}', '\u{E000}', '\u{20000}'] {
+            let cmap = face.face.glyph_index(c).is_some_and(|g| g.0 != 0);
+            // Asked twice: looked up, then from the bits; both agree with the cmap.
+            assert_eq!(f.has_glyph(f.body(), c), cmap, "{c:?}");
+            assert_eq!(f.has_glyph(f.body(), c), cmap, "{c:?} again");
+        }
+        assert!(f.has_glyph(f.body(), '字'));
+        assert!(!f.has_glyph(f.body(), '\u{0378}'));
+        // Only the five BMP characters asked about are known.
+        assert_eq!(known(&face.bmp_known), 5);
+    }
 
     #[test]
     fn em_box_top_comes_from_the_face() {
