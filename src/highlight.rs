@@ -104,9 +104,15 @@ fn memo() -> &'static Memo {
 }
 
 /// Highlights the blocks (language tag, code) on all cores ahead of their use, so that
-/// [`tokens`] finds them done.
+/// [`tokens`] finds them done. Blocks kept from an earlier build that are not among these are
+/// dropped, so a long `bookpress watch` session keeps only the current book's.
 pub fn prepare(blocks: &[(&str, &str)]) {
     use rayon::prelude::*;
+    let current: std::collections::HashSet<(&str, &str)> = blocks.iter().copied().collect();
+    memo()
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .retain(|(lang, code), _| current.contains(&(lang.as_str(), code.as_str())));
     blocks
         .par_iter()
         .filter(|(lang, _)| knows(lang))
@@ -280,6 +286,11 @@ mod tests {
         let rust = tokens("rust", blocks[0].1);
         assert!(rust.len() > 1, "{rust:?}");
         assert_eq!(tokens("text", blocks[0].1).len(), 1);
+        // The next build's blocks replace these (only this test highlights this code, so a
+        // build in another test running at the same time cannot bring it back).
+        prepare(&blocks[1..2]);
+        let memo = memo().lock().unwrap_or_else(|e| e.into_inner());
+        assert!(!memo.contains_key(&("rust".to_string(), blocks[0].1.to_string())));
     }
 
     fn classes_of<'a>(code: &'a str, toks: &[Token]) -> Vec<(&'a str, Class)> {
