@@ -1,7 +1,7 @@
 //! One parsed face: its bytes, coverage, vertical metrics and shaping plans.
 
 use super::load::{damaged, intact, read_interned};
-use super::{Locale, PunctMetrics, ShapeScript};
+use super::{Locale, PunctMetrics, ShapeScript, han_plan, punct};
 use crate::book::model::FontFile;
 use crate::cjk::Region;
 use crate::diag::{Diagnostic, Result};
@@ -37,20 +37,6 @@ pub(crate) struct Loaded {
 
 fn language(region: Region) -> Option<Language> {
     region.shaping_language().parse().ok()
-}
-
-pub(super) fn han_plan(
-    face: &rustybuzz::Face,
-    lang: Option<&Language>,
-    features: &[Feature],
-) -> ShapePlan {
-    ShapePlan::new(
-        face,
-        Direction::LeftToRight,
-        Some(rustybuzz::script::HAN),
-        lang,
-        features,
-    )
 }
 
 impl Loaded {
@@ -120,10 +106,10 @@ impl Loaded {
         loaded.fill_coverage();
         // Both regions' forms: the text's marks (brackets, quotes) and the stops.
         let lang = loaded.lang.clone();
-        loaded.probe_punctuation(lang.as_ref());
+        loaded.has_halt |= punct::probe(&loaded.face, upem, lang.as_ref(), &mut loaded.punct);
         if locale.punct != locale.text {
             let lang = loaded.punct_lang.clone();
-            loaded.probe_punctuation(lang.as_ref());
+            loaded.has_halt |= punct::probe(&loaded.face, upem, lang.as_ref(), &mut loaded.punct);
         }
         Ok(loaded)
     }

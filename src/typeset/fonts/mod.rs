@@ -33,7 +33,7 @@ use crate::book::model::{FontFile, FontSettings};
 use crate::cjk::Region;
 use crate::diag::{Diagnostic, Result};
 use locale::choose_face;
-use rustybuzz::Script;
+use rustybuzz::{Direction, Feature, Language, Script, ShapePlan};
 
 /// Index of a face inside a [`FontSet`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -309,4 +309,14 @@ impl ShapeScript {
             ShapeScript::Latin => rustybuzz::script::LATIN,
         }
     }
+}
+
+fn han_plan(face: &rustybuzz::Face, lang: Option<&Language>, features: &[Feature]) -> ShapePlan {
+    ShapePlan::new(
+        face,
+        Direction::LeftToRight,
+        Some(rustybuzz::script::HAN),
+        lang,
+        features,
+    )
 }
