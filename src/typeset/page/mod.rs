@@ -35,7 +35,6 @@ mod blocks;
 mod code;
 mod figures;
 mod finalize;
-mod footnotes;
 mod front;
 pub mod geometry;
 mod notes;
@@ -53,8 +52,8 @@ use crate::book::model::Book;
 use crate::diag::Result;
 use crate::typeset::fonts::FontSet;
 use finalize::{label_for, outline_entries};
-use notes::PassInfo;
 use paginate::{BodyPages, PageBuild, paginate_notes};
+use setter::PassInfo;
 use setter::Setter;
 use std::collections::HashMap;
 

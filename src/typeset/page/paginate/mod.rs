@@ -12,9 +12,12 @@
 //! - A block taller than the type area is cut between its items.
 
 use crate::typeset::document::{Destination, Item, SourcePos};
-use crate::typeset::page::footnotes::{Foot, NoteSet};
 use crate::typeset::page::geometry::{Geometry, snap};
+use footnotes::{Foot, NoteSet};
 use std::rc::Rc;
+
+/// Footnote placement is part of pagination: the paginator places each line's notes as it goes.
+pub(super) mod footnotes;
 
 /// Distributes `pieces` onto pages, the first of which is physical page `start`.
 #[cfg(test)]
