@@ -403,8 +403,25 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
+/// An error at a `[pdf]` key: its line and the width of its value in book.toml.
+type ErrAt<'a> = dyn Fn(&str, String, &str) -> Diagnostic + 'a;
+
+/// The page keys of `[pdf]` checked together: page size and margins in points, the measure
+/// rounded to whole body characters.
+struct PageBox {
+    width: f32,
+    height: f32,
+    top: f32,
+    bottom: f32,
+    inner: f32,
+    outer: f32,
+    font_size: f32,
+    line_height: f32,
+}
+
 impl PdfTable {
-    /// The settings, checked; `text` is book.toml's, `file` its path, for messages.
+    /// The settings, checked; `text` is book.toml's, `file` its path, for messages. One
+    /// function per group of keys, checked in this order (the first error is the one shown).
     pub fn settings(&self, file: &Path, text: &str) -> Result<PdfSettings> {
         let err_at = |key: &str, m: String, hint: &str| {
             let (line, col, width) = locate(text, "pdf", key);
@@ -414,6 +431,32 @@ impl PdfTable {
                 .width(width)
                 .hint(hint.to_string())
         };
+        let page = self.page_box(&err_at)?;
+        let kinsoku = self.kinsoku(&err_at)?;
+        let punctuation = self.punctuation(&err_at)?;
+        let impose = self.impose(&err_at)?;
+        let image_dpi = self.image_dpi(&err_at)?;
+        Ok(PdfSettings {
+            page_width: page.width,
+            page_height: page.height,
+            margin_top: page.top,
+            margin_bottom: page.bottom,
+            margin_inner: page.inner,
+            margin_outer: page.outer,
+            font_size: page.font_size,
+            line_height: page.line_height,
+            kinsoku,
+            punctuation,
+            impose,
+            highlight: self.highlight.unwrap_or(true),
+            notes: self.note_settings(&err_at)?,
+            image_dpi,
+        })
+    }
+
+    /// `page`, `font_size`, `line_height` and the margins: each in range, and together leaving
+    /// room for text, the running head and the folio.
+    fn page_box(&self, err_at: &ErrAt) -> Result<PageBox> {
         let (w, h) = match self.page.as_deref() {
             None => (148.0, 210.0),
             Some(p) => page_size_mm(p).ok_or_else(|| {
@@ -505,7 +548,21 @@ impl PdfTable {
             }
         }
         outer += (measure - chars * font_size) / MM;
-        let kinsoku = match self.kinsoku.as_deref().unwrap_or("gb") {
+        Ok(PageBox {
+            width: w * MM,
+            height: h * MM,
+            top: top * MM,
+            bottom: bottom * MM,
+            inner: inner * MM,
+            outer: outer * MM,
+            font_size,
+            line_height,
+        })
+    }
+
+    /// `kinsoku`: none, basic, gb (the default) or strict.
+    fn kinsoku(&self, err_at: &ErrAt) -> Result<Kinsoku> {
+        Ok(match self.kinsoku.as_deref().unwrap_or("gb") {
             "none" => Kinsoku::None,
             "basic" => Kinsoku::Basic,
             "gb" => Kinsoku::Gb,
@@ -518,8 +575,12 @@ impl PdfTable {
                 )
                 .into());
             }
-        };
-        let punctuation = match self.punctuation.as_deref() {
+        })
+    }
+
+    /// `punctuation`: gb, tw or hk; None follows the book's language.
+    fn punctuation(&self, err_at: &ErrAt) -> Result<Option<crate::cjk::Region>> {
+        Ok(match self.punctuation.as_deref() {
             None => None,
             Some(name) => Some(
                 crate::cjk::Region::of_punctuation_name(name).ok_or_else(|| {
@@ -530,8 +591,12 @@ impl PdfTable {
                     )
                 })?,
             ),
-        };
-        let impose = match self.impose.as_deref().unwrap_or("none") {
+        })
+    }
+
+    /// `impose`: none (the default), saddle or cut.
+    fn impose(&self, err_at: &ErrAt) -> Result<Option<Imposition>> {
+        Ok(match self.impose.as_deref().unwrap_or("none") {
             "none" => None,
             "saddle" => Some(Imposition::Saddle),
             "cut" => Some(Imposition::CutStack),
@@ -543,7 +608,11 @@ impl PdfTable {
                 )
                 .into());
             }
-        };
+        })
+    }
+
+    /// `image_dpi`: 72 to 1200.
+    fn image_dpi(&self, err_at: &ErrAt) -> Result<u32> {
         let image_dpi = self.image_dpi.unwrap_or(crate::pdf::pictures::DEFAULT_DPI);
         if !(72..=1200).contains(&image_dpi) {
             return Err(err_at(
@@ -553,29 +622,11 @@ impl PdfTable {
             )
             .into());
         }
-        Ok(PdfSettings {
-            page_width: w * MM,
-            page_height: h * MM,
-            margin_top: top * MM,
-            margin_bottom: bottom * MM,
-            margin_inner: inner * MM,
-            margin_outer: outer * MM,
-            font_size,
-            line_height,
-            kinsoku,
-            punctuation,
-            impose,
-            highlight: self.highlight.unwrap_or(true),
-            notes: self.note_settings(&err_at)?,
-            image_dpi,
-        })
+        Ok(image_dpi)
     }
 
     /// The footnote and link keys, each checked against the values it takes.
-    fn note_settings(
-        &self,
-        err_at: &dyn Fn(&str, String, &str) -> Diagnostic,
-    ) -> Result<NoteSettings> {
+    fn note_settings(&self, err_at: &ErrAt) -> Result<NoteSettings> {
         let numbering = match self.footnotes.as_deref().unwrap_or("section") {
             "section" => NoteNumbering::Section,
             "page" => NoteNumbering::Page,
