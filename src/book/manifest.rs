@@ -5,6 +5,7 @@ use crate::book::model::{
     PdfSettings, UrlMode,
 };
 use crate::diag::{Diagnostic, Result};
+use crate::units::{Mm, Pt};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -214,8 +215,6 @@ impl EpubTable {
     }
 }
 
-const MM: f32 = 72.0 / 25.4;
-
 /// Where the default fonts come from: `$BOOKPRESS_FONTS` (or the older `$BOOKPRESS_FONT_DIR`),
 /// a folder holding files named [`BUNDLED_BODY`] and [`BUNDLED_HEADING`]; else the fonts
 /// compiled into the binary ([`BUILTIN_FONT_DIR`], feature `bundled-fonts`, the default); else,
@@ -406,15 +405,15 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
 /// An error at a `[pdf]` key: its line and the width of its value in book.toml.
 type ErrAt<'a> = dyn Fn(&str, String, &str) -> Diagnostic + 'a;
 
-/// The page keys of `[pdf]` checked together: page size and margins in points, the measure
-/// rounded to whole body characters.
+/// The page keys of `[pdf]` checked together: page size and margins (millimetres in book.toml)
+/// in points, the outer margin widened so the measure is whole body characters.
 struct PageBox {
-    width: f32,
-    height: f32,
-    top: f32,
-    bottom: f32,
-    inner: f32,
-    outer: f32,
+    width: Pt,
+    height: Pt,
+    top: Pt,
+    bottom: Pt,
+    inner: Pt,
+    outer: Pt,
     font_size: f32,
     line_height: f32,
 }
@@ -437,12 +436,12 @@ impl PdfTable {
         let impose = self.impose(&err_at)?;
         let image_dpi = self.image_dpi(&err_at)?;
         Ok(PdfSettings {
-            page_width: page.width,
-            page_height: page.height,
-            margin_top: page.top,
-            margin_bottom: page.bottom,
-            margin_inner: page.inner,
-            margin_outer: page.outer,
+            page_width: page.width.0,
+            page_height: page.height.0,
+            margin_top: page.top.0,
+            margin_bottom: page.bottom.0,
+            margin_inner: page.inner.0,
+            margin_outer: page.outer.0,
             font_size: page.font_size,
             line_height: page.line_height,
             kinsoku,
@@ -485,7 +484,7 @@ impl PdfTable {
             )
             .into());
         }
-        let margin = |v: Option<f32>, default: f32| v.unwrap_or(default);
+        let margin = |v: Option<f32>, default: f32| Mm(v.unwrap_or(default));
         let top = margin(self.margin_top, 20.0);
         let bottom = margin(self.margin_bottom, 22.0);
         let inner = margin(self.margin_inner, 20.0);
@@ -496,10 +495,10 @@ impl PdfTable {
             ("margin_inner", inner),
             ("margin_outer", outer),
         ] {
-            if !(0.0..=100.0).contains(&m) {
+            if !(0.0..=100.0).contains(&m.0) {
                 return Err(err_at(
                     key,
-                    format!("{key} {m} mm is out of range"),
+                    format!("{key} {m} is out of range"),
                     "margins are millimetres, 0 to 100",
                 )
                 .into());
@@ -507,9 +506,10 @@ impl PdfTable {
         }
         // Make the measure a whole number of body characters, so pure-Han lines need no stretch:
         // the remainder goes to the outer margin.
-        let measure = w * MM - (inner + outer) * MM;
+        let (w, h) = (Mm(w), Mm(h));
+        let measure = (w.to_pt() - (inner + outer).to_pt()).0;
         let chars = (measure / font_size).floor();
-        if chars < 8.0 || h * MM - (top + bottom) * MM < 10.0 * font_size * line_height {
+        if chars < 8.0 || (h.to_pt() - (top + bottom).to_pt()).0 < 10.0 * font_size * line_height {
             return Err(err_at(
                 "font_size",
                 "the margins leave too little room for text".into(),
@@ -525,36 +525,36 @@ impl PdfTable {
             (
                 "margin_top",
                 top,
-                (0.45 * pitch + 1.6 * small) / MM,
+                Pt(0.45 * pitch + 1.6 * small).to_mm(),
                 "the running head",
             ),
             (
                 "margin_bottom",
                 bottom,
-                (0.9 * pitch + 1.3 * small) / MM,
+                Pt(0.9 * pitch + 1.3 * small).to_mm(),
                 "the page number",
             ),
         ] {
             if m < need {
                 return Err(err_at(
                     key,
-                    format!("{key} {m} mm leaves no room for {what}"),
+                    format!("{key} {m} leaves no room for {what}"),
                     &format!(
                         "use at least {} mm at font_size {font_size} and line_height {line_height}",
-                        need.ceil()
+                        need.0.ceil()
                     ),
                 )
                 .into());
             }
         }
-        outer += (measure - chars * font_size) / MM;
+        outer = outer + Pt(measure - chars * font_size).to_mm();
         Ok(PageBox {
-            width: w * MM,
-            height: h * MM,
-            top: top * MM,
-            bottom: bottom * MM,
-            inner: inner * MM,
-            outer: outer * MM,
+            width: w.to_pt(),
+            height: h.to_pt(),
+            top: top.to_pt(),
+            bottom: bottom.to_pt(),
+            inner: inner.to_pt(),
+            outer: outer.to_pt(),
             font_size,
             line_height,
         })

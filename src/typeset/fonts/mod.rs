@@ -32,6 +32,7 @@ pub use punct::PunctMetrics;
 use crate::book::model::{FontFile, FontSettings};
 use crate::cjk::Region;
 use crate::diag::{Diagnostic, Result};
+use crate::units::Em;
 use locale::choose_face;
 use rustybuzz::{Direction, Feature, Language, Script, ShapePlan};
 
@@ -235,25 +236,25 @@ impl FontSet {
     }
     /// The face's glyph for `c` from its cmap alone (no shaping) and its advance in em: code is
     /// set one character to a cell, so it needs neither ligatures nor kerning.
-    pub fn glyph_for(&self, id: FontId, c: char) -> Option<(u16, f32)> {
+    pub fn glyph_for(&self, id: FontId, c: char) -> Option<(u16, Em)> {
         let f = self.face(id);
         let g = f.face.glyph_index(c).filter(|g| g.0 != 0)?;
         let adv = f.face.glyph_hor_advance(g).map_or(0.0, f32::from);
-        Some((g.0, adv / f.upem))
+        Some((g.0, Em(adv / f.upem)))
     }
-    /// Ascender and descender (negative) in em units of the face.
-    pub fn vertical_metrics(&self, id: FontId) -> (f32, f32) {
+    /// Ascender and descender (negative) of the face.
+    pub fn vertical_metrics(&self, id: FontId) -> (Em, Em) {
         let f = self.face(id);
-        (f.ascent, f.descent)
+        (Em(f.ascent), Em(f.descent))
     }
     /// The top of the face's em box above the baseline, in em: where the baseline sits in a
     /// line whose em box is centred (docs/typesetting.md §7). It is the typographic ascender
     /// (OS/2 `sTypoAscender`, else `hhea`) when ascender and descender span one em, as in CJK
     /// fonts (Noto CJK: 0.88, the ideographic em box); otherwise the ascender's share of their
     /// span, so that a Latin font with a tall ascender still gets a one-em box around its text.
-    pub fn em_box_top(&self, id: FontId) -> f32 {
+    pub fn em_box_top(&self, id: FontId) -> Em {
         let f = self.face(id);
-        em_box_top(f.ascent, f.descent)
+        Em(em_box_top(f.ascent, f.descent))
     }
     /// Units per em of the face.
     pub fn units_per_em(&self, id: FontId) -> f32 {

@@ -3,6 +3,7 @@ use super::locale::{choose_face, family};
 use super::testfont::*;
 use super::*;
 use crate::cjk::Side;
+use crate::units::Em;
 use rustybuzz::ttf_parser;
 use std::path::Path;
 use std::path::PathBuf;
@@ -11,8 +12,8 @@ use std::path::PathBuf;
 fn em_box_top_comes_from_the_face() {
     // Noto CJK: typographic ascender 880, descender -120 of 1000 units.
     let f = fonts();
-    assert_eq!(f.em_box_top(f.body()), 0.88);
-    assert_eq!(f.em_box_top(f.heading()), 0.88);
+    assert_eq!(f.em_box_top(f.body()), Em(0.88));
+    assert_eq!(f.em_box_top(f.heading()), Em(0.88));
     // A face whose ascender and descender span more than an em: its share of the span.
     assert!((em_box_top(0.9, -0.3) - 0.75).abs() < 1e-6);
     assert_eq!(em_box_top(0.8, -0.2), 0.8);
@@ -67,7 +68,7 @@ fn covers_cjk_latin_and_reports_gaps() {
     assert!(f.covers(f.body(), 'A'));
     assert!(f.covers(f.body(), '，'));
     assert!(!f.covers(f.body(), '\u{E000}'));
-    let (a, d) = f.vertical_metrics(f.body());
+    let (Em(a), Em(d)) = f.vertical_metrics(f.body());
     assert!(a > 0.8 && a < 1.2 && d < 0.0 && d > -0.4, "{a} {d}");
     let (bytes, _) = f.data(f.body());
     assert!(bytes.len() > 1000);

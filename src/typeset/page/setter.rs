@@ -7,6 +7,7 @@ use crate::typeset::fonts::FontSet;
 use crate::typeset::inline;
 use crate::typeset::page::geometry::Geometry;
 use crate::typeset::page::paginate::footnotes::NoteSet;
+use crate::units::Em;
 use std::collections::{HashMap, HashSet};
 
 /// What a pagination tells the next collect.
@@ -49,7 +50,7 @@ pub(super) struct Setter<'a> {
     /// Characters of the current block's plain text flattened so far.
     pub(super) model_off: usize,
     /// The body font's em box top above the baseline, in em (places text on the grid).
-    pub(super) body_em_top: f32,
+    pub(super) body_em_top: Em,
     /// Notes set for the page foot, and the marks of the section being collected.
     pub(super) notes: NoteSet,
     pub(super) marks: Marks,
