@@ -27,7 +27,7 @@
 //! - [`blocks`], [`code`], [`figures`], [`table`]: collect a section's blocks into [`paginate::Piece`]s;
 //! - [`notes`]: footnotes and link addresses set as notes, marks numbered;
 //! - [`front`]: the cover and the table of contents;
-//! - [`paginate`]: distribute pieces onto pages (no fonts); [`footnotes`]: their notes at
+//! - [`paginate`]: distribute pieces onto pages (no fonts); [`paginate::footnotes`]: their notes at
 //!   the feet of the pages;
 //! - [`finalize`]: page labels, running heads, folios and the outline.
 

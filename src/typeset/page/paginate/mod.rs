@@ -136,7 +136,7 @@ pub(super) struct Paginator<'g> {
     pub(super) body_start: Option<usize>,
     /// The table whose row was placed last, and the page it went on.
     pub(super) table_page: Option<(usize, usize)>,
-    /// The footnotes of the current page and those waiting (see `footnotes.rs`).
+    /// The footnotes of the current page and those waiting (see `paginate/footnotes.rs`).
     pub(super) foot: Foot,
 }
 
