@@ -240,3 +240,38 @@ fn a_quote_rule_beside_a_row_taller_than_a_page_stays_on_each_page() {
         "the rule is on every page the row spans"
     );
 }
+
+#[test]
+fn the_last_row_of_a_long_table_is_never_alone_on_a_page() {
+    // However many rows, the page a table ends on has at least two of its body rows.
+    let mut spans_pages = 0;
+    for n in 20..=70 {
+        let rows: String = (1..=n).map(|i| format!("| 第{i}行 | {i} |\n")).collect();
+        let f = Fixture::section(&format!(
+            "# 长表\n\n说明。\n\n| 项目名称 | 数值 |\n|---|---|\n{rows}\n表后。\n"
+        ));
+        let book = bookpress::book::load(&f.book()).expect("loads");
+        let fonts = FontSet::load(&book.fonts).expect("fonts");
+        let doc = bookpress::typeset::page::layout(&book, &fonts).expect("layout");
+        let per_page: Vec<usize> = doc
+            .pages
+            .iter()
+            .map(|p| {
+                p.items
+                    .iter()
+                    .filter(|it| matches!(it, Item::Glyphs(g) if g.text.starts_with('第') && g.text.ends_with('行')))
+                    .count()
+            })
+            .filter(|&k| k > 0)
+            .collect();
+        assert_eq!(per_page.iter().sum::<usize>(), n, "{n} rows: {per_page:?}");
+        if per_page.len() > 1 {
+            spans_pages += 1;
+            assert!(
+                per_page[per_page.len() - 1] >= 2,
+                "{n} rows: the last row alone on its page: {per_page:?}"
+            );
+        }
+    }
+    assert!(spans_pages > 10, "most of these tables span pages");
+}
