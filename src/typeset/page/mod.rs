@@ -38,6 +38,7 @@ mod finalize;
 mod footnotes;
 mod front;
 pub mod geometry;
+mod lists;
 mod notes;
 mod paginate;
 mod runs;
@@ -114,8 +115,9 @@ pub fn layout(book: &Book, fonts: &FontSet) -> Result<Document> {
     builds.extend(toc);
     builds.extend(content.pages);
 
-    let mut pages = Vec::with_capacity(builds.len());
     let toc_end = front + toc_pages;
+    let list_mark = lists::bookmark(book, &builds, front..toc_end, g.top);
+    let mut pages = Vec::with_capacity(builds.len());
     for (i, b) in builds.into_iter().enumerate() {
         let label = label_for(i, body_start);
         let mut items = b.items;
@@ -140,7 +142,8 @@ pub fn layout(book: &Book, fonts: &FontSet) -> Result<Document> {
 
     let dest_map: HashMap<&str, &Destination> =
         content.dests.iter().map(|d| (d.name.as_str(), d)).collect();
-    let outline = outline_entries(book, &book.outline(), &dest_map);
+    let mut outline = outline_entries(book, &book.outline(), &dest_map);
+    outline.splice(0..0, list_mark);
 
     Ok(Document {
         width: g.page_w,
