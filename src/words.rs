@@ -39,6 +39,9 @@ pub struct Words {
     pub contents: &'static str,
     /// The title on the printed contents page (spaced out in Chinese: 目　录).
     pub contents_title: &'static str,
+    /// The list of figures after the contents (`[pdf] lists`): its title, running head and
+    /// bookmark.
+    pub figures_list: &'static str,
     /// Before a figure's number (图1, Figure 1).
     figure: &'static str,
     /// Between the word and the number.
@@ -70,6 +73,7 @@ pub struct Words {
 pub const HANS: Words = Words {
     contents: "目录",
     contents_title: "目\u{3000}录",
+    figures_list: "图目录",
     figure: "图",
     figure_gap: "",
     caption_gap: "\u{3000}",
@@ -90,6 +94,7 @@ pub const HANS: Words = Words {
 pub const HANT: Words = Words {
     contents: "目錄",
     contents_title: "目\u{3000}錄",
+    figures_list: "圖目錄",
     figure: "圖",
     figure_gap: "",
     caption_gap: "\u{3000}",
@@ -110,6 +115,7 @@ pub const HANT: Words = Words {
 pub const EN: Words = Words {
     contents: "Contents",
     contents_title: "Contents",
+    figures_list: "List of Figures",
     figure: "Figure",
     figure_gap: " ",
     caption_gap: ": ",

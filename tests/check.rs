@@ -34,14 +34,13 @@ const RAW: &str = "# 编者按\n\n6月3日,全市党史学习教育经验交流�
 
 #[test]
 fn raw_seed_reports_half_width_punctuation_and_fix_cleans_it() {
-    let d = tempfile::tempdir().unwrap();
-    std::fs::write(
-        d.path().join("book.toml"),
-        "[book]\ntitle = \"测试\"\nsections = [\"a.md\"]\n",
-    )
-    .unwrap();
-    std::fs::write(d.path().join("a.md"), RAW).unwrap();
-    let r = check_book(d.path(), false).unwrap();
+    let d = Fixture::empty();
+    d.write(
+        "book.toml",
+        "[book]\ntitle = \"测试\"\nsections = [\"a.md\"]\n".as_bytes(),
+    );
+    d.write("a.md", RAW.as_bytes());
+    let r = check_book(&d.book(), false).unwrap();
     let lines: Vec<(u32, u32)> = r.findings.iter().map(|f| (f.line, f.column)).collect();
     assert!(
         r.findings
@@ -67,11 +66,11 @@ fn raw_seed_reports_half_width_punctuation_and_fix_cleans_it() {
     );
     assert_eq!(lines[0], (3, 5));
 
-    let r = check_book(d.path(), true).unwrap();
+    let r = check_book(&d.book(), true).unwrap();
     assert_eq!(r.fixed.len(), 1);
     assert_eq!(r.fixed[0].1, 15);
     assert!(r.findings.is_empty(), "{:#?}", r.findings);
-    let fixed = std::fs::read_to_string(d.path().join("a.md")).unwrap();
+    let fixed = std::fs::read_to_string(d.book().join("a.md")).unwrap();
     let expected = RAW
         .replace(',', "，")
         .replace('(', "（")
@@ -80,7 +79,7 @@ fn raw_seed_reports_half_width_punctuation_and_fix_cleans_it() {
         .replace(':', "：");
     assert_eq!(fixed, expected);
     // Nothing but the fixed file is left in the folder (no backup, no temporary file).
-    let mut names: Vec<_> = std::fs::read_dir(d.path())
+    let mut names: Vec<_> = std::fs::read_dir(d.book())
         .unwrap()
         .map(|e| e.unwrap().file_name())
         .collect();
@@ -90,15 +89,15 @@ fn raw_seed_reports_half_width_punctuation_and_fix_cleans_it() {
 
 #[test]
 fn copied_sample_with_a_character_no_font_has_is_an_error_with_place() {
-    let d = tempfile::tempdir().unwrap();
-    copy_sample_into(d.path());
-    let p = d.path().join("02-hetang.md");
+    let d = Fixture::empty();
+    copy_sample_into(&d.book());
+    let p = d.book().join("02-hetang.md");
     let text = std::fs::read_to_string(&p)
         .unwrap()
         .replacen("纵观近年来", "纵观𪚥近年来", 1);
     std::fs::write(&p, text).unwrap();
     // Without the machine's fonts, so that a machine with a font that has 𪚥 gives the same.
-    let r = bookpress::check::check_book_with(d.path(), false, false).unwrap();
+    let r = bookpress::check::check_book_with(&d.book(), false, false).unwrap();
     let e = r
         .findings
         .iter()
@@ -117,24 +116,23 @@ fn copied_sample_with_a_character_no_font_has_is_an_error_with_place() {
 
 #[test]
 fn no_book_toml_cannot_run() {
-    let d = tempfile::tempdir().unwrap();
-    assert!(check_book(d.path(), false).is_err());
+    let d = Fixture::empty();
+    assert!(check_book(&d.book(), false).is_err());
 }
 
 #[cfg(unix)]
 #[test]
 fn fix_keeps_the_file_mode() {
     use std::os::unix::fs::PermissionsExt;
-    let d = tempfile::tempdir().unwrap();
-    std::fs::write(
-        d.path().join("book.toml"),
-        "[book]\ntitle = \"测试\"\nsections = [\"a.md\"]\n",
-    )
-    .unwrap();
-    let a = d.path().join("a.md");
+    let d = Fixture::empty();
+    d.write(
+        "book.toml",
+        "[book]\ntitle = \"测试\"\nsections = [\"a.md\"]\n".as_bytes(),
+    );
+    let a = d.book().join("a.md");
     std::fs::write(&a, "# 标题\n\n中文,中文。\n").unwrap();
     std::fs::set_permissions(&a, std::fs::Permissions::from_mode(0o640)).unwrap();
-    let r = check_book(d.path(), true).unwrap();
+    let r = check_book(&d.book(), true).unwrap();
     assert_eq!(r.fixed.len(), 1);
     assert_eq!(
         std::fs::read_to_string(&a).unwrap(),
@@ -146,18 +144,16 @@ fn fix_keeps_the_file_mode() {
 
 #[test]
 fn strong_emphasis_missed_beside_chinese_punctuation_is_a_warning_with_place() {
-    let d = tempfile::tempdir().unwrap();
-    std::fs::write(
-        d.path().join("book.toml"),
-        "[book]\ntitle = \"测试\"\nsections = [\"a.md\"]\n",
-    )
-    .unwrap();
-    std::fs::write(
-        d.path().join("a.md"),
-        "# 标题\n\n“**引号**”后，`**代码**`。\n\n他说**“引号”**后。\n",
-    )
-    .unwrap();
-    let r = check_book(d.path(), false).unwrap();
+    let d = Fixture::empty();
+    d.write(
+        "book.toml",
+        "[book]\ntitle = \"测试\"\nsections = [\"a.md\"]\n".as_bytes(),
+    );
+    d.write(
+        "a.md",
+        "# 标题\n\n“**引号**”后，`**代码**`。\n\n他说**“引号”**后。\n".as_bytes(),
+    );
+    let r = check_book(&d.book(), false).unwrap();
     assert_eq!(r.findings.len(), 1, "{:#?}", r.findings);
     let w = &r.findings[0];
     assert_eq!(w.severity, Severity::Warning);
@@ -237,21 +233,16 @@ fn empty_sections_and_captionless_figures_are_warnings() {
 
 #[test]
 fn problems_in_every_section_are_found_in_one_run() {
-    let d = tempfile::tempdir().unwrap();
-    std::fs::write(
-        d.path().join("book.toml"),
-        "[book]\ntitle = \"测试\"\nsections = [\"a.md\", \"b.md\", \"c.md\"]\n",
-    )
-    .unwrap();
-    std::fs::write(d.path().join("a.md"), "# 甲\n\n![图](none-1.png)\n").unwrap();
+    let d = Fixture::empty();
+    d.write(
+        "book.toml",
+        "[book]\ntitle = \"测试\"\nsections = [\"a.md\", \"b.md\", \"c.md\"]\n".as_bytes(),
+    );
+    d.write("a.md", "# 甲\n\n![图](none-1.png)\n".as_bytes());
     // No title and a link to a file that is not in the book: warnings, not a stop.
-    std::fs::write(
-        d.path().join("b.md"),
-        "正文见[说明](notes.txt)，标点,错误。\n",
-    )
-    .unwrap();
-    std::fs::write(d.path().join("c.md"), "# 丙\n\n{{#include missing.rs}}\n").unwrap();
-    let r = check_book(d.path(), false).unwrap();
+    d.write("b.md", "正文见[说明](notes.txt)，标点,错误。\n".as_bytes());
+    d.write("c.md", "# 丙\n\n{{#include missing.rs}}\n".as_bytes());
+    let r = check_book(&d.book(), false).unwrap();
     let text: Vec<String> = r.findings.iter().map(|f| f.to_string()).collect();
     for want in [
         "a.md:3: error: picture `none-1.png` cannot be read",
@@ -277,15 +268,14 @@ fn problems_in_every_section_are_found_in_one_run() {
 /// space after a full stop, U+3000 indentation and math are reported, and all but math fixed.
 #[test]
 fn fix_leaves_english_and_code_alone_and_fixes_the_new_cases() {
-    let d = tempfile::tempdir().unwrap();
-    std::fs::write(
-        d.path().join("book.toml"),
-        "[book]\ntitle = \"测试\"\nsections = [\"a.md\"]\n",
-    )
-    .unwrap();
+    let d = Fixture::empty();
+    d.write(
+        "book.toml",
+        "[book]\ntitle = \"测试\"\nsections = [\"a.md\"]\n".as_bytes(),
+    );
     let src = "# 标题\n\n\u{3000}\u{3000}他说“Hello, world!”,然后调用env.close()关闭.\n\n有鸟焉。 其南有山...见 https://example.org/a,b 和 `x,y`。\n\n设$x,y$为实数。\n";
-    std::fs::write(d.path().join("a.md"), src).unwrap();
-    let r = check_book(d.path(), false).unwrap();
+    d.write("a.md", src.as_bytes());
+    let r = check_book(&d.book(), false).unwrap();
     let found: Vec<String> = r
         .findings
         .iter()
@@ -304,10 +294,10 @@ fn fix_leaves_english_and_code_alone_and_fixes_the_new_cases() {
         "{:#?}",
         r.findings
     );
-    let r = check_book(d.path(), true).unwrap();
+    let r = check_book(&d.book(), true).unwrap();
     assert_eq!(r.fixed[0].1, 5);
     assert_eq!(
-        std::fs::read_to_string(d.path().join("a.md")).unwrap(),
+        std::fs::read_to_string(d.book().join("a.md")).unwrap(),
         "# 标题\n\n他说“Hello, world!”，然后调用env.close()关闭。\n\n有鸟焉。其南有山……见 https://example.org/a,b 和 `x,y`。\n\n设$x,y$为实数。\n"
     );
     // Only the math is left: it has no fix.

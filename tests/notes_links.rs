@@ -342,3 +342,44 @@ fn links_are_coloured_and_notes_are_tagged() {
         .count();
     assert_eq!(notes, 2, "the footnote and the address note");
 }
+
+#[test]
+fn a_percent_encoded_address_is_printed_decoded_and_linked_as_written() {
+    let href = "https://zh.wikipedia.org/wiki/Rust%E8%AF%AD%E8%A8%80";
+    let shown = "https://zh.wikipedia.org/wiki/Rust语言";
+    // A space and a control character stay encoded in print.
+    let odd = "https://a.example/Rust%20book%0A%E6%96%87";
+    let md = format!("# 标题\n\n见[维基百科]({href})与[另一处]({odd})。\n");
+    let f = book("urls = \"footnote\"", &md);
+    let pdf = build(&f);
+    let text = pages(&pdf).concat();
+    // Set close, as typed: no CJK–Latin glue for pdftotext to read as a space (`pages`
+    // drops spaces, so this reads the text as it is).
+    let out = Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    let as_is = String::from_utf8_lossy(&out.stdout);
+    assert!(as_is.contains(shown), "{as_is}");
+    assert!(
+        text.contains("https://a.example/Rust%20book%0A文"),
+        "{text}"
+    );
+    assert!(!text.contains("%E8%AF%AD"), "{text}");
+    // Printed once: the note's text is the address, which is not printed after it again.
+    assert_eq!(as_is.matches("wikipedia").count(), 1, "{as_is}");
+    // The link keeps the address as written.
+    let plain = std::env::temp_dir().join(format!("bp-uri-{}.pdf", std::process::id()));
+    let ok = Command::new("qpdf")
+        .args(["--qdf", "--object-streams=disable"])
+        .arg(&pdf)
+        .arg(&plain)
+        .status()
+        .expect("qpdf is required");
+    assert!(ok.success());
+    let raw = String::from_utf8_lossy(&std::fs::read(&plain).unwrap()).into_owned();
+    let _ = std::fs::remove_file(&plain);
+    assert!(raw.contains(&format!("/URI ({href})")), "no /URI ({href})");
+    assert!(raw.contains(&format!("/URI ({odd})")), "no /URI ({odd})");
+}

@@ -26,7 +26,7 @@ fn encode(pic: DynamicImage, fmt: ImageFormat) -> Vec<u8> {
     out
 }
 
-/// A large PNG with a transparent corner (so it stays PNG), a large JPEG and a small JPEG.
+/// A large PNG with a transparent corner, a large JPEG and a small JPEG.
 fn illustrated(cover: Option<Vec<u8>>) -> (Fixture, Vec<u8>) {
     let mut png = DynamicImage::ImageRgb8(photo(3000, 2000)).to_rgba8();
     png.put_pixel(0, 0, Rgba([0, 0, 0, 0]));
@@ -100,12 +100,12 @@ fn large_pictures_are_resampled_to_300_ppi_and_a_small_jpeg_is_kept() {
         assert!((299..=301).contains(ppi), "{w}×{h} at {ppi} ppi: {found:?}");
         assert!(*w < 2400, "{w}×{h} was not shrunk");
     }
-    // The PNG has a transparent corner: it stays lossless (Flate), the JPEG stays JPEG.
+    // The PNG has a transparent corner: laid over the white page, a photograph, it is smaller
+    // as JPEG and goes as one with no soft mask; the JPEG stays JPEG.
     let encodings: Vec<_> = large.iter().map(|i| i.2.as_str()).collect();
-    assert!(
-        encodings.contains(&"image") && encodings.contains(&"jpeg"),
-        "{found:?}"
-    );
+    assert_eq!(encodings, ["jpeg", "jpeg"], "{found:?}");
+    let list = tool("pdfimages", &["-list", pdf_of(&f).to_str().unwrap()]);
+    assert!(!list.contains("smask"), "{list}");
     // The small JPEG at its own resolution, byte for byte (pdfimages -j writes DCT data as is).
     assert!(
         found
@@ -277,4 +277,81 @@ fn a_cover_picture_too_small_for_the_page_is_a_warning_at_its_key() {
         Some(f.book().join("book.toml").as_path())
     );
     assert_eq!(w.line, 4, "the line of `cover = …`");
+}
+
+#[test]
+fn lists_true_adds_a_list_of_figures_with_their_pages_and_a_bookmark() {
+    let png = encode(DynamicImage::ImageRgb8(photo(300, 200)), ImageFormat::Png);
+    let fill = "正文内容。".repeat(60);
+    let a = format!(
+        "# 第一章\n\n{fill}\n\n![强化学习示意](a.png)\n\n{}![第二幅图](a.png)\n\n{fill}\n",
+        format!("{fill}\n\n").repeat(6)
+    );
+    let b = format!("# 第二章\n\n{fill}\n\n![第三幅图](a.png)\n");
+    let toml = |lists: &str| {
+        format!("[book]\ntitle = \"图书\"\nsections = [\"a.md\", \"b.md\"]\n[pdf]\n{lists}\n")
+    };
+    let with = toml("lists = true");
+    let f = Fixture::new(&[
+        ("book.toml", with.as_bytes()),
+        ("a.md", a.as_bytes()),
+        ("b.md", b.as_bytes()),
+        ("a.png", &png),
+    ]);
+    let book = bookpress::book::load(&f.book()).expect("loads");
+    let fonts = bookpress::typeset::fonts::FontSet::load(&book.fonts).expect("fonts");
+    let doc = bookpress::typeset::page::layout(&book, &fonts).expect("layout");
+    // The bookmark comes first (the list is before the body) and points at the list's page.
+    let mark = &doc.outline[0];
+    assert_eq!(mark.title, "图目录");
+    let list_page = mark.page;
+    // The pages each figure is on, by their printed numbers.
+    let folios: Vec<String> = doc
+        .pages
+        .iter()
+        .flat_map(|p| {
+            p.items
+                .iter()
+                .filter(|it| matches!(it, bookpress::typeset::document::Item::Image(_)))
+                .map(|_| p.label.text())
+        })
+        .collect();
+    assert_eq!(folios.len(), 3);
+    assert_ne!(folios[0], folios[1], "the figures are on different pages");
+    // The list's page in the PDF: each figure's label, caption and page number on one line.
+    f.builds();
+    let n = (list_page + 1).to_string();
+    let text = tool(
+        "pdftotext",
+        &[
+            "-layout",
+            "-f",
+            &n,
+            "-l",
+            &n,
+            pdf_of(&f).to_str().unwrap(),
+            "-",
+        ],
+    );
+    assert!(text.contains("图目录"), "{text}");
+    for (k, caption) in ["强化学习示意", "第二幅图", "第三幅图"].iter().enumerate() {
+        let line = text
+            .lines()
+            .find(|l| l.contains(caption))
+            .unwrap_or_else(|| panic!("{caption} not listed:\n{text}"));
+        let words: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!(words[0], format!("图{}", k + 1), "{line}");
+        assert_eq!(words.last(), Some(&folios[k].as_str()), "{line}");
+    }
+    // Without the key there is no list.
+    let without = toml("");
+    let g = Fixture::new(&[
+        ("book.toml", without.as_bytes()),
+        ("a.md", a.as_bytes()),
+        ("b.md", b.as_bytes()),
+        ("a.png", &png),
+    ]);
+    g.builds();
+    let all = tool("pdftotext", &[pdf_of(&g).to_str().unwrap(), "-"]);
+    assert!(!all.contains("图目录"), "{all}");
 }

@@ -3,7 +3,7 @@
 //! the test on 127.0.0.1 (no outside network), refusing what is not a picture, too large, too
 //! slow or a redirect loop; the next build takes the cached copies without the network.
 
-use common::epubcheck;
+use common::{Fixture, epubcheck};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
@@ -140,10 +140,9 @@ fn stderr(o: &Output) -> String {
 }
 
 /// An mdBook book (SUMMARY.md in src/) whose pictures are all remote, one per server behaviour.
-fn remote_book(server: &Server) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join("src")).unwrap();
-    let w = |p: &str, t: String| std::fs::write(dir.path().join(p), t).unwrap();
+fn remote_book(server: &Server) -> Fixture {
+    let dir = Fixture::empty();
+    let w = |p: &str, t: String| dir.write(p, t.as_bytes());
     w(
         "book.toml",
         "[book]\ntitle = \"远程图片\"\nauthors = [\"某某\"]\n".into(),
@@ -201,7 +200,8 @@ fn epub_entries(epub: &Path) -> Vec<(String, Vec<u8>)> {
 fn remote_pictures_build_as_placeholders_then_from_the_cache() {
     let server = Server::start();
     let book = remote_book(&server);
-    let dir = book.path();
+    let dir = book.book();
+    let dir = dir.as_path();
     let name = dir.file_name().unwrap().to_str().unwrap().to_string();
     let out = dir.join("out");
     let (epub, pdf) = (

@@ -6,13 +6,16 @@
 use bookpress::build::{BuildOptions, build};
 use bookpress::check::check_book_with;
 use bookpress::diag::Severity;
+use common::Fixture;
 use std::path::Path;
 use std::process::Command;
+
+mod common;
 
 const THAI: &str = "สวัสดี";
 const HEBREW: &str = "שלום";
 
-fn book(dir: &Path, fonts_table: &str) {
+fn book(fonts_table: &str) -> Fixture {
     for f in [
         "/usr/share/fonts/truetype/tlwg/Garuda.ttf",
         "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
@@ -22,16 +25,16 @@ fn book(dir: &Path, fonts_table: &str) {
             "{f} is needed (apt-get install fonts-thai-tlwg fonts-dejavu-core)"
         );
     }
-    std::fs::write(
-        dir.join("book.toml"),
-        format!("[book]\ntitle = \"外文\"\nsections = [\"a.md\"]\n{fonts_table}"),
-    )
-    .unwrap();
-    std::fs::write(
-        dir.join("a.md"),
-        format!("# 外文\n\n泰语的问候是{THAI}，希伯来语的问候是{HEBREW}。\n"),
-    )
-    .unwrap();
+    Fixture::text(&[
+        (
+            "book.toml",
+            &format!("[book]\ntitle = \"外文\"\nsections = [\"a.md\"]\n{fonts_table}"),
+        ),
+        (
+            "a.md",
+            &format!("# 外文\n\n泰语的问候是{THAI}，希伯来语的问候是{HEBREW}。\n"),
+        ),
+    ])
 }
 
 fn opts(out: &Path, system_fonts: bool) -> BuildOptions {
@@ -53,9 +56,8 @@ fn tool(name: &str, args: &[&str]) -> String {
 
 #[test]
 fn thai_and_hebrew_are_set_in_system_fonts_with_a_warning_each() {
-    let d = tempfile::tempdir().unwrap();
-    book(d.path(), "");
-    let built = build(d.path(), &opts(&d.path().join("out"), true)).unwrap();
+    let d = book("");
+    let built = build(&d.book(), &opts(&d.out(), true)).unwrap();
     let warnings: Vec<String> = built.warnings.iter().map(|w| w.to_string()).collect();
     let font_warnings: Vec<&String> = warnings
         .iter()
@@ -75,11 +77,11 @@ fn thai_and_hebrew_are_set_in_system_fonts_with_a_warning_each() {
         font_warnings[1]
     );
     assert!(font_warnings[1].contains(".ttf"), "{}", font_warnings[1]);
-    let pdf = d.path().join("out").join(format!(
+    let pdf = &d.out().join(format!(
         "{}.pdf",
-        d.path().file_name().unwrap().to_string_lossy()
+        &d.book().file_name().unwrap().to_string_lossy()
     ));
-    assert!(built.files.contains(&pdf), "{:?}", built.files);
+    assert!(built.files.contains(pdf), "{:?}", built.files);
     let p = pdf.to_str().unwrap();
     let text = tool("pdftotext", &[p, "-"]);
     assert!(text.contains(THAI), "{text}");
@@ -113,33 +115,24 @@ fn thai_and_hebrew_are_set_in_system_fonts_with_a_warning_each() {
 
 #[test]
 fn without_system_fonts_a_character_no_configured_font_has_is_an_error() {
-    let d = tempfile::tempdir().unwrap();
-    book(d.path(), "");
-    let e = build(d.path(), &opts(&d.path().join("out"), false)).unwrap_err();
+    let d = book("");
+    let e = build(&d.book(), &opts(&d.out(), false)).unwrap_err();
     let errors: Vec<String> = e.diagnostics.iter().map(|d| d.to_string()).collect();
     assert!(
         errors[0].starts_with("a.md:3:7: error: no font can draw `ส` (U+0E2A)"),
         "{errors:#?}"
     );
     assert!(errors.iter().any(|e| e.contains("U+05E9")), "{errors:#?}");
-    assert!(
-        !d.path().join("out").exists()
-            || std::fs::read_dir(d.path().join("out"))
-                .unwrap()
-                .next()
-                .is_none()
-    );
+    assert!(!d.out().exists() || std::fs::read_dir(d.out()).unwrap().next().is_none());
 
     // The same from book.toml, and for `check`.
-    let d = tempfile::tempdir().unwrap();
-    book(d.path(), "[fonts]\nsystem = false\n");
-    assert!(build(d.path(), &opts(&d.path().join("out"), true)).is_err());
-    let r = check_book_with(d.path(), false, true).unwrap();
+    let d = book("[fonts]\nsystem = false\n");
+    assert!(build(&d.book(), &opts(&d.out(), true)).is_err());
+    let r = check_book_with(&d.book(), false, true).unwrap();
     assert!(r.has_errors(), "{:#?}", r.findings);
     // With system fonts, `check` has warnings only.
-    let d = tempfile::tempdir().unwrap();
-    book(d.path(), "");
-    let r = check_book_with(d.path(), false, true).unwrap();
+    let d = book("");
+    let r = check_book_with(&d.book(), false, true).unwrap();
     assert!(!r.has_errors(), "{:#?}", r.findings);
     assert_eq!(
         r.findings
@@ -148,17 +141,16 @@ fn without_system_fonts_a_character_no_configured_font_has_is_an_error() {
             .count(),
         2
     );
-    let r = check_book_with(d.path(), false, false).unwrap();
+    let r = check_book_with(&d.book(), false, false).unwrap();
     assert!(r.has_errors(), "{:#?}", r.findings);
 }
 
 #[test]
 fn a_character_no_font_on_the_machine_has_is_still_an_error() {
-    let d = tempfile::tempdir().unwrap();
-    book(d.path(), "");
+    let d = book("");
     // U+0378 is unassigned: no font maps it.
-    std::fs::write(d.path().join("a.md"), "# 外文\n\n泰语สวัสดี，还有\u{378}。\n").unwrap();
-    let e = build(d.path(), &opts(&d.path().join("out"), true)).unwrap_err();
+    d.write("a.md", "# 外文\n\n泰语สวัสดี，还有\u{378}。\n".as_bytes());
+    let e = build(&d.book(), &opts(&d.out(), true)).unwrap_err();
     let errors: Vec<String> = e.diagnostics.iter().map(|d| d.to_string()).collect();
     assert_eq!(errors.len(), 1, "{errors:#?}");
     assert!(
@@ -177,9 +169,8 @@ fn a_character_no_font_on_the_machine_has_is_still_an_error() {
 fn a_hebrew_word_is_drawn_right_to_left() {
     use bookpress::typeset::fonts::FontSet;
     use bookpress::typeset::page::Item;
-    let d = tempfile::tempdir().unwrap();
-    book(d.path(), "");
-    let book = bookpress::book::load(d.path()).unwrap();
+    let d = book("");
+    let book = bookpress::book::load(&d.book()).unwrap();
     let mut fonts = FontSet::load(&book.fonts).unwrap();
     assert_eq!(
         bookpress::check::add_system_fonts(&book, &mut fonts).len(),

@@ -203,3 +203,75 @@ fn a_quote_has_a_blank_grid_line_above_and_below() {
     );
     assert!(rule, "a vertical rule beside the quote");
 }
+
+#[test]
+fn a_quote_rule_beside_a_row_taller_than_a_page_stays_on_each_page() {
+    // A table in a quote with one row far taller than the type area: the paginator cuts the
+    // row across pages, and the quote's rule must be cut with it.
+    let long = "长".repeat(4000);
+    let md = format!("# 引\n\n> | 项 | 说明 |\n> |---|---|\n> | 甲 | {long} |\n\n后文。\n");
+    let f = Fixture::section(&md);
+    let book = bookpress::book::load(&f.book()).expect("loads");
+    let fonts = FontSet::load(&book.fonts).expect("fonts");
+    let doc = bookpress::typeset::page::layout(&book, &fonts).expect("layout");
+    let g = bookpress::typeset::page::Geometry::new(&book);
+    let bottom = g.top + g.area_h;
+    let mut pages_with_rule = 0;
+    for (k, p) in doc.pages.iter().enumerate() {
+        let rules: Vec<_> = p
+            .items
+            .iter()
+            .filter_map(|it| match it {
+                Item::Line(l) if l.x0 == l.x1 => Some((l.y0.min(l.y1), l.y0.max(l.y1))),
+                _ => None,
+            })
+            .collect();
+        for (y0, y1) in &rules {
+            assert!(
+                *y0 >= g.top - 0.01 && *y1 <= bottom + 0.01,
+                "page {k}: a vertical rule from {y0} to {y1} leaves the type area {}..{bottom}",
+                g.top
+            );
+        }
+        pages_with_rule += usize::from(!rules.is_empty());
+    }
+    assert!(
+        pages_with_rule >= 2,
+        "the rule is on every page the row spans"
+    );
+}
+
+#[test]
+fn the_last_row_of_a_long_table_is_never_alone_on_a_page() {
+    // However many rows, the page a table ends on has at least two of its body rows.
+    let mut spans_pages = 0;
+    for n in 20..=70 {
+        let rows: String = (1..=n).map(|i| format!("| 第{i}行 | {i} |\n")).collect();
+        let f = Fixture::section(&format!(
+            "# 长表\n\n说明。\n\n| 项目名称 | 数值 |\n|---|---|\n{rows}\n表后。\n"
+        ));
+        let book = bookpress::book::load(&f.book()).expect("loads");
+        let fonts = FontSet::load(&book.fonts).expect("fonts");
+        let doc = bookpress::typeset::page::layout(&book, &fonts).expect("layout");
+        let per_page: Vec<usize> = doc
+            .pages
+            .iter()
+            .map(|p| {
+                p.items
+                    .iter()
+                    .filter(|it| matches!(it, Item::Glyphs(g) if g.text.starts_with('第') && g.text.ends_with('行')))
+                    .count()
+            })
+            .filter(|&k| k > 0)
+            .collect();
+        assert_eq!(per_page.iter().sum::<usize>(), n, "{n} rows: {per_page:?}");
+        if per_page.len() > 1 {
+            spans_pages += 1;
+            assert!(
+                per_page[per_page.len() - 1] >= 2,
+                "{n} rows: the last row alone on its page: {per_page:?}"
+            );
+        }
+    }
+    assert!(spans_pages > 10, "most of these tables span pages");
+}

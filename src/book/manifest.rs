@@ -89,6 +89,8 @@ pub struct PdfTable {
     pub page_refs: Option<bool>,
     /// Pixels per inch pictures are resampled to at their placed size (default 300).
     pub image_dpi: Option<u32>,
+    /// A list of figures after the contents (default false).
+    pub lists: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -320,13 +322,14 @@ fn explain(text: &str, span: std::ops::Range<usize>, message: &str) -> (String, 
         ("pdf", "urls") => "urls: one of \"footnote\" (default), \"inline\", \"none\"",
         ("pdf", "link_color") => "link_color: a colour \"#rrggbb\", e.g. link_color = \"#1a3d7c\"",
         ("pdf", "page_refs") => "page_refs: true or false",
+        ("pdf", "lists") => "lists: true (a list of figures after the contents) or false (default)",
         ("pdf", "image_dpi") => {
             "image_dpi: pixels per inch, a whole number from 72 to 1200, e.g. 300"
         }
         ("pdf", _) => {
             "keys of [pdf]: page, margin_top, margin_bottom, margin_inner, margin_outer, \
              font_size, line_height, kinsoku, punctuation, impose, footnotes, urls, link_color, \
-             page_refs, highlight, image_dpi"
+             page_refs, highlight, image_dpi, lists"
         }
         ("fonts", _) => {
             "[fonts] body, heading, code: a font path relative to the book folder \
@@ -448,6 +451,7 @@ impl PdfTable {
             punctuation,
             impose,
             highlight: self.highlight.unwrap_or(true),
+            lists: self.lists.unwrap_or(false),
             notes: self.note_settings(&err_at)?,
             image_dpi,
         })

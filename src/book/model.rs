@@ -360,6 +360,8 @@ pub struct PdfSettings {
     pub notes: NoteSettings,
     /// Pixels per inch of placed size pictures are resampled to (`[pdf] image_dpi`).
     pub image_dpi: u32,
+    /// A list of figures after the contents (`[pdf] lists`, default false).
+    pub lists: bool,
 }
 
 /// How footnotes are numbered in the PDF (the EPUB keeps the source's numbers).

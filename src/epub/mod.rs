@@ -539,6 +539,7 @@ pub(crate) mod tests {
                 punctuation: None,
                 impose: None,
                 highlight: true,
+                lists: false,
                 notes: Default::default(),
                 image_dpi: 300,
             },

@@ -118,16 +118,19 @@ fn halt_gives_half_width_punctuation() {
     );
 }
 
-fn system_font(path: &str) -> Option<FontFile> {
+/// A font of the machine some tests need; .ci/run installs the package named here.
+fn system_font(path: &str, package: &str) -> FontFile {
     let p = PathBuf::from(path);
-    p.exists().then_some(FontFile { path: p, index: 0 })
+    assert!(p.exists(), "{path} is needed: apt-get install {package}");
+    FontFile { path: p, index: 0 }
 }
 
 #[test]
 fn fallback_chain_goes_primary_then_body_then_fallbacks() {
-    let Some(latin) = system_font("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf") else {
-        return;
-    };
+    let latin = system_font(
+        "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf",
+        "fonts-dejavu-core",
+    );
     let mut s = settings();
     s.heading = latin;
     let f = FontSet::load(&s).map_err(|e| e.to_string());
@@ -141,10 +144,11 @@ fn fallback_chain_goes_primary_then_body_then_fallbacks() {
 
 #[test]
 fn without_halt_the_blank_side_comes_from_the_ink() {
-    let Some(droid) = system_font("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf")
-    else {
-        return;
-    };
+    // A CJK font without `halt`.
+    let droid = system_font(
+        "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+        "fonts-droid-fallback",
+    );
     let s = FontSettings {
         body: droid.clone(),
         heading: droid.clone(),

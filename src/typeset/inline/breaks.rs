@@ -61,8 +61,12 @@ pub fn opportunities(text: &str, chars: &[char], classes: &[Class], level: Kinso
 const URL_STARTS: [&str; 5] = ["https://", "http://", "ftp://", "mailto:", "www."];
 
 /// The web addresses in `chars`: from a scheme or `www.` to the first space, wide character
-/// or closing bracket, without the punctuation that ends a sentence after it.
-fn url_spans(chars: &[char]) -> Vec<std::ops::Range<usize>> {
+/// or closing bracket, without the punctuation that ends a sentence after it. Letters beyond
+/// ASCII (an address printed decoded, `wiki/强化学习`) belong to it when the text ends after
+/// them, the address goes on with a delimiter (`/`, `.`, `_`, `?` …) or a `）` closes it (an
+/// address printed inline); Chinese that follows an address in running text
+/// (`https://a.org获取`) does not.
+pub(crate) fn url_spans(chars: &[char]) -> Vec<std::ops::Range<usize>> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < chars.len() {
@@ -75,8 +79,19 @@ fn url_spans(chars: &[char]) -> Vec<std::ops::Range<usize>> {
             continue;
         }
         let mut e = i;
-        while e < chars.len() && is_url_char(chars[e]) {
-            e += 1;
+        loop {
+            while e < chars.len() && is_url_char(chars[e]) {
+                e += 1;
+            }
+            let mut f = e;
+            while f < chars.len() && !chars[f].is_ascii() && chars[f].is_alphanumeric() {
+                f += 1;
+            }
+            let goes_on = f == chars.len() || "/._-?#&=%~+()）".contains(chars[f]);
+            if f == e || !goes_on {
+                break;
+            }
+            e = f;
         }
         while e > i && matches!(chars[e - 1], '.' | ',' | ';' | ':' | '!' | '?' | '\'' | '"') {
             e -= 1;
@@ -302,6 +317,34 @@ mod tests {
         assert_eq!(units("他说：“好。”"), ["他", "说：", "“好。”"]);
         assert_eq!(units("COVID-19防控"), ["COVID-19", "防", "控"]);
         assert!(units("").is_empty());
+    }
+
+    #[test]
+    fn a_decoded_address_keeps_its_wide_letters_and_running_text_does_not_join_it() {
+        let spans = |t: &str| {
+            let chars: Vec<char> = t.chars().collect();
+            url_spans(&chars)
+                .into_iter()
+                .map(|r| chars[r].iter().collect::<String>())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            spans("https://zh.wikipedia.org/wiki/强化学习"),
+            ["https://zh.wikipedia.org/wiki/强化学习"]
+        );
+        assert_eq!(
+            spans("见https://a.org/说明_书/b。"),
+            ["https://a.org/说明_书/b"]
+        );
+        assert_eq!(
+            spans("访问https://rust-lang.org获取更多。"),
+            ["https://rust-lang.org"]
+        );
+        assert_eq!(spans("见https://a.org/了解Rust。"), ["https://a.org/"]);
+        assert_eq!(
+            spans("百科（https://a.org/Rust语言）"),
+            ["https://a.org/Rust语言"]
+        );
     }
 
     #[test]

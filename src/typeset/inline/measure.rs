@@ -146,6 +146,12 @@ fn cluster_metrics(fonts: &FontSet, shaped: &mut Shaped, chars: &[char]) -> Vec<
 /// stretchable gaps between CJK characters.
 fn compress_and_glue(cl: &[Cluster], met: &mut [Metrics], chars: &[char]) -> Vec<Gap> {
     let m = cl.len();
+    // Inside a web address nothing is put between characters: a reader would type it.
+    let urls = super::breaks::url_spans(chars);
+    let in_url = |k: usize| {
+        let (x, y) = (cl[k].ch as usize, cl[k + 1].ch as usize);
+        urls.iter().any(|u| u.contains(&x) && u.contains(&y))
+    };
     let mut gaps = vec![Gap::default(); m];
     let mut paired = false;
     for k in 0..m.saturating_sub(1) {
@@ -205,7 +211,9 @@ fn compress_and_glue(cl: &[Cluster], met: &mut [Metrics], chars: &[char]) -> Vec
         let mixed = ((cjk::is_cjk_glue_side(a) && cjk::is_latin_glue_side(b))
             || (cjk::is_latin_glue_side(a) && cjk::is_cjk_glue_side(b)))
             && cl[k].rise == cl[k + 1].rise;
-        if mixed {
+        if in_url(k) {
+            // (no glue and no stretch)
+        } else if mixed {
             gaps[k] = Gap {
                 width: em / 4.0,
                 stretch: em / 4.0,

@@ -36,18 +36,22 @@ fn kind_of(b: &Block) -> Kind {
 /// A quote's pieces with the rule at its left, at `bar_x`: a segment on each grid line and
 /// beside each block (floats aside), so that it runs unbroken down the quote and stops where
 /// a page breaks it. Space inside the quote is kept at a page top too, so the rule has no gap.
-fn quote_bar(pieces: Vec<Piece>, bar_x: f32, pitch: f32) -> Vec<Piece> {
-    let bar = |h: f32| {
+/// Beside a block taller than the type area (`area`), which the paginator cuts between its
+/// items onto several pages, the rule is one segment per grid line, so that each page gets
+/// the part beside its own share of the block and none runs past the page.
+fn quote_bar(pieces: Vec<Piece>, bar_x: f32, pitch: f32, area: f32) -> Vec<Piece> {
+    let segment = |y0: f32, y1: f32| {
         Item::Line(LineItem {
             x0: bar_x,
             x1: bar_x,
-            y0: 0.0,
-            y1: h,
+            y0,
+            y1,
             width: QUOTE_BAR_WIDTH,
             node: None,
             artifact: ArtifactKind::Layout,
         })
     };
+    let bar = |h: f32| segment(0.0, h);
     pieces
         .into_iter()
         .map(|mut p| {
@@ -57,7 +61,16 @@ fn quote_bar(pieces: Vec<Piece>, bar_x: f32, pitch: f32) -> Vec<Piece> {
                     if b.height == 0.0 {
                         (b.height, b.space_before) = (b.space_before, 0.0);
                     }
-                    b.items.push(bar(b.height));
+                    if b.height > area + 0.01 {
+                        let mut y = 0.0;
+                        while y < b.height - 0.01 {
+                            let end = (y + pitch).min(b.height);
+                            b.items.push(segment(y, end));
+                            y = end;
+                        }
+                    } else {
+                        b.items.push(bar(b.height));
+                    }
                 }
                 _ => {}
             }
@@ -155,7 +168,8 @@ impl Setter<'_> {
                     let (qx, qw) = self.inset(x, width, side, side);
                     let mut inner = Vec::new();
                     self.blocks(blocks, qx, qw, n, &mut inner)?;
-                    out.extend(quote_bar(inner, qx - QUOTE_BAR_EM * size, self.g.pitch));
+                    let bar_x = qx - QUOTE_BAR_EM * size;
+                    out.extend(quote_bar(inner, bar_x, self.g.pitch, self.g.area_h));
                 }
                 Block::Code { text, lang, .. } => self.code(text, lang, x, width, parent, out)?,
                 Block::Table(t) => out.extend(self.table(t, x, width, parent)?),

@@ -88,13 +88,14 @@ impl Setter<'_> {
         for entry in toc_entries(self.book) {
             self.toc_entry(&entry, numbers.map(|n| n.0), toc_node, &mut pieces)?;
         }
+        self.lists(numbers, toc_node, &mut pieces)?;
         let mut pg = Paginator::new(&self.g, 2);
         pg.run(pieces);
         Ok(pg.pages)
     }
 
     /// One entry of the TOC as grid lines: title (indented by depth), leader dots, page number.
-    fn toc_entry(
+    pub(super) fn toc_entry(
         &mut self,
         line: &TocEntry,
         numbers: Option<&HashMap<String, String>>,

@@ -37,6 +37,7 @@ mod figures;
 mod finalize;
 mod front;
 pub mod geometry;
+mod lists;
 mod notes;
 mod paginate;
 mod runs;
@@ -113,8 +114,9 @@ pub fn layout(book: &Book, fonts: &FontSet) -> Result<Document> {
     builds.extend(toc);
     builds.extend(content.pages);
 
-    let mut pages = Vec::with_capacity(builds.len());
     let toc_end = front + toc_pages;
+    let list_mark = lists::bookmark(book, &builds, front..toc_end, g.top);
+    let mut pages = Vec::with_capacity(builds.len());
     for (i, b) in builds.into_iter().enumerate() {
         let label = label_for(i, body_start);
         let mut items = b.items;
@@ -139,7 +141,8 @@ pub fn layout(book: &Book, fonts: &FontSet) -> Result<Document> {
 
     let dest_map: HashMap<&str, &Destination> =
         content.dests.iter().map(|d| (d.name.as_str(), d)).collect();
-    let outline = outline_entries(book, &book.outline(), &dest_map);
+    let mut outline = outline_entries(book, &book.outline(), &dest_map);
+    outline.splice(0..0, list_mark);
 
     Ok(Document {
         width: g.page_w,

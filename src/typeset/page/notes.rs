@@ -83,10 +83,70 @@ fn url_mark(section_id: &str, k: usize) -> String {
     format!("{section_id}-url{k}")
 }
 
-/// The address as printed: without `mailto:`. Percent-encoded characters stay encoded: set as
-/// characters they would get CJK–Latin glue (§5) that a reader would type as spaces.
+/// The address as printed for reading: without `mailto:`, and percent-encoded characters
+/// decoded where that is what a browser's address bar shows: letters beyond ASCII
+/// (`%E5%AE%89` → `安`) and ASCII letters, digits and `-._~`. What would change the address
+/// or could not be seen stays encoded: spaces and other white space, control characters,
+/// delimiters (`%2F`, `%3F`, `%23`, `%25` …) and bytes that are not UTF-8. The link itself
+/// keeps the address as written. (Inside an address the typesetter puts no CJK–Latin glue,
+/// so the decoded characters are set close, as typed.)
 pub(super) fn shown_url(href: &str) -> String {
-    href.strip_prefix("mailto:").unwrap_or(href).to_string()
+    let href = href.strip_prefix("mailto:").unwrap_or(href);
+    let bytes = href.as_bytes();
+    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+    let byte_at = |i: usize| {
+        (bytes.get(i) == Some(&b'%'))
+            .then(|| Some(hex(*bytes.get(i + 1)?)? * 16 + hex(*bytes.get(i + 2)?)?))
+            .flatten()
+    };
+    let mut out = String::with_capacity(href.len());
+    let mut i = 0;
+    while i < href.len() {
+        let Some(b) = byte_at(i) else {
+            let ch = href[i..].chars().next().unwrap_or('%');
+            out.push(ch);
+            i += ch.len_utf8();
+            continue;
+        };
+        // The whole UTF-8 sequence this byte starts, if every byte of it is encoded.
+        let len = match b {
+            0x00..=0x7F => 1,
+            0xC2..=0xDF => 2,
+            0xE0..=0xEF => 3,
+            0xF0..=0xF4 => 4,
+            _ => 0,
+        };
+        let seq: Option<Vec<u8>> = (0..len).map(|k| byte_at(i + 3 * k)).collect();
+        let ch = seq
+            .and_then(|v| String::from_utf8(v).ok())
+            .and_then(|t| t.chars().next())
+            .filter(|&c| {
+                if c.is_ascii() {
+                    c.is_ascii_alphanumeric() || "-._~".contains(c)
+                } else {
+                    !c.is_control() && !c.is_whitespace() && !is_invisible(c)
+                }
+            });
+        match ch {
+            Some(c) => {
+                out.push(c);
+                i += 3 * c.len_utf8();
+            }
+            None => {
+                out.push_str(&href[i..i + 3]);
+                i += 3;
+            }
+        }
+    }
+    out
+}
+
+/// Characters with no ink that would hide in a printed address: format characters (zero
+/// width spaces and joiners, direction marks) and the no-break and ideographic spaces.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{180E}'
+        | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{206F}'
+        | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{FFA0}' | '\u{FFF0}'..='\u{FFFF}')
 }
 
 /// Whether a link's text already is its address (then it is not printed again).
@@ -100,7 +160,7 @@ fn text_is_url(text: &str, href: &str) -> bool {
             .unwrap_or(s);
         s.trim_end_matches('/').to_ascii_lowercase()
     };
-    norm(text) == norm(href)
+    norm(text) == norm(href) || norm(text) == norm(&shown_url(href))
 }
 
 impl Setter<'_> {
@@ -354,15 +414,39 @@ mod tests {
     #[test]
     fn addresses_print_as_written() {
         assert_eq!(shown_url("mailto:a@b.example"), "a@b.example");
+        // Decoded for reading: letters beyond ASCII and unreserved ASCII; a space, a
+        // delimiter, a control character, an invisible one or a byte that is not UTF-8 stays
+        // encoded, as does a stray `%`.
         assert_eq!(
             shown_url("https://a.example/Rust%20%E7%A8%8B.pdf"),
-            "https://a.example/Rust%20%E7%A8%8B.pdf"
+            "https://a.example/Rust%20程.pdf"
+        );
+        assert_eq!(
+            shown_url("https://zh.wikipedia.org/wiki/%E5%BC%BA%E5%8C%96%E5%AD%A6%E4%B9%A0"),
+            "https://zh.wikipedia.org/wiki/强化学习"
+        );
+        assert_eq!(
+            shown_url("https://a.example/%7Euser/%61%2Fb%3Fc%23d%25"),
+            "https://a.example/~user/a%2Fb%3Fc%23d%25"
+        );
+        assert_eq!(
+            shown_url("https://a.example/x%0Ay%C2%85%E2%80%8B%FFz%E5%BC"),
+            "https://a.example/x%0Ay%C2%85%E2%80%8B%FFz%E5%BC"
+        );
+        assert_eq!(
+            shown_url("https://a.example/100%"),
+            "https://a.example/100%"
         );
         assert!(text_is_url(
             "https://Rust-lang.org/",
             "https://rust-lang.org"
         ));
         assert!(text_is_url("rust-lang.org", "https://rust-lang.org/"));
+        // The address as printed is the address too.
+        assert!(text_is_url(
+            "https://zh.wikipedia.org/wiki/Rust语言",
+            "https://zh.wikipedia.org/wiki/Rust%E8%AF%AD%E8%A8%80"
+        ));
         assert!(!text_is_url("Rust 官网", "https://rust-lang.org/"));
     }
 }

@@ -11,7 +11,8 @@
 //!
 //! Each row is a block of its own, off the baseline grid; the last row brings the text after
 //! the table back onto it. Every row carries the header, which the paginator repeats at the top
-//! of each page the table continues on.
+//! of each page the table continues on; the row before the last keeps with the last, so the
+//! page a table ends on never has its last row alone.
 
 use crate::book::model::{self, Align, Book, Inline};
 use crate::diag::Result;
@@ -441,6 +442,11 @@ fn rule_rows(
         })
     });
     let last = rows.len() - 1;
+    // The last row never alone on a page the table continues on: the one before goes with it.
+    let body_start = usize::from(head);
+    if last > body_start {
+        rows[last - 1].keep_next = true;
+    }
     let first = &mut rows[0];
     first
         .items
