@@ -89,7 +89,7 @@ impl Setter<'_> {
             self.toc_entry(&entry, numbers.map(|n| n.0), toc_node, &mut pieces)?;
         }
         let mut pg = Paginator::new(&self.g, 2);
-        pg.run(pieces);
+        pg.run(&pieces);
         Ok(pg.pages)
     }
 
