@@ -92,6 +92,7 @@ fn render_pages<P: std::borrow::Borrow<document::Page>>(
         .collect();
 
     let mut previous = None;
+    let mut drawn = 0usize;
     for page in pages {
         let p = page.borrow();
         let mut ps = PageSettings::from_wh(doc.width, doc.height).ok_or_else(|| {
@@ -130,6 +131,10 @@ fn render_pages<P: std::borrow::Borrow<document::Page>>(
             }
         }
         kp.finish();
+        drawn += 1;
+        if drawn.is_multiple_of(128) {
+            crate::build::give_back_freed_memory();
+        }
     }
 
     // Named destinations nobody links to yet (external viewers may use `#sec-2`).
