@@ -101,7 +101,7 @@ def stages(cmd, runs):
 
 
 # Section size cap of the loader (src/book/mod.rs, MAX_SECTION_BYTES).
-SECTION_CAP = 8 * 1024 * 1024
+SECTION_CAP = 5 * 1024 * 1024
 HEADINGS = (12_500, 25_000, 50_000, 100_000)
 TEXT_MB = (1, 5, 20)
 

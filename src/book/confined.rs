@@ -36,8 +36,7 @@ impl Kind {
         match self {
             Kind::Manifest => MB,
             Kind::Summary => 4 * MB,
-            // A book's section is a few hundred KB; layout takes up to about 100 bytes of memory
-            // per byte of one long paragraph, so 8 MB keeps a worst-case build near 1 GB.
+            // A book's section is a few hundred KB; see MAX_SECTION_BYTES for its worst case.
             Kind::Section => crate::book::MAX_SECTION_BYTES,
             Kind::Include => crate::book::include::MAX_INCLUDE_BYTES,
             Kind::Picture => crate::book::assets::MAX_IMAGE_BYTES,
