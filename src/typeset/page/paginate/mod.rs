@@ -12,9 +12,12 @@
 //! - A block taller than the type area is cut between its items.
 
 use crate::typeset::document::{Destination, Item, SourcePos};
-use crate::typeset::page::footnotes::{Foot, NoteSet};
 use crate::typeset::page::geometry::{Geometry, snap};
+use footnotes::{Foot, NoteSet};
 use std::rc::Rc;
+
+/// Footnote placement is part of pagination: the paginator places each line's notes as it goes.
+pub(super) mod footnotes;
 
 /// Distributes `pieces` onto pages, the first of which is physical page `start`.
 #[cfg(test)]
@@ -133,7 +136,7 @@ pub(super) struct Paginator<'g> {
     pub(super) body_start: Option<usize>,
     /// The table whose row was placed last, and the page it went on.
     pub(super) table_page: Option<(usize, usize)>,
-    /// The footnotes of the current page and those waiting (see `footnotes.rs`).
+    /// The footnotes of the current page and those waiting (see `paginate/footnotes.rs`).
     pub(super) foot: Foot,
 }
 
