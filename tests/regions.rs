@@ -37,7 +37,7 @@ fn glyphs_of(fonts: &FontSet, doc: &Document, c: char) -> Vec<(u16, f32)> {
         for item in &page.items {
             let Item::Glyphs(run) = item else { continue };
             for g in &run.glyphs {
-                if run.text.get(g.text_range.clone()) != Some(&c.to_string()[..]) {
+                if run.text.get(g.text_range()) != Some(&c.to_string()[..]) {
                     continue;
                 }
                 let face = fonts.shaper_face(run.font);
@@ -101,7 +101,7 @@ fn centred_stops_keep_their_em_beside_a_bracket() {
                 for item in &page.items {
                     let Item::Glyphs(run) = item else { continue };
                     for g in &run.glyphs {
-                        if run.text.get(g.text_range.clone()) == Some(&c.to_string()[..]) {
+                        if run.text.get(g.text_range()) == Some(&c.to_string()[..]) {
                             sum += g.advance / run.size;
                         }
                     }
@@ -214,7 +214,7 @@ fn the_cover_title_breaks_at_its_space() {
         let text: String = run
             .glyphs
             .iter()
-            .filter_map(|g| run.text.get(g.text_range.clone()))
+            .filter_map(|g| run.text.get(g.text_range()))
             .collect();
         match lines.iter_mut().find(|(y, _)| (y - run.y).abs() < 1.0) {
             Some((_, t)) => t.push_str(&text),

@@ -409,7 +409,7 @@ fn draw_run(
                 0.0,
                 scale,
                 x + gl.x_offset,
-                g.y - gl.y_offset,
+                g.y,
             ));
             s.draw_graphic(graphic);
             s.pop();
@@ -447,10 +447,10 @@ fn milli_em_glyphs(g: &GlyphRun) -> Vec<KrillaGlyph> {
             at = next;
             KrillaGlyph {
                 glyph_id: GlyphId::new(u32::from(gl.id)),
-                text_range: gl.text_range.clone(),
+                text_range: gl.text_range(),
                 x_advance: (advance / 1000.0) as f32,
                 x_offset: (milli(gl.x_offset) / 1000.0) as f32,
-                y_offset: (milli(gl.y_offset) / 1000.0) as f32,
+                y_offset: 0.0,
                 y_advance: 0.0,
                 location: None,
             }

@@ -90,7 +90,7 @@ impl Setter<'_> {
         }
         self.lists(numbers, toc_node, &mut pieces)?;
         let mut pg = Paginator::new(&self.g, 2);
-        pg.run(pieces);
+        pg.run(&pieces);
         Ok(pg.pages)
     }
 

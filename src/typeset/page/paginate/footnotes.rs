@@ -464,7 +464,7 @@ mod tests {
 
     fn run(lines: usize, pieces: Vec<Piece>, set: NoteSet) -> Vec<Vec<String>> {
         let g = geometry(lines);
-        let out = paginate_notes(&g, 0, pieces, set.into());
+        let out = paginate_notes(&g, 0, &pieces, set.into());
         for (i, p) in out.pages.iter().enumerate() {
             for it in &p.items {
                 if let Item::Link(l) = it {
@@ -497,7 +497,7 @@ mod tests {
         let out = paginate_notes(
             &g,
             0,
-            paragraph(0, 12, &[(0, "n1")]),
+            &paragraph(0, 12, &[(0, "n1")]),
             notes(vec![note("n1", 2, None)]).into(),
         );
         let ys: Vec<(String, f32)> = out.pages[0]
@@ -595,7 +595,7 @@ mod tests {
             note("u3", 1, Some("https://a.example/")),
         ]);
         let g = geometry(10);
-        let out = paginate_notes(&g, 0, pieces, set.into());
+        let out = paginate_notes(&g, 0, &pieces, set.into());
         let count = |p: &PageBuild| tags(p).iter().filter(|t| t.starts_with('u')).count();
         assert_eq!(count(&out.pages[0]), 1);
         assert_eq!(count(&out.pages[1]), 1);

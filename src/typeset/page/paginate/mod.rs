@@ -22,14 +22,14 @@ pub(super) mod footnotes;
 /// Distributes `pieces` onto pages, the first of which is physical page `start`.
 #[cfg(test)]
 pub(super) fn paginate(g: &Geometry, start: usize, pieces: Vec<Piece>) -> BodyPages {
-    paginate_notes(g, start, pieces, std::rc::Rc::new(NoteSet::default()))
+    paginate_notes(g, start, &pieces, std::rc::Rc::new(NoteSet::default()))
 }
 
 /// [`paginate`], setting the `notes` the pieces refer to at the foot of their pages.
 pub(super) fn paginate_notes(
     g: &Geometry,
     start: usize,
-    pieces: Vec<Piece>,
+    pieces: &[Piece],
     notes: std::rc::Rc<NoteSet>,
 ) -> BodyPages {
     let mut pg = Paginator::new(g, start);
@@ -367,7 +367,9 @@ impl<'g> Paginator<'g> {
         height
     }
 
-    pub(super) fn run(&mut self, pieces: Vec<Piece>) {
+    /// Reads `pieces` and places copies of them: the TOC settling loop paginates the same pieces
+    /// more than once, and a copy shares its glyphs with the piece (see [`GlyphRun`]).
+    pub(super) fn run(&mut self, pieces: &[Piece]) {
         let mut i = 0;
         while i < pieces.len() {
             match &pieces[i] {
@@ -404,7 +406,7 @@ impl<'g> Paginator<'g> {
                             0.0
                         };
                     let keep = if b.keep_next {
-                        self.keep_height(&pieces, i + 1)
+                        self.keep_height(pieces, i + 1)
                     } else {
                         0.0
                     };
