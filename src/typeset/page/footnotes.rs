@@ -156,7 +156,7 @@ impl Paginator<'_> {
     /// whole stays if two lines of the note do (the rest continues overleaf) or if it is the
     /// first thing on the page; otherwise it moves on with its note.
     pub(super) fn lines_fitting(&self, lines: &[Piece]) -> usize {
-        let area = self.g.area_h;
+        let area = self.area();
         let pitch = self.g.pitch;
         let mut y = self.y;
         let mut foot = self.foot_height();
@@ -199,7 +199,7 @@ impl Paginator<'_> {
     /// of `foot`, and their height: all if they fit; else as many as fit, a split note taking
     /// no more than [`CARRY_SHARE`] of the page so that the text goes on beside it.
     fn split(&self, lines: &[NoteLine], y: f32, foot: f32) -> (usize, f32) {
-        let area = self.g.area_h;
+        let area = self.area();
         let avail = area - y - foot + 0.01;
         let full: f32 = lines.iter().map(|l| l.height).sum();
         if full <= avail {

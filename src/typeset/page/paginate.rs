@@ -10,6 +10,11 @@
 //! - Floats: a figure that does not fit goes to the top of the next page while the text fills
 //!   this one; figures keep their order and never leave their section ([`Piece::Flush`]).
 //! - A block taller than the type area is cut between its items.
+//! - Make-up: no page of a section but its first holds 1 to 3 lines of text alone (no
+//!   picture), and the book's last page holds at least a quarter page. A section whose last
+//!   page would is set again, first with its opening sunk less ([`BlockBox::sink`]), then with
+//!   lines pushed forward from the page before ([`Paginator::run`], [`Makeup`]); every rule
+//!   above holds in each try.
 
 use crate::typeset::document::{Destination, Item, SourcePos};
 use crate::typeset::page::footnotes::{Foot, NoteSet};
@@ -32,11 +37,27 @@ pub(super) fn paginate_notes(
     let mut pg = Paginator::new(g, start);
     pg.foot.notes = notes;
     pg.run(pieces);
-    BodyPages {
-        marks: std::mem::take(&mut pg.foot.marks),
-        pages: pg.pages,
-        dests: pg.dests,
-        body_start: pg.body_start,
+    pg.into_body()
+}
+
+/// [`paginate`] without make-up: the rules it keeps, tested alone.
+#[cfg(test)]
+pub(super) fn paginate_plain(g: &Geometry, start: usize, pieces: Vec<Piece>) -> BodyPages {
+    let mut pg = Paginator::new(g, start);
+    pg.plain = true;
+    pg.run(pieces);
+    pg.into_body()
+}
+
+impl Paginator<'_> {
+    fn into_body(mut self) -> BodyPages {
+        let pg = &mut self;
+        BodyPages {
+            marks: std::mem::take(&mut pg.foot.marks),
+            pages: std::mem::take(&mut pg.pages),
+            dests: std::mem::take(&mut pg.dests),
+            body_start: pg.body_start,
+        }
     }
 }
 
@@ -60,6 +81,10 @@ pub(super) struct PageBuild {
     pub(super) head: Option<String>,
     /// The earliest source position of what was placed on the page.
     pub(super) first: Option<SourcePos>,
+    /// Height the page's text, blocks and notes take from the type area (set as it is finished).
+    pub(super) used: f32,
+    /// Holds a picture.
+    pub(super) picture: bool,
 }
 
 /// One grid line of text, items relative to (measure left, line top).
@@ -93,7 +118,88 @@ pub(super) struct BlockBox {
     pub(super) off_grid: bool,
     /// A table row: its table's header, drawn again above it on a page the table continues on.
     pub(super) repeat: Option<Rc<TableHead>>,
+    /// Blank at the block's top that make-up may take away, whole grid lines (the drop of a
+    /// section's opening).
+    pub(super) sink: f32,
+    /// A figure: how its picture may be drawn smaller to fit the room before a heading.
+    pub(super) shrink: Option<Shrink>,
 }
+
+/// A figure's layout inside its block, for drawing its picture smaller
+/// ([`BlockBox::shrunk_to`]).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Shrink {
+    /// The picture's top (the content's top) in the block.
+    pub(super) top: f32,
+    /// From the picture's top to the ink bottom of the last caption line.
+    pub(super) content: f32,
+    /// The picture's height.
+    pub(super) image: f32,
+    /// Least space above and below the content.
+    pub(super) margin: f32,
+}
+
+/// The least scale a figure's picture is drawn at to stay before the next heading: half the
+/// measure is still a picture (a half-column picture of a magazine); below it a picture reads
+/// as a thumbnail, and the page is better ended short.
+pub(super) const MIN_FIGURE_SCALE: f32 = 0.5;
+
+impl BlockBox {
+    /// This figure in `height` (whole grid lines, less than its own), its picture scaled down
+    /// about its centre and the caption moved up under it, the content centred again; `None`
+    /// if the picture would be drawn below [`MIN_FIGURE_SCALE`].
+    pub(super) fn shrunk_to(&self, height: f32) -> Option<BlockBox> {
+        let s = self.shrink?;
+        let image = height - 2.0 * s.margin - (s.content - s.image);
+        let f = image / s.image;
+        if !(MIN_FIGURE_SCALE..1.0).contains(&f) {
+            return None;
+        }
+        let content = s.content - s.image + image;
+        let top = (height - content) / 2.0;
+        let mut b = self.clone();
+        let dy = top + image - (s.top + s.image);
+        for it in &mut b.items {
+            match it {
+                Item::Image(i) => {
+                    i.x += i.width * (1.0 - f) / 2.0;
+                    i.y = top;
+                    i.width *= f;
+                    i.height = image;
+                }
+                it => it.translate(0.0, dy),
+            }
+        }
+        b.height = height;
+        b.shrink = Some(Shrink {
+            top,
+            content,
+            image,
+            margin: s.margin,
+        });
+        Some(b)
+    }
+
+    /// A heading: floats waiting when it comes are placed before it (a figure never floats
+    /// past the next heading of its section). Spacing blocks (no height) and table headers keep
+    /// with what follows too, but are not headings.
+    fn is_heading(&self) -> bool {
+        self.keep_next && !self.float && self.repeat.is_none() && self.height > 0.0
+    }
+}
+
+/// How make-up changes the setting of the section being paginated again.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(super) struct Makeup {
+    /// Grid lines taken from the sink of the section's opening.
+    pub(super) tighten: f32,
+    /// A page (physical index) that ends this many grid lines early, so that lines go forward.
+    pub(super) short: Option<(usize, f32)>,
+}
+
+/// Grid lines of text a page after a section's first must hold at least (unless it holds a
+/// picture): a page of 1 to 3 lines alone reads as a leftover.
+pub(super) const MIN_PAGE_LINES: usize = 4;
 
 /// The header of a table, as drawn on its continuation pages.
 #[derive(Debug)]
@@ -135,6 +241,21 @@ pub(super) struct Paginator<'g> {
     pub(super) table_page: Option<(usize, usize)>,
     /// The footnotes of the current page and those waiting (see `footnotes.rs`).
     pub(super) foot: Foot,
+    /// Make-up for the section being set.
+    pub(super) makeup: Makeup,
+    /// No make-up (tests of the other rules).
+    plain: bool,
+}
+
+/// What a section's pagination starts from, to set it again.
+struct Saved {
+    pages: usize,
+    dests: usize,
+    head: Option<String>,
+    body_start: Option<usize>,
+    table_page: Option<(usize, usize)>,
+    marks: usize,
+    foot: Foot,
 }
 
 impl<'g> Paginator<'g> {
@@ -151,6 +272,16 @@ impl<'g> Paginator<'g> {
             body_start: None,
             table_page: None,
             foot: Foot::default(),
+            makeup: Makeup::default(),
+            plain: false,
+        }
+    }
+
+    /// The height of the current page's type area (less when make-up ends it early).
+    pub(super) fn area(&self) -> f32 {
+        match self.makeup.short {
+            Some((page, lines)) if page == self.index() => self.g.area_h - lines * self.g.pitch,
+            _ => self.g.area_h,
         }
     }
 
@@ -159,8 +290,11 @@ impl<'g> Paginator<'g> {
     }
 
     pub(super) fn finish_page(&mut self) {
+        let used = self.y + self.foot_height();
         self.lay_out_foot();
-        if let Some(p) = self.cur.take() {
+        if let Some(mut p) = self.cur.take() {
+            p.used = used;
+            p.picture = p.items.iter().any(|it| matches!(it, Item::Image(_)));
             self.pages.push(p);
         }
         self.y = 0.0;
@@ -191,7 +325,7 @@ impl<'g> Paginator<'g> {
 
     /// Height left above the page's footnotes.
     pub(super) fn remaining(&self) -> f32 {
-        self.g.area_h - self.foot_height() - self.y
+        self.area() - self.foot_height() - self.y
     }
 
     /// Notes that `pos` is shown on the current page.
@@ -204,6 +338,17 @@ impl<'g> Paginator<'g> {
     }
 
     pub(super) fn put_block(&mut self, mut b: BlockBox) {
+        let cut = (self.makeup.tighten * self.g.pitch).min(b.sink);
+        if cut > 0.0 {
+            b.height -= cut;
+            b.sink -= cut;
+            for it in &mut b.items {
+                it.translate(0.0, -cut);
+            }
+            for a in &mut b.anchors {
+                a.1 = (a.1 - cut).max(0.0);
+            }
+        }
         if b.height > self.g.area_h + 0.01 {
             return self.put_tall_block(b);
         }
@@ -364,7 +509,131 @@ impl<'g> Paginator<'g> {
         height
     }
 
+    /// Paginates `pieces`, one section at a time with make-up (see the module's comment).
     pub(super) fn run(&mut self, pieces: Vec<Piece>) {
+        let mut starts: Vec<usize> = (0..pieces.len())
+            .filter(|&i| matches!(pieces[i], Piece::NewPage { .. }))
+            .collect();
+        if starts.first() != Some(&0) {
+            starts.insert(0, 0);
+        }
+        starts.push(pieces.len());
+        let n = starts.len() - 1;
+        for k in 0..n {
+            self.run_section(&pieces[starts[k]..starts[k + 1]], k + 1 == n);
+        }
+    }
+
+    /// Sets one section (from its [`Piece::NewPage`] to the next), then again with make-up if a
+    /// page of it holds too little ([`Self::short_page`]): first its opening sunk one grid line
+    /// less at a time, then the page before its last ended early so that lines go forward. A
+    /// try is kept when no page of the section is short and it takes no more pages; otherwise
+    /// the section is set as it was.
+    fn run_section(&mut self, part: &[Piece], last: bool) {
+        let saved = self.save();
+        self.makeup = Makeup::default();
+        self.set(part);
+        let Some(lack) = self.short_page(saved.pages, last).filter(|_| !self.plain) else {
+            return;
+        };
+        let pages = self.pages.len();
+        let sink = part
+            .iter()
+            .filter_map(|p| match p {
+                Piece::Block(b) => Some(b.sink),
+                _ => None,
+            })
+            .fold(0.0, f32::max);
+        let sink = (sink / self.g.pitch).round() as usize;
+        let mut tries: Vec<Makeup> = (1..=sink)
+            .map(|t| Makeup {
+                tighten: t as f32,
+                short: None,
+            })
+            .collect();
+        if pages - saved.pages >= 2 {
+            let before = self.start + pages - 2;
+            tries.extend((lack..lack + 3).map(|d| Makeup {
+                tighten: 0.0,
+                short: Some((before, d as f32)),
+            }));
+        }
+        for m in tries {
+            self.restore(&saved);
+            self.makeup = m;
+            self.set(part);
+            if self.pages.len() <= pages && self.short_page(saved.pages, last).is_none() {
+                self.makeup = Makeup::default();
+                return;
+            }
+        }
+        self.restore(&saved);
+        self.makeup = Makeup::default();
+        self.set(part);
+    }
+
+    /// What a section's pagination starts from.
+    fn save(&mut self) -> Saved {
+        // The marks only grow: their count is enough to set them back.
+        let marks = std::mem::take(&mut self.foot.marks);
+        let foot = self.foot.clone();
+        self.foot.marks = marks;
+        Saved {
+            pages: self.pages.len(),
+            dests: self.dests.len(),
+            head: self.head.clone(),
+            body_start: self.body_start,
+            table_page: self.table_page,
+            marks: self.foot.marks.len(),
+            foot,
+        }
+    }
+
+    fn restore(&mut self, s: &Saved) {
+        self.pages.truncate(s.pages);
+        self.dests.truncate(s.dests);
+        self.head = s.head.clone();
+        self.body_start = s.body_start;
+        self.table_page = s.table_page;
+        let mut marks = std::mem::take(&mut self.foot.marks);
+        marks.truncate(s.marks);
+        self.foot = s.foot.clone();
+        self.foot.marks = marks;
+        self.cur = None;
+        self.y = 0.0;
+        self.floats.clear();
+    }
+
+    /// Sets a section's pieces and finishes its last page.
+    fn set(&mut self, part: &[Piece]) {
+        self.run_pieces(part);
+        self.flush_floats();
+        self.finish_page();
+    }
+
+    /// How many grid lines the section's short page lacks, if it has one: a page after the
+    /// section's opening page that holds 1 to 3 lines ([`MIN_PAGE_LINES`]) and no picture; on
+    /// the book's `last` page, less than a quarter of the page. Pages from index `from` are the
+    /// section's.
+    fn short_page(&self, from: usize, last: bool) -> Option<usize> {
+        let pages = &self.pages[from..];
+        let n = pages.len();
+        let quarter = self.g.lines.div_ceil(4);
+        pages.iter().enumerate().skip(1).find_map(|(k, p)| {
+            if p.blank || p.opening || p.picture {
+                return None;
+            }
+            let lines = (p.used / self.g.pitch).round() as usize;
+            let min = if last && k + 1 == n {
+                MIN_PAGE_LINES.max(quarter)
+            } else {
+                MIN_PAGE_LINES
+            };
+            (lines > 0 && lines < min).then(|| min - lines)
+        })
+    }
+
+    fn run_pieces(&mut self, pieces: &[Piece]) {
         let mut i = 0;
         while i < pieces.len() {
             match &pieces[i] {
@@ -401,11 +670,31 @@ impl<'g> Paginator<'g> {
                             0.0
                         };
                     let keep = if b.keep_next {
-                        self.keep_height(&pieces, i + 1)
+                        self.keep_height(pieces, i + 1)
                     } else {
                         0.0
                     };
-                    if b.float && !self.floats.is_empty() {
+                    if b.is_heading() && !self.floats.is_empty() {
+                        // A figure never floats past the next heading: one waiting alone is
+                        // drawn smaller to fit the room left if it can; else the figures go
+                        // first, at the top of the next page, and the heading after them.
+                        let room = (self.remaining() / self.g.pitch + 0.01).floor() * self.g.pitch;
+                        if let [f] = &self.floats[..]
+                            && let Some(small) = f.shrunk_to(room)
+                            && small.height + self.note_need(&small.items)
+                                <= self.remaining() + 0.01
+                        {
+                            self.floats.clear();
+                            self.place(small);
+                        }
+                        self.finish_page();
+                        self.page();
+                        if self.y > 0.0 && need + keep > self.remaining() + 0.01 {
+                            self.finish_page();
+                            self.page();
+                        }
+                        self.place(b.clone());
+                    } else if b.float && !self.floats.is_empty() {
                         // Keep figures in order behind one already waiting.
                         self.floats.push(b.clone());
                     } else if self.y > 0.0 && need + keep > self.remaining() + 0.01 {
@@ -468,8 +757,6 @@ impl<'g> Paginator<'g> {
                 }
             }
         }
-        self.flush_floats();
-        self.finish_page();
     }
 
     pub(super) fn flush_floats(&mut self) {
@@ -564,10 +851,23 @@ pub(super) mod tests {
         })
     }
 
-    /// The tags on each page, in placing order.
+    /// The tags on each page, in placing order, without make-up.
     fn run(lines: usize, pieces: Vec<Vec<Piece>>) -> Vec<Vec<String>> {
         let g = geometry(lines);
-        let out = paginate(&g, 0, pieces.into_iter().flatten().collect());
+        tags(&paginate_plain(
+            &g,
+            0,
+            pieces.into_iter().flatten().collect(),
+        ))
+    }
+
+    /// [`run`] with make-up.
+    fn made_up(lines: usize, pieces: Vec<Vec<Piece>>) -> Vec<Vec<String>> {
+        let g = geometry(lines);
+        tags(&paginate(&g, 0, pieces.into_iter().flatten().collect()))
+    }
+
+    fn tags(out: &BodyPages) -> Vec<Vec<String>> {
         out.pages
             .iter()
             .map(|p| {
@@ -728,7 +1028,7 @@ pub(super) mod tests {
             body: true,
         });
         pieces.extend(paragraph(1, "b", 2));
-        let out = paginate(&g, 0, pieces);
+        let out = paginate_plain(&g, 0, pieces);
         let blank: Vec<bool> = out.pages.iter().map(|p| p.blank).collect();
         assert_eq!(blank, vec![false, true, false]);
         assert_eq!(out.body_start, Some(2));
@@ -742,7 +1042,7 @@ pub(super) mod tests {
         let mut second = tag("T2");
         second.translate(0.0, 45.0);
         tall.items.push(second);
-        let out = paginate(&g, 0, vec![Piece::Block(tall)]);
+        let out = paginate_plain(&g, 0, vec![Piece::Block(tall)]);
         assert_eq!(out.pages.len(), 2);
         let y_of = |p: &PageBuild| match &p.items[0] {
             Item::Link(l) => l.y,
@@ -781,7 +1081,7 @@ pub(super) mod tests {
         let mut pieces = paragraph(0, "a", 8);
         pieces.extend([figure("F1", 5), figure("F2", 4), Piece::Block(tall)]);
         pieces.extend(paragraph(1, "b", 3));
-        let out = paginate(&g, 0, pieces);
+        let out = paginate_plain(&g, 0, pieces);
         for (n, page) in out.pages.iter().enumerate() {
             for it in &page.items {
                 if let Item::Link(l) = it {
@@ -869,7 +1169,7 @@ pub(super) mod tests {
                 ..block(name, 1)
             })
         };
-        let out = paginate(&g, 0, vec![h("A"), h("B")]);
+        let out = paginate_plain(&g, 0, vec![h("A"), h("B")]);
         let ys: Vec<f32> = out.pages[0]
             .items
             .iter()
@@ -881,6 +1181,161 @@ pub(super) mod tests {
         assert_eq!(ys, vec![0.0, 15.0]);
     }
 
+    fn new_page() -> Piece {
+        Piece::NewPage {
+            recto: false,
+            head: None,
+            body: true,
+        }
+    }
+
+    /// A section's opening of `lines` grid lines, `sink` of them blank at its top.
+    fn opening(name: &str, lines: usize, sink: usize) -> Piece {
+        let mut b = block(name, lines);
+        b.items[0].translate(0.0, sink as f32 * PITCH);
+        Piece::Block(BlockBox {
+            keep_next: true,
+            sink: sink as f32 * PITCH,
+            ..b
+        })
+    }
+
+    /// Grid lines each page of `pages` holds.
+    fn used(out: &BodyPages) -> Vec<usize> {
+        out.pages
+            .iter()
+            .map(|p| (p.used / PITCH).round() as usize)
+            .collect()
+    }
+
+    #[test]
+    fn a_last_page_of_two_lines_is_pulled_back_by_sinking_the_opening_less() {
+        // Opening (4 lines, 2 of them sink) + 6 lines fill page 1; the 2-line paragraph
+        // after them would stand alone on page 2. Without the sink they all fit on page 1.
+        let pieces = vec![
+            vec![new_page(), opening("O", 4, 2)],
+            paragraph(0, "a", 6),
+            paragraph(1, "b", 2),
+        ];
+        let g = geometry(10);
+        let out = paginate(&g, 0, pieces.clone().into_iter().flatten().collect());
+        assert_eq!(used(&out), vec![10]);
+        let pages = made_up(10, pieces);
+        assert_eq!(pages, vec![names("O a1 a2 a3 a4 a5 a6 b1 b2")]);
+        let y = out.pages[0].items.iter().find_map(|it| match it {
+            Item::Link(l) if l.target == LinkTarget::Named("O".into()) => Some(l.y),
+            _ => None,
+        });
+        assert_eq!(y, Some(0.0), "the opening's text moved up by its sink");
+    }
+
+    #[test]
+    fn lines_are_pushed_forward_onto_a_last_page_of_three_lines_keeping_widows_and_orphans() {
+        // Page 1 takes a1–a9 (b1 alone at its foot would be an orphan); b's 3 lines would
+        // stand alone on page 2. Ending page 1 one line early leaves a9 a widow, so it ends
+        // two early: a8 and a9 go on with b.
+        let pieces = vec![vec![new_page()], paragraph(0, "a", 9), paragraph(1, "b", 3)];
+        let pages = made_up(10, pieces);
+        assert_eq!(
+            pages,
+            vec![names("a1 a2 a3 a4 a5 a6 a7"), names("a8 a9 b1 b2 b3"),]
+        );
+    }
+
+    #[test]
+    fn no_page_after_a_sections_first_holds_one_to_three_lines_alone() {
+        // Every length of a one-paragraph section from 1 to 4 pages: the pages after the
+        // first hold 4 lines or more (or the section's last line ends a full page).
+        for n in 1..=40 {
+            let g = geometry(10);
+            let mut pieces = vec![new_page()];
+            pieces.extend(paragraph(0, "a", n));
+            pieces.push(new_page());
+            pieces.extend(paragraph(1, "b", 12));
+            let out = paginate(&g, 0, pieces);
+            for (k, lines) in used(&out).into_iter().enumerate() {
+                assert!(
+                    k == 0 || out.pages[k].opening || lines >= MIN_PAGE_LINES,
+                    "{n} lines: page {k} holds {lines}: {:?}",
+                    used(&out)
+                );
+            }
+            let total: usize = used(&out).iter().sum();
+            assert_eq!(total, n + 12, "{n} lines: every line is placed once");
+        }
+    }
+
+    #[test]
+    fn the_books_last_page_holds_a_quarter_page() {
+        // 20 lines a page: 24 lines leave 4 on page 2, enough inside the book, not at its end
+        // (a quarter page is 5 lines).
+        let last = made_up(20, vec![vec![new_page()], paragraph(0, "a", 24)]);
+        assert_eq!((last[0].len(), last[1].len()), (19, 5));
+        let inside = made_up(
+            20,
+            vec![
+                vec![new_page()],
+                paragraph(0, "a", 24),
+                vec![new_page()],
+                paragraph(1, "b", 6),
+            ],
+        );
+        assert_eq!((inside[0].len(), inside[1].len()), (20, 4));
+    }
+
+    /// A figure of `lines` grid lines: a picture above a caption one grid line tall.
+    fn figure_with_caption(name: &str, lines: usize) -> Piece {
+        let margin = 0.25 * PITCH;
+        let content = lines as f32 * PITCH - 2.0 * margin;
+        let mut caption = tag(name);
+        caption.translate(0.0, margin + content - PITCH);
+        Piece::Block(BlockBox {
+            float: true,
+            items: vec![caption],
+            shrink: Some(Shrink {
+                top: margin,
+                content,
+                image: content - PITCH,
+                margin,
+            }),
+            ..block(name, lines)
+        })
+    }
+
+    #[test]
+    fn a_figure_never_floats_past_the_next_heading() {
+        // 6 lines left for an 8-line figure before a heading: drawn smaller, it fits there.
+        let g = geometry(10);
+        let pieces = |a: usize| {
+            let mut p = paragraph(0, "a", a);
+            p.push(figure_with_caption("F", 8));
+            p.push(heading("H"));
+            p.extend(paragraph(1, "b", 4));
+            p
+        };
+        let out = paginate(&g, 0, pieces(4));
+        let tags = made_up(10, vec![pieces(4)]);
+        assert_eq!(tags, vec![names("a1 a2 a3 a4 F"), names("H b1 b2 b3 b4")]);
+        let caption = out.pages[0].items.iter().find_map(|it| match it {
+            Item::Link(l) if l.target == LinkTarget::Named("F".into()) => Some(l.y),
+            _ => None,
+        });
+        // The picture shrinks from 65 to 45 pt; the caption moves up under it and the whole
+        // stays centred in the figure's 6 lines (40 to 100).
+        assert_eq!(caption, Some(40.0 + 2.5 + 45.0));
+        // 3 lines left: too small even for half the picture. The figure goes to the next
+        // page ahead of the heading (which, with no room for its two lines there, goes on).
+        let tags = made_up(10, vec![pieces(7)]);
+        assert_eq!(
+            tags,
+            vec![
+                names("a1 a2 a3 a4 a5 a6 a7"),
+                names("F"),
+                names("H b1 b2 b3 b4")
+            ]
+        );
+    }
+
     #[test]
     fn destinations_name_the_page_and_height() {
         let g = geometry(4);
@@ -888,7 +1343,7 @@ pub(super) mod tests {
         let mut b = block("B", 1);
         b.anchors.push(("fig-1".into(), 0.0));
         pieces.push(Piece::Block(b));
-        let out = paginate(&g, 3, pieces);
+        let out = paginate_plain(&g, 3, pieces);
         let d = &out.dests[0];
         assert_eq!((d.name.as_str(), d.page, d.y), ("fig-1", 4, 0.0));
     }
