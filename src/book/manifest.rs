@@ -88,6 +88,8 @@ pub struct PdfTable {
     pub page_refs: Option<bool>,
     /// Pixels per inch pictures are resampled to at their placed size (default 300).
     pub image_dpi: Option<u32>,
+    /// Contents entries show their section's kicker before the title (default true).
+    pub toc_kicker: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -321,13 +323,16 @@ fn explain(text: &str, span: std::ops::Range<usize>, message: &str) -> (String, 
         ("pdf", "urls") => "urls: one of \"footnote\" (default), \"inline\", \"none\"",
         ("pdf", "link_color") => "link_color: a colour \"#rrggbb\", e.g. link_color = \"#1a3d7c\"",
         ("pdf", "page_refs") => "page_refs: true or false",
+        ("pdf", "toc_kicker") => {
+            "toc_kicker: true (default: contents entries show the kicker before the title) or false"
+        }
         ("pdf", "image_dpi") => {
             "image_dpi: pixels per inch, a whole number from 72 to 1200, e.g. 300"
         }
         ("pdf", _) => {
             "keys of [pdf]: page, margin_top, margin_bottom, margin_inner, margin_outer, \
              font_size, line_height, kinsoku, punctuation, impose, footnotes, urls, link_color, \
-             page_refs, highlight, image_dpi"
+             page_refs, highlight, image_dpi, toc_kicker"
         }
         ("fonts", _) => {
             "[fonts] body, heading, code: a font path relative to the book folder \
@@ -568,6 +573,7 @@ impl PdfTable {
             highlight: self.highlight.unwrap_or(true),
             notes: self.note_settings(&err_at)?,
             image_dpi,
+            toc_kicker: self.toc_kicker.unwrap_or(true),
         })
     }
 

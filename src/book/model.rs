@@ -360,6 +360,8 @@ pub struct PdfSettings {
     pub notes: NoteSettings,
     /// Pixels per inch of placed size pictures are resampled to (`[pdf] image_dpi`).
     pub image_dpi: u32,
+    /// Contents entries show their section's kicker (`[pdf] toc_kicker`, default true).
+    pub toc_kicker: bool,
 }
 
 /// How footnotes are numbered in the PDF (the EPUB keeps the source's numbers).

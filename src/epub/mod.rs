@@ -541,6 +541,7 @@ pub(crate) mod tests {
                 highlight: true,
                 notes: Default::default(),
                 image_dpi: 300,
+                toc_kicker: true,
             },
             fonts: FontSettings {
                 body: FontFile {

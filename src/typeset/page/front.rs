@@ -8,7 +8,7 @@ use crate::typeset::document::{
     SourcePos, StructKind,
 };
 use crate::typeset::inline;
-use crate::typeset::page::geometry::snap;
+use crate::typeset::page::geometry::{SMALL, snap};
 use crate::typeset::page::paginate::{BlockBox, GridLine, PageBuild, Paginator, Piece};
 use crate::typeset::page::runs::{ItemLine, Segment, TextStyle, push_seg};
 use crate::typeset::page::setter::Setter;
@@ -125,6 +125,9 @@ impl Setter<'_> {
         } else {
             self.fonts.body()
         };
+        if let Some(k) = line.kicker.as_deref().filter(|_| self.book.pdf.toc_kicker) {
+            self.toc_kicker(&mut seg, k, link, &target);
+        }
         push_seg(
             &mut seg,
             &line.title,
@@ -202,6 +205,28 @@ impl Setter<'_> {
             }));
         }
         Ok(())
+    }
+
+    /// A contents entry's kicker (the label above its section's title, `[pdf] toc_kicker`):
+    /// before the title, smaller and grey in the heading face as over the opening, an
+    /// ideographic space after it.
+    fn toc_kicker(
+        &self,
+        seg: &mut Segment,
+        kicker: &str,
+        link: Option<NodeId>,
+        target: &LinkTarget,
+    ) {
+        let style = TextStyle {
+            gray: 0.35,
+            ..self.cur(self.fonts.heading(), self.g.size * SMALL, link)
+        };
+        push_seg(
+            seg,
+            &format!("{kicker}\u{3000}"),
+            style,
+            Some(target.clone()),
+        );
     }
 
     /// The user's cover picture filling the first page to the trim edge (the PDF shows the
@@ -373,6 +398,8 @@ pub(super) struct TocEntry {
     pub(super) dest: String,
     pub(super) depth: u8,
     pub(super) part: bool,
+    /// The section's kicker, shown before the title (`[pdf] toc_kicker`).
+    pub(super) kicker: Option<String>,
 }
 
 /// The book's outline flattened in reading order, as the contents page lists it.
@@ -393,6 +420,7 @@ pub(super) fn toc_entries(book: &Book) -> Vec<TocEntry> {
                         dest: book.sections[p.first].id.clone(),
                         depth,
                         part: true,
+                        kicker: None,
                     });
                     walk(book, children, depth, out);
                 }
@@ -404,6 +432,7 @@ pub(super) fn toc_entries(book: &Book) -> Vec<TocEntry> {
                         dest: s.id.clone(),
                         depth,
                         part: false,
+                        kicker: s.kicker.clone(),
                     });
                     walk(book, children, depth + 1, out);
                 }

@@ -624,7 +624,8 @@ impl<'g> Paginator<'g> {
                 return None;
             }
             let lines = (p.used / self.g.pitch).round() as usize;
-            let min = if last && k + 1 == n {
+            // The quarter page is the book's: the contents' last page need not hold one.
+            let min = if last && k + 1 == n && self.body_start.is_some() {
                 MIN_PAGE_LINES.max(quarter)
             } else {
                 MIN_PAGE_LINES
