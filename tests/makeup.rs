@@ -198,3 +198,105 @@ fn contents_entries_show_the_kicker_smaller_before_the_title() {
     );
     assert!(off.iter().any(|r| r.0.contains("做好五个加法")));
 }
+
+/// (left, right) of the ink of a run's glyphs, in points.
+fn ink(fonts: &FontSet, run: &GlyphRun) -> (f32, f32) {
+    let face = fonts.shaper_face(run.font);
+    let scale = run.size / fonts.units_per_em(run.font);
+    let (mut l, mut r, mut pen) = (f32::INFINITY, f32::NEG_INFINITY, run.x);
+    for g in &run.glyphs {
+        if let Some(b) = face.glyph_bounding_box(rustybuzz::ttf_parser::GlyphId(g.id)) {
+            l = l.min(pen + g.x_offset + f32::from(b.x_min) * scale);
+            r = r.max(pen + g.x_offset + f32::from(b.x_max) * scale);
+        }
+        pen += g.advance;
+    }
+    (l, r)
+}
+
+#[test]
+fn cover_title_lines_are_centred_on_their_ink() {
+    // The sample's title: 巩固提升党史学习 sat 1.2 pt left of centre by its side bearings,
+    // 教育成果（上） 1.9 pt by the blank of its bracket.
+    let root = common::repo().join("book");
+    let book = bookpress::book::load(&root).expect("sample loads");
+    let fonts = FontSet::load(&book.fonts).expect("fonts");
+    let doc = bookpress::typeset::page::layout(&book, &fonts).expect("layout");
+    let mut lines: Vec<(f32, f32, f32)> = Vec::new();
+    for run in runs(&doc, 0).into_iter().filter(|g| g.size > 15.0) {
+        let (l, r) = ink(&fonts, run);
+        match lines.iter_mut().find(|(y, _, _)| (*y - run.y).abs() < 0.1) {
+            Some(line) => (line.1, line.2) = (line.1.min(l), line.2.max(r)),
+            None => lines.push((run.y, l, r)),
+        }
+    }
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    for (y, l, r) in lines {
+        let off = (l + r) / 2.0 - doc.width / 2.0;
+        assert!(
+            off.abs() < 0.05,
+            "the title line at {y} is {off:.2} pt off centre"
+        );
+    }
+}
+
+#[test]
+fn a_long_cover_title_wraps_and_shrinks_and_loses_nothing() {
+    let title: String = (0..29)
+        .map(|i| {
+            format!(
+                "第{}个很长的标题词",
+                char::from_u32(0x4E00 + i * 37).unwrap()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(title.chars().count() > 280 && title.chars().count() <= 300);
+    // On an A6 page a third of the title size holds about 260 characters: below that size the
+    // cover used to drop the lines that did not fit.
+    let toml = format!(
+        "[book]\ntitle = \"{title}\"\nsections = [\"a.md\"]\n[fonts]\nsystem = false\n\
+         [pdf]\npage = \"105x148\"\n"
+    );
+    let f = Fixture::text(&[("book.toml", &toml), ("a.md", "正文。\n")]);
+    let doc = layout(&f.book());
+    let big = runs(&doc, 0);
+    let size = big.iter().map(|g| g.size).fold(0.0, f32::max);
+    let shown: String = big
+        .iter()
+        .filter(|g| (g.size - size).abs() < 0.01)
+        .map(|g| g.text.clone())
+        .collect::<String>()
+        .replace(' ', "");
+    assert_eq!(
+        shown,
+        title.replace(' ', ""),
+        "every character of the title is on the cover"
+    );
+    assert!(size < 7.0, "shrunk to {size} pt");
+    for it in &doc.pages[0].items {
+        if let Item::Glyphs(g) = it {
+            assert!(
+                g.y < doc.height * 0.74,
+                "the title stays above the editors: {}",
+                g.y
+            );
+        }
+    }
+}
+
+#[test]
+fn a_title_longer_than_the_cover_holds_is_refused_by_check_and_build_at_its_line() {
+    let title = "题".repeat(301);
+    let toml = format!("[book]\ntitle = \"{title}\"\nsections = [\"a.md\"]\n");
+    let f = Fixture::text(&[("book.toml", &toml), ("a.md", "正文。\n")]);
+    let e = f.error();
+    assert!(e.message.contains("301 characters"), "{}", e.message);
+    assert_eq!(e.line, 2, "at the title's line");
+    let (code, stderr) = f.run(&["check", "book"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("book.toml:2") && stderr.contains("301 characters"),
+        "{stderr}"
+    );
+}
