@@ -29,6 +29,23 @@ pub struct Manifest {
     pub _build: Option<toml::Value>,
 }
 
+/// One name or a list of names.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Names {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl Names {
+    pub fn list(&self) -> Vec<String> {
+        match self {
+            Names::One(n) => vec![n.clone()],
+            Names::Many(v) => v.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BookTable {
@@ -38,6 +55,9 @@ pub struct BookTable {
     pub editors: Vec<String>,
     #[serde(default)]
     pub authors: Vec<String>,
+    /// `author`, a name or a list: read as `authors` with a warning (books made for mdBook
+    /// have it; mdBook's key is `authors`, and mdBook itself passes `author` over).
+    pub author: Option<Names>,
     pub language: Option<String>,
     pub identifier: Option<String>,
     pub cover: Option<String>,

@@ -138,6 +138,16 @@ pub fn load_all(dir: &Path) -> Result<(Book, Vec<Diagnostic>)> {
     if let Some(d) = cover_resolution(&book) {
         found.warnings.push(m.at_key("cover", d));
     }
+    if m.manifest.book.author.is_some() {
+        let d = if m.manifest.book.authors.is_empty() {
+            Diagnostic::warning("`author` is read as `authors`")
+        } else {
+            Diagnostic::warning("`author` is left out: `authors` is given")
+        };
+        let d =
+            d.hint("the key is `authors` (as in mdBook, which passes `author` over); rename it");
+        found.warnings.push(m.at_key("author", d));
+    }
     let mut all = found.errors;
     all.extend(found.warnings);
     Ok((book, all))
@@ -409,7 +419,10 @@ fn metadata(
         title: b.title.trim().to_string(),
         series: b.series.clone().filter(|s| !s.trim().is_empty()),
         editors: b.editors.clone(),
-        authors: b.authors.clone(),
+        authors: match &b.author {
+            Some(a) if b.authors.is_empty() => a.list(),
+            _ => b.authors.clone(),
+        },
         language: b
             .language
             .clone()

@@ -522,8 +522,9 @@ mod tests {
 
     #[test]
     fn a_line_whose_note_cannot_start_here_moves_on_with_it() {
-        // 9 lines placed; the 10th refers to a 2-line note: no room, so it goes overleaf.
-        let pieces = paragraph(0, 12, &[(9, "n1")]);
+        // 9 lines placed; the 10th refers to a 2-line note: no room, so it goes overleaf (with
+        // three more lines, so that make-up leaves page 2 alone).
+        let pieces = paragraph(0, 13, &[(9, "n1")]);
         let pages = run(10, pieces, notes(vec![note("n1", 2, None)]));
         assert_eq!(pages[0].len(), 9, "{:?}", pages[0]);
         assert!(pages[1].contains(&"n1.1".to_string()));

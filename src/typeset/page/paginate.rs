@@ -81,7 +81,8 @@ pub(super) struct PageBuild {
     pub(super) head: Option<String>,
     /// The earliest source position of what was placed on the page.
     pub(super) first: Option<SourcePos>,
-    /// Height the page's text, blocks and notes take from the type area (set as it is finished).
+    /// Height the page's text and blocks take from the type area, not its notes (set as it is
+    /// finished).
     pub(super) used: f32,
     /// Holds a picture.
     pub(super) picture: bool,
@@ -290,7 +291,8 @@ impl<'g> Paginator<'g> {
     }
 
     pub(super) fn finish_page(&mut self) {
-        let used = self.y + self.foot_height();
+        // Notes at the foot do not count: a line of text over a note is still a leftover.
+        let used = self.y;
         self.lay_out_foot();
         if let Some(mut p) = self.cur.take() {
             p.used = used;
