@@ -13,8 +13,7 @@ use krilla::paint::Stroke;
 use krilla::pdf::{Pdf, PdfDocument};
 
 use crate::diag::{Diagnostic, Result};
-
-const PT_PER_MM: f32 = 72.0 / 25.4;
+use crate::units::PT_PER_MM;
 
 /// The sheet the pages are printed on (landscape), with two pages side by side.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -19,6 +19,7 @@ pub mod output;
 pub mod pdf;
 pub mod pictures;
 pub mod typeset;
+pub mod units;
 pub mod verify;
 pub mod watch;
 pub mod words;

@@ -174,8 +174,9 @@ fn run(job: &Job, cache: Option<&cache::Cache>) -> Result<Done> {
     })
 }
 
-/// The picture's pixels, turned upright by its EXIF orientation.
-fn decode_upright(img: &Image) -> Result<DynamicImage> {
+/// The picture's pixels, turned upright by its EXIF orientation (for the PDF's and the
+/// EPUB's re-encoded copies alike).
+pub(crate) fn decode_upright(img: &Image) -> Result<DynamicImage> {
     let fmt = match img.format {
         ImageFormat::Jpeg => image::ImageFormat::Jpeg,
         ImageFormat::Png => image::ImageFormat::Png,

@@ -1,41 +1,16 @@
 //! The `bookpress` binary: commands, exit codes and what lands in the output folder.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn bookpress(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_bookpress"))
-        .args(args)
-        .current_dir(cwd)
-        .env("SOURCE_DATE_EPOCH", "1622678400")
-        .output()
-        .unwrap()
-}
-
-fn sample() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("book")
-}
-
-/// The names in `dir` but for the picture cache `.bookpress-cache/`, kept there on purpose.
-fn names(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n != ".bookpress-cache")
-        .collect();
-    v.sort();
-    v
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use common::{Fixture, bookpress, copy_dir, names, sample, stderr, stdout};
+use std::path::Path;
+use std::process::Command;
 
 #[test]
 fn build_writes_epub_pdf_and_print_file_and_reports_timings() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("o");
-    let o = bookpress(
+    let f = Fixture::empty();
+    let out = f.tmp.path().join("o");
+    let o = f.command(
         &[
             "build",
             sample().to_str().unwrap(),
@@ -44,7 +19,7 @@ fn build_writes_epub_pdf_and_print_file_and_reports_timings() {
             "--impose",
             "--timings",
         ],
-        tmp.path(),
+        &[],
     );
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(names(&out), ["book-print.pdf", "book.epub", "book.pdf"]);
@@ -75,8 +50,8 @@ fn build_writes_epub_pdf_and_print_file_and_reports_timings() {
 
 #[test]
 fn format_picks_one_output() {
-    let tmp = tempfile::tempdir().unwrap();
-    let o = bookpress(
+    let f = Fixture::empty();
+    let o = f.command(
         &[
             "build",
             sample().to_str().unwrap(),
@@ -85,37 +60,31 @@ fn format_picks_one_output() {
             "--format",
             "epub",
         ],
-        tmp.path(),
+        &[],
     );
     assert!(o.status.success(), "{}", stderr(&o));
-    assert_eq!(names(&tmp.path().join("x")), ["book.epub"]);
+    assert_eq!(names(&f.tmp.path().join("x")), ["book.epub"]);
 }
 
 #[test]
 fn book_toml_impose_cut_writes_the_print_file() {
-    let tmp = tempfile::tempdir().unwrap();
-    std::fs::write(
-        tmp.path().join("book.toml"),
-        "[book]\ntitle = \"讲义\"\nsections = [\"a.md\"]\n[pdf]\nimpose = \"cut\"\n",
-    )
-    .unwrap();
-    std::fs::write(tmp.path().join("a.md"), "# 第一节\n\n正文一段。\n").unwrap();
-    let o = bookpress(&["build", "."], tmp.path());
+    let f = Fixture::empty();
+    f.write(
+        "book.toml",
+        "[book]\ntitle = \"讲义\"\nsections = [\"a.md\"]\n[pdf]\nimpose = \"cut\"\n".as_bytes(),
+    );
+    f.write("a.md", "# 第一节\n\n正文一段。\n".as_bytes());
+    let o = f.command_in_book(&["build", "."], &[]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let name = tmp
-        .path()
-        .file_name()
-        .unwrap()
-        .to_string_lossy()
-        .into_owned();
-    let files = names(&tmp.path().join("out"));
-    assert!(files.contains(&format!("{name}-print.pdf")), "{files:?}");
+    // Named after the book's folder.
+    let files = names(&f.book().join("out"));
+    assert!(files.contains(&"book-print.pdf".to_string()), "{files:?}");
 }
 
 #[test]
 fn impose_command_imposes_any_pdf() {
-    let tmp = tempfile::tempdir().unwrap();
-    let o = bookpress(
+    let f = Fixture::empty();
+    let o = f.command(
         &[
             "build",
             sample().to_str().unwrap(),
@@ -124,51 +93,46 @@ fn impose_command_imposes_any_pdf() {
             "--format",
             "pdf",
         ],
-        tmp.path(),
+        &[],
     );
     assert!(o.status.success(), "{}", stderr(&o));
-    let o = bookpress(
-        &["impose", "book.pdf", "--sheet", "a4", "--marks"],
-        tmp.path(),
-    );
+    let o = f.command(&["impose", "book.pdf", "--sheet", "a4", "--marks"], &[]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(tmp.path().join("book-print.pdf").is_file());
-    let o = bookpress(&["impose", "missing.pdf"], tmp.path());
+    assert!(f.tmp.path().join("book-print.pdf").is_file());
+    let o = f.command(&["impose", "missing.pdf"], &[]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("missing.pdf"), "{}", stderr(&o));
-    assert!(!tmp.path().join("missing-print.pdf").exists());
+    assert!(!f.tmp.path().join("missing-print.pdf").exists());
 }
 
 #[test]
 fn a_book_error_exits_1_and_writes_nothing() {
-    let tmp = tempfile::tempdir().unwrap();
-    std::fs::write(
-        tmp.path().join("book.toml"),
-        "[book]\ntitle = \"t\"\nsections = [\"gone.md\"]\n",
-    )
-    .unwrap();
-    let o = bookpress(&["build", "."], tmp.path());
+    let f = Fixture::empty();
+    f.write(
+        "book.toml",
+        "[book]\ntitle = \"t\"\nsections = [\"gone.md\"]\n".as_bytes(),
+    );
+    let o = f.command_in_book(&["build", "."], &[]);
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
     assert!(err.contains("gone.md"), "{err}");
-    let out = tmp.path().join("out");
+    let out = f.book().join("out");
     assert!(!out.exists() || names(&out).is_empty(), "{:?}", names(&out));
 }
 
 #[test]
 fn check_exit_codes_and_json() {
-    let tmp = tempfile::tempdir().unwrap();
-    let o = bookpress(&["check", sample().to_str().unwrap()], tmp.path());
+    let f = Fixture::empty();
+    let o = f.command_in_book(&["check", sample().to_str().unwrap()], &[]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let o = bookpress(&["check", "no-such-book"], tmp.path());
+    let o = f.command_in_book(&["check", "no-such-book"], &[]);
     assert_eq!(o.status.code(), Some(2));
-    std::fs::write(
-        tmp.path().join("book.toml"),
-        "[book]\ntitle = \"t\"\nsections = [\"a.md\"]\n",
-    )
-    .unwrap();
-    std::fs::write(tmp.path().join("a.md"), "# 题\n\n你好,世界。\n").unwrap();
-    let o = bookpress(&["check", ".", "--format", "json"], tmp.path());
+    f.write(
+        "book.toml",
+        "[book]\ntitle = \"t\"\nsections = [\"a.md\"]\n".as_bytes(),
+    );
+    f.write("a.md", "# 题\n\n你好,世界。\n".as_bytes());
+    let o = f.command_in_book(&["check", ".", "--format", "json"], &[]);
     assert_eq!(o.status.code(), Some(1));
     let stdout = String::from_utf8(o.stdout).unwrap();
     let line = stdout.lines().next().expect("one JSON finding");
@@ -177,47 +141,17 @@ fn check_exit_codes_and_json() {
     assert!(line.contains("a.md"), "{line}");
 }
 
-fn bookpress_env(args: &[&str], cwd: &Path, env: &[(&str, &str)]) -> Output {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_bookpress"));
-    c.args(args)
-        .current_dir(cwd)
-        .env("SOURCE_DATE_EPOCH", "1622678400")
-        .env_remove("BOOKPRESS_FONTS")
-        .env_remove("BOOKPRESS_FONT_DIR");
-    for (k, v) in env {
-        c.env(k, v);
-    }
-    c.output().unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), &target).unwrap();
-        }
-    }
-}
-
 /// The installed or copied binary needs nothing beside it: a copy, run from another folder on
 /// a copy of the sample with no font variable set, builds it — with the checkout's `fonts/`
 /// hidden from it by an empty tmpfs mounted over it in a private mount namespace where the
 /// machine allows that (root in CI), and in any case with the fonts reported as built in.
 #[test]
 fn a_copied_binary_builds_the_sample_without_the_checkout_fonts() {
-    let tmp = tempfile::tempdir().unwrap();
-    let bin = tmp.path().join("bin/bookpress");
+    let f = Fixture::empty();
+    let bin = f.tmp.path().join("bin/bookpress");
     std::fs::create_dir_all(bin.parent().unwrap()).unwrap();
     std::fs::copy(env!("CARGO_BIN_EXE_bookpress"), &bin).unwrap();
-    copy_dir(&sample(), &tmp.path().join("book"));
+    copy_dir(&sample(), &f.tmp.path().join("book"));
     let fonts = Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts");
     let script = r#"mount -t tmpfs none "$1" && [ -z "$(ls -A "$1")" ] && shift && exec "$@""#;
     let hidden = Command::new("unshare")
@@ -225,7 +159,7 @@ fn a_copied_binary_builds_the_sample_without_the_checkout_fonts() {
         .arg(&fonts)
         .arg(&bin)
         .args(["build", "book", "-o", "out", "--verbose"])
-        .current_dir(tmp.path())
+        .current_dir(f.tmp.path())
         .env_remove("BOOKPRESS_FONTS")
         .env_remove("BOOKPRESS_FONT_DIR")
         .env("SOURCE_DATE_EPOCH", "1622678400")
@@ -241,7 +175,7 @@ fn a_copied_binary_builds_the_sample_without_the_checkout_fonts() {
             eprintln!("cannot hide fonts/ here (no mount namespace); running the copy plainly");
             Command::new(&bin)
                 .args(["build", "book", "-o", "out", "--verbose"])
-                .current_dir(tmp.path())
+                .current_dir(f.tmp.path())
                 .env_remove("BOOKPRESS_FONTS")
                 .env_remove("BOOKPRESS_FONT_DIR")
                 .output()
@@ -256,18 +190,18 @@ fn a_copied_binary_builds_the_sample_without_the_checkout_fonts() {
         "{err}"
     );
     assert!(!err.contains(fonts.to_str().unwrap()), "{err}");
-    let pdf = std::fs::read(tmp.path().join("out/book.pdf")).unwrap();
+    let pdf = std::fs::read(f.tmp.path().join("out/book.pdf")).unwrap();
     assert!(
         pdf.windows(9).any(|w| w == b"/FontFile"),
         "no embedded font"
     );
-    assert!(tmp.path().join("out/book.epub").is_file());
+    assert!(f.tmp.path().join("out/book.epub").is_file());
 }
 
 #[test]
 fn bookpress_fonts_overrides_the_built_in_fonts() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("fonts");
+    let f = Fixture::empty();
+    let dir = f.tmp.path().join("fonts");
     std::fs::create_dir(&dir).unwrap();
     for f in ["NotoSerifCJKsc-Regular.otf", "NotoSansCJKsc-Bold.otf"] {
         let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts").join(f);
@@ -284,12 +218,12 @@ fn bookpress_fonts_overrides_the_built_in_fonts() {
         "epub",
     ];
     for var in ["BOOKPRESS_FONTS", "BOOKPRESS_FONT_DIR"] {
-        let o = bookpress_env(&args, tmp.path(), &[(var, dir.to_str().unwrap())]);
+        let o = f.command(&args, &[(var, dir.to_str().unwrap())]);
         assert!(o.status.success(), "{}", stderr(&o));
         let want = format!("font: {}", dir.join("NotoSerifCJKsc-Regular.otf").display());
         assert!(stderr(&o).contains(&want), "{var}: {}", stderr(&o));
     }
-    let o = bookpress_env(&args, tmp.path(), &[("BOOKPRESS_FONTS", "/nonexistent")]);
+    let o = f.command(&args, &[("BOOKPRESS_FONTS", "/nonexistent")]);
     assert_eq!(o.status.code(), Some(1));
     assert!(
         stderr(&o).contains("/nonexistent/NotoSerifCJKsc-Regular.otf"),
@@ -301,10 +235,10 @@ fn bookpress_fonts_overrides_the_built_in_fonts() {
 
 #[test]
 fn new_makes_a_book_that_checks_clean_and_builds_with_its_folder_name() {
-    let tmp = tempfile::tempdir().unwrap();
-    let o = bookpress(&["new", "my book"], tmp.path());
+    let f = Fixture::empty();
+    let o = f.command(&["new", "my book"], &[]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let dir = tmp.path().join("my book");
+    let dir = f.tmp.path().join("my book");
     assert_eq!(
         names(&dir),
         [
@@ -343,18 +277,18 @@ fn new_makes_a_book_that_checks_clean_and_builds_with_its_folder_name() {
             "book.toml does not show `{key}`"
         );
     }
-    let o = bookpress(&["check", "my book"], tmp.path());
+    let o = f.command(&["check", "my book"], &[]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(!stderr(&o).contains("warning"), "{}", stderr(&o));
-    let o = bookpress(&["build", "my book", "--impose"], tmp.path());
+    let o = f.command(&["build", "my book", "--impose"], &[]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(!stderr(&o).contains("warning"), "{}", stderr(&o));
     assert_eq!(
-        names(&tmp.path().join("out")),
+        names(&f.tmp.path().join("out")),
         ["my book-print.pdf", "my book.epub", "my book.pdf"]
     );
     // The figure is in the EPUB.
-    let epub = std::fs::File::open(tmp.path().join("out/my book.epub")).unwrap();
+    let epub = std::fs::File::open(f.tmp.path().join("out/my book.epub")).unwrap();
     let zip = zip::ZipArchive::new(epub).unwrap();
     assert!(
         zip.file_names()
@@ -362,7 +296,7 @@ fn new_makes_a_book_that_checks_clean_and_builds_with_its_folder_name() {
         "no picture in the EPUB"
     );
     // A second `new` into the same folder is refused and changes nothing.
-    let o = bookpress(&["new", "my book"], tmp.path());
+    let o = f.command(&["new", "my book"], &[]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("not empty"), "{}", stderr(&o));
 }
@@ -371,14 +305,13 @@ fn new_makes_a_book_that_checks_clean_and_builds_with_its_folder_name() {
 /// help, then the summary line.
 #[test]
 fn diagnostics_show_the_line_and_a_caret() {
-    let tmp = tempfile::tempdir().unwrap();
-    std::fs::write(
-        tmp.path().join("book.toml"),
-        "[book]\ntitle = \"t\"\nsections = [\"a.md\"]\n\n[pdf]\nfont_size = \"10\"\n",
-    )
-    .unwrap();
-    std::fs::write(tmp.path().join("a.md"), "# 题\n\n你好,世界。\n").unwrap();
-    let o = bookpress(&["build", ".", "--color", "never"], tmp.path());
+    let f = Fixture::empty();
+    f.write(
+        "book.toml",
+        "[book]\ntitle = \"t\"\nsections = [\"a.md\"]\n\n[pdf]\nfont_size = \"10\"\n".as_bytes(),
+    );
+    f.write("a.md", "# 题\n\n你好,世界。\n".as_bytes());
+    let o = f.command_in_book(&["build", ".", "--color", "never"], &[]);
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(
         stderr(&o),
@@ -394,15 +327,15 @@ fn diagnostics_show_the_line_and_a_caret() {
 "#
     );
     // A warning in a section file is shown from the book folder, with its line.
-    std::fs::write(
-        tmp.path().join("book.toml"),
-        "[book]\ntitle = \"t\"\nsections = [\"a.md\"]\n",
-    )
-    .unwrap();
-    std::fs::create_dir(tmp.path().join("elsewhere")).unwrap();
+    f.write(
+        "book.toml",
+        "[book]\ntitle = \"t\"\nsections = [\"a.md\"]\n".as_bytes(),
+    );
+    std::fs::create_dir(f.book().join("elsewhere")).unwrap();
     let o = bookpress(
+        &f.book().join("elsewhere"),
         &["check", "..", "--color", "never"],
-        &tmp.path().join("elsewhere"),
+        &[],
     );
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
@@ -412,9 +345,9 @@ fn diagnostics_show_the_line_and_a_caret() {
     assert!(err.contains("\n  |     ^\n"), "{err}");
     assert!(err.ends_with("0 errors, 1 warning\n"), "{err}");
     // --color always colours it; github format annotates.
-    let o = bookpress(&["check", ".", "--color", "always"], tmp.path());
+    let o = f.command_in_book(&["check", ".", "--color", "always"], &[]);
     assert!(stderr(&o).contains("\u{1b}["), "{}", stderr(&o));
-    let o = bookpress(&["check", ".", "--format", "github"], tmp.path());
+    let o = f.command_in_book(&["check", ".", "--format", "github"], &[]);
     assert_eq!(o.status.code(), Some(1));
     let out = stdout(&o);
     assert!(
@@ -426,7 +359,7 @@ fn diagnostics_show_the_line_and_a_caret() {
         &["check", ".", "--format", "gitlab"][..],
         &["build", ".", "--message-format", "gitlab"],
     ] {
-        let o = bookpress(args, tmp.path());
+        let o = f.command_in_book(args, &[]);
         let out = stdout(&o);
         assert!(
             out.starts_with("[{\"description\":\"half-width"),
@@ -439,9 +372,9 @@ fn diagnostics_show_the_line_and_a_caret() {
         );
         assert_eq!(out.lines().count(), 1, "{args:?}: {out}");
     }
-    let clean = bookpress(
+    let clean = f.command_in_book(
         &["check", sample().to_str().unwrap(), "--format", "gitlab"],
-        tmp.path(),
+        &[],
     );
     assert_eq!(clean.status.code(), Some(0));
     assert_eq!(stdout(&clean), "[]\n");
@@ -449,9 +382,9 @@ fn diagnostics_show_the_line_and_a_caret() {
 
 #[test]
 fn without_book_toml_build_and_check_say_the_same_and_exit_2() {
-    let tmp = tempfile::tempdir().unwrap();
-    let build = bookpress(&["build", ".", "--color", "never"], tmp.path());
-    let check = bookpress(&["check", ".", "--color", "never"], tmp.path());
+    let f = Fixture::empty();
+    let build = f.command_in_book(&["build", ".", "--color", "never"], &[]);
+    let check = f.command_in_book(&["check", ".", "--color", "never"], &[]);
     assert_eq!(build.status.code(), Some(2));
     assert_eq!(check.status.code(), Some(2));
     assert_eq!(stderr(&build), stderr(&check));
@@ -462,16 +395,17 @@ fn without_book_toml_build_and_check_say_the_same_and_exit_2() {
     );
     // book.toml itself is taken for its folder.
     let o = bookpress(
-        &["check", "book/book.toml"],
         Path::new(env!("CARGO_MANIFEST_DIR")),
+        &["check", "book/book.toml"],
+        &[],
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
 
 #[test]
 fn impose_bounds_creep_and_refuses_a_print_file_or_a_non_pdf() {
-    let tmp = tempfile::tempdir().unwrap();
-    let o = bookpress(
+    let f = Fixture::empty();
+    let o = f.command(
         &[
             "build",
             sample().to_str().unwrap(),
@@ -481,7 +415,7 @@ fn impose_bounds_creep_and_refuses_a_print_file_or_a_non_pdf() {
             "pdf",
             "--impose",
         ],
-        tmp.path(),
+        &[],
     );
     assert!(o.status.success(), "{}", stderr(&o));
     for (creep, why) in [
@@ -490,21 +424,21 @@ fn impose_bounds_creep_and_refuses_a_print_file_or_a_non_pdf() {
         ("-1", "0 or more"),
         ("NaN", "0 or more"),
     ] {
-        let o = bookpress(
+        let o = f.command(
             &["impose", "book.pdf", "--creep", creep, "-o", "c.pdf"],
-            tmp.path(),
+            &[],
         );
         assert_eq!(o.status.code(), Some(1), "creep {creep}: {}", stderr(&o));
         assert!(stderr(&o).contains(why), "creep {creep}: {}", stderr(&o));
-        assert!(!tmp.path().join("c.pdf").exists());
+        assert!(!f.tmp.path().join("c.pdf").exists());
     }
-    let o = bookpress(
+    let o = f.command(
         &["impose", "book.pdf", "--creep", "7.5", "-o", "c.pdf"],
-        tmp.path(),
+        &[],
     );
     assert!(o.status.success(), "{}", stderr(&o));
     // The same bound through build --impose.
-    let o = bookpress(
+    let o = f.command(
         &[
             "build",
             sample().to_str().unwrap(),
@@ -514,37 +448,34 @@ fn impose_bounds_creep_and_refuses_a_print_file_or_a_non_pdf() {
             "--creep",
             "8",
         ],
-        tmp.path(),
+        &[],
     );
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    assert!(!tmp.path().join("b/book.pdf").exists());
+    assert!(!f.tmp.path().join("b/book.pdf").exists());
     // An imposed file is refused unless --force.
-    let o = bookpress(&["impose", "book-print.pdf", "-o", "twice.pdf"], tmp.path());
+    let o = f.command(&["impose", "book-print.pdf", "-o", "twice.pdf"], &[]);
     assert_eq!(o.status.code(), Some(1));
     assert!(
         stderr(&o).contains("looks imposed already"),
         "{}",
         stderr(&o)
     );
-    let o = bookpress(
+    let o = f.command(
         &["impose", "book-print.pdf", "-o", "twice.pdf", "--force"],
-        tmp.path(),
+        &[],
     );
     assert!(o.status.success(), "{}", stderr(&o));
     // A file that is not a PDF says so.
     let toml = sample().join("book.toml");
-    let o = bookpress(
-        &["impose", toml.to_str().unwrap(), "-o", "x.pdf"],
-        tmp.path(),
-    );
+    let o = f.command(&["impose", toml.to_str().unwrap(), "-o", "x.pdf"], &[]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("not a PDF"), "{}", stderr(&o));
 }
 
 #[test]
 fn pdfinfo_reads_the_pdf_without_a_syntax_error() {
-    let tmp = tempfile::tempdir().unwrap();
-    let o = bookpress(
+    let f = Fixture::empty();
+    let o = f.command(
         &[
             "build",
             sample().to_str().unwrap(),
@@ -553,11 +484,11 @@ fn pdfinfo_reads_the_pdf_without_a_syntax_error() {
             "--format",
             "pdf",
         ],
-        tmp.path(),
+        &[],
     );
     assert!(o.status.success(), "{}", stderr(&o));
     let info = Command::new("pdfinfo")
-        .arg(tmp.path().join("book.pdf"))
+        .arg(f.tmp.path().join("book.pdf"))
         .output()
         .expect("pdfinfo (poppler-utils) is required: apt-get install poppler-utils");
     assert!(info.status.success());
@@ -571,13 +502,13 @@ fn pdfinfo_reads_the_pdf_without_a_syntax_error() {
 
 #[test]
 fn completions_and_man_page_are_printed() {
-    let tmp = tempfile::tempdir().unwrap();
+    let f = Fixture::empty();
     for (shell, marker) in [
         ("bash", "_bookpress()"),
         ("zsh", "#compdef bookpress"),
         ("fish", "complete -c bookpress"),
     ] {
-        let o = bookpress(&["completions", shell], tmp.path());
+        let o = f.command(&["completions", shell], &[]);
         assert!(o.status.success(), "{}", stderr(&o));
         let out = stdout(&o);
         assert!(out.contains(marker), "{shell}: {out}");
@@ -585,7 +516,7 @@ fn completions_and_man_page_are_printed() {
             assert!(out.contains(sub), "{shell} completion lacks `{sub}`");
         }
     }
-    let o = bookpress(&["man"], tmp.path());
+    let o = f.command(&["man"], &[]);
     assert!(o.status.success());
     let man = stdout(&o);
     assert!(
@@ -600,8 +531,8 @@ fn completions_and_man_page_are_printed() {
 
 #[test]
 fn quiet_prints_nothing_on_success() {
-    let tmp = tempfile::tempdir().unwrap();
-    let o = bookpress(
+    let f = Fixture::empty();
+    let o = f.command(
         &[
             "-q",
             "build",
@@ -611,7 +542,7 @@ fn quiet_prints_nothing_on_success() {
             "--format",
             "epub",
         ],
-        tmp.path(),
+        &[],
     );
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!((stdout(&o).as_str(), stderr(&o).as_str()), ("", ""));
@@ -624,18 +555,16 @@ fn watch_rebuilds_after_a_change_and_keeps_good_outputs_on_failure() {
     use std::io::BufRead;
     use std::sync::mpsc;
     use std::time::Duration;
-    let tmp = tempfile::tempdir().unwrap();
-    let book = tmp.path().join("w");
-    std::fs::create_dir(&book).unwrap();
-    std::fs::write(
-        book.join("book.toml"),
-        "[book]\ntitle = \"讲义\"\nsections = [\"a.md\"]\n",
-    )
-    .unwrap();
-    std::fs::write(book.join("a.md"), "# 第一节\n\n正文一段。\n").unwrap();
+    let f = Fixture::text(&[
+        (
+            "book.toml",
+            "[book]\ntitle = \"讲义\"\nsections = [\"a.md\"]\n",
+        ),
+        ("a.md", "# 第一节\n\n正文一段。\n"),
+    ]);
     let mut child = Command::new(env!("CARGO_BIN_EXE_bookpress"))
-        .args(["build", "--watch", "w", "-o", "out", "--format", "epub"])
-        .current_dir(tmp.path())
+        .args(["build", "--watch", "book", "-o", "out", "--format", "epub"])
+        .current_dir(f.tmp.path())
         .env("SOURCE_DATE_EPOCH", "1622678400")
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
@@ -654,25 +583,24 @@ fn watch_rebuilds_after_a_change_and_keeps_good_outputs_on_failure() {
         rx.recv_timeout(Duration::from_secs(60))
             .unwrap_or_else(|_| panic!("no line for {what} within 60 s"))
     };
-    let epub = tmp.path().join("out/w.epub");
+    let epub = f.out().join("book.epub");
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let first = next("the first build");
-        assert!(first.contains("built out/w.epub in "), "{first}");
+        assert!(first.contains("built out/book.epub in "), "{first}");
         assert!(first.contains("0 errors, 0 warnings"), "{first}");
         let before = std::fs::read(&epub).unwrap();
-        std::fs::write(
-            book.join("a.md"),
-            "# 第一节\n\n正文一段。\n\n新加的一段。\n",
-        )
-        .unwrap();
+        f.write(
+            "a.md",
+            "# 第一节\n\n正文一段。\n\n新加的一段。\n".as_bytes(),
+        );
         let second = next("the rebuild");
         assert!(
-            second.contains("a.md changed: built out/w.epub"),
+            second.contains("a.md changed: built out/book.epub"),
             "{second}"
         );
         let after = std::fs::read(&epub).unwrap();
         assert_ne!(before, after, "the rebuild did not change the EPUB");
-        std::fs::write(book.join("a.md"), "+++\nautor = \"x\"\n+++\n# 题\n").unwrap();
+        f.write("a.md", "+++\nautor = \"x\"\n+++\n# 题\n".as_bytes());
         let third = next("the failed rebuild");
         assert!(third.contains("build failed"), "{third}");
         assert!(third.contains("1 error"), "{third}");
@@ -698,19 +626,18 @@ fn a_body_font_without_chinese_is_one_error_naming_it() {
         Path::new(latin).exists(),
         "{latin} is needed: apt-get install fonts-dejavu-core"
     );
-    let tmp = tempfile::tempdir().unwrap();
-    std::fs::write(
-        tmp.path().join("book.toml"),
-        format!("[book]\ntitle = \"t\"\nsections = [\"a.md\"]\n[fonts]\nbody = \"{latin}\"\n"),
-    )
-    .unwrap();
-    std::fs::write(
-        tmp.path().join("a.md"),
-        "# 第一章\n\n一段有许多不同汉字的正文，共有几十个字，每个字都不在这个字体里。\n",
-    )
-    .unwrap();
+    let f = Fixture::empty();
+    f.write(
+        "book.toml",
+        format!("[book]\ntitle = \"t\"\nsections = [\"a.md\"]\n[fonts]\nbody = \"{latin}\"\n")
+            .as_bytes(),
+    );
+    f.write(
+        "a.md",
+        "# 第一章\n\n一段有许多不同汉字的正文，共有几十个字，每个字都不在这个字体里。\n".as_bytes(),
+    );
     for cmd in ["check", "build"] {
-        let o = bookpress(&[cmd, ".", "--color", "never"], tmp.path());
+        let o = f.command_in_book(&[cmd, ".", "--color", "never"], &[]);
         assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
         let err = stderr(&o);
         assert_eq!(err.matches("error:").count(), 1, "{cmd}: {err}");
@@ -727,8 +654,8 @@ fn a_body_font_without_chinese_is_one_error_naming_it() {
 /// with what the key takes.
 #[test]
 fn bad_values_in_book_toml_name_their_line_and_the_allowed_values() {
-    let tmp = tempfile::tempdir().unwrap();
-    std::fs::write(tmp.path().join("a.md"), "# 题\n\n正文。\n").unwrap();
+    let f = Fixture::empty();
+    f.write("a.md", "# 题\n\n正文。\n".as_bytes());
     for (pdf, place, allowed) in [
         (
             "kinsoku = \"loose\"",
@@ -746,12 +673,11 @@ fn bad_values_in_book_toml_name_their_line_and_the_allowed_values() {
             "millimetres, 0 to 100",
         ),
     ] {
-        std::fs::write(
-            tmp.path().join("book.toml"),
-            format!("[book]\ntitle = \"t\"\nsections = [\"a.md\"]\n\n[pdf]\n{pdf}\n"),
-        )
-        .unwrap();
-        let o = bookpress(&["build", ".", "--color", "never"], tmp.path());
+        f.write(
+            "book.toml",
+            format!("[book]\ntitle = \"t\"\nsections = [\"a.md\"]\n\n[pdf]\n{pdf}\n").as_bytes(),
+        );
+        let o = f.command_in_book(&["build", ".", "--color", "never"], &[]);
         assert_eq!(o.status.code(), Some(1), "{pdf}: {}", stderr(&o));
         let err = stderr(&o);
         assert!(err.contains(&format!(" --> {place}\n")), "{pdf}: {err}");
@@ -759,12 +685,11 @@ fn bad_values_in_book_toml_name_their_line_and_the_allowed_values() {
         assert!(!err.contains("f32"), "{pdf}: {err}");
     }
     // [epub] and [fonts] errors get their own table's help, not [book]'s.
-    std::fs::write(
-        tmp.path().join("book.toml"),
-        "[book]\ntitle = \"t\"\nsections = [\"a.md\"]\n[epub]\nembed_font = \"yes\"\n",
-    )
-    .unwrap();
-    let err = stderr(&bookpress(&["check", ".", "--color", "never"], tmp.path()));
+    f.write(
+        "book.toml",
+        "[book]\ntitle = \"t\"\nsections = [\"a.md\"]\n[epub]\nembed_font = \"yes\"\n".as_bytes(),
+    );
+    let err = stderr(&f.command_in_book(&["check", ".", "--color", "never"], &[]));
     assert!(
         err.contains("= help: embed_font, page_list: true or false"),
         "{err}"

@@ -2,22 +2,10 @@
 
 use bookpress::book::model::{Block, Role};
 use bookpress::book::{load, load_with_warnings};
-use std::path::{Path, PathBuf};
+use common::{Fixture, sample};
+use std::path::Path;
 
-fn sample() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("book")
-}
-
-/// Writes a book into a temp folder: `files` are (relative path, contents).
-fn fixture(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (path, text) in files {
-        let p = dir.path().join(path);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    }
-    dir
-}
+mod common;
 
 const TOML: &str = "[book]\ntitle = \"测试\"\nsections = [\"a.md\"]\n";
 
@@ -85,16 +73,16 @@ fn error_of(dir: &Path) -> bookpress::diag::Diagnostic {
 
 #[test]
 fn missing_book_toml() {
-    let d = fixture(&[("a.md", "# x\n")]);
-    let e = error_of(d.path());
+    let d = Fixture::text(&[("a.md", "# x\n")]);
+    let e = error_of(&d.book());
     assert!(e.message.contains("cannot read book.toml"), "{e}");
     assert!(e.file.unwrap().ends_with("book.toml"));
 }
 
 #[test]
 fn toml_syntax_error_has_line_and_column() {
-    let d = fixture(&[("book.toml", "[book]\ntitle = \"x\nsections = []\n")]);
-    let e = error_of(d.path());
+    let d = Fixture::text(&[("book.toml", "[book]\ntitle = \"x\nsections = []\n")]);
+    let e = error_of(&d.book());
     assert!(e.message.starts_with("invalid book.toml"), "{e}");
     assert_eq!(e.line, 2);
     assert!(e.column > 0);
@@ -102,14 +90,14 @@ fn toml_syntax_error_has_line_and_column() {
 
 #[test]
 fn missing_section_file_names_it() {
-    let d = fixture(&[
+    let d = Fixture::text(&[
         (
             "book.toml",
             "[book]\ntitle = \"x\"\nsections = [\"a.md\", \"gone.md\"]\n",
         ),
         ("a.md", "# a\n"),
     ]);
-    let e = error_of(d.path());
+    let e = error_of(&d.book());
     assert!(
         e.message.contains("`gone.md`") && e.message.contains("no such file"),
         "{e}"
@@ -119,18 +107,18 @@ fn missing_section_file_names_it() {
 
 #[test]
 fn empty_section_list_is_an_error() {
-    let d = fixture(&[("book.toml", "[book]\ntitle = \"x\"\nsections = []\n")]);
-    assert!(error_of(d.path()).message.contains("lists no files"));
+    let d = Fixture::text(&[("book.toml", "[book]\ntitle = \"x\"\nsections = []\n")]);
+    assert!(error_of(&d.book()).message.contains("lists no files"));
 }
 
 #[test]
 fn section_path_outside_the_book_is_refused() {
-    let d = fixture(&[(
+    let d = Fixture::text(&[(
         "book.toml",
         "[book]\ntitle = \"x\"\nsections = [\"../a.md\"]\n",
     )]);
     assert!(
-        error_of(d.path())
+        error_of(&d.book())
             .message
             .contains("leaves the book folder")
     );
@@ -138,11 +126,11 @@ fn section_path_outside_the_book_is_refused() {
 
 #[test]
 fn bad_front_matter_key_names_file_and_line() {
-    let d = fixture(&[
+    let d = Fixture::text(&[
         ("book.toml", TOML),
         ("a.md", "+++\ntitle = \"t\"\nwriter = \"x\"\n+++\n正文\n"),
     ]);
-    let e = error_of(d.path());
+    let e = error_of(&d.book());
     assert_eq!(e.file.as_deref(), Some(Path::new("a.md")));
     assert_eq!(e.line, 3);
     assert!(e.message.contains("writer"), "{e}");
@@ -150,20 +138,20 @@ fn bad_front_matter_key_names_file_and_line() {
 
 #[test]
 fn missing_image_names_file_line_and_path() {
-    let d = fixture(&[
+    let d = Fixture::text(&[
         ("book.toml", TOML),
         ("a.md", "# t\n\n文字\n\n![图](images/none.jpg \"供图\")\n"),
     ]);
-    let e = error_of(d.path());
+    let e = error_of(&d.book());
     assert_eq!((e.file.as_deref(), e.line), (Some(Path::new("a.md")), 5));
     assert!(e.message.contains("images/none.jpg"), "{e}");
 }
 
 #[test]
 fn non_utf8_section_reports_byte_offset() {
-    let d = fixture(&[("book.toml", TOML)]);
-    std::fs::write(d.path().join("a.md"), b"# t\n\n\xD6\xD0\xCE\xC4\n").unwrap();
-    let e = error_of(d.path());
+    let d = Fixture::text(&[("book.toml", TOML)]);
+    d.write("a.md", b"# t\n\n\xD6\xD0\xCE\xC4\n");
+    let e = error_of(&d.book());
     assert!(
         e.message.contains("not UTF-8") && e.message.contains("offset 5"),
         "{e}"
@@ -173,11 +161,11 @@ fn non_utf8_section_reports_byte_offset() {
 
 #[test]
 fn bom_and_crlf_are_accepted() {
-    let d = fixture(&[
+    let d = Fixture::text(&[
         ("book.toml", TOML),
         ("a.md", "\u{FEFF}# 标题\r\n\r\n第一行\r\n第二行\r\n"),
     ]);
-    let book = load(d.path()).unwrap();
+    let book = load(&d.book()).unwrap();
     assert_eq!(book.sections[0].title, "标题");
     match &book.sections[0].blocks[0] {
         Block::Paragraph { content, .. } => {
@@ -191,8 +179,8 @@ fn bom_and_crlf_are_accepted() {
 fn bad_source_date_epoch_is_reported_not_ignored() {
     // Run in a child process so the variable does not leak into other tests.
     if std::env::var_os("BOOKPRESS_TEST_CHILD").is_some() {
-        let d = fixture(&[("book.toml", TOML), ("a.md", "# t\n")]);
-        let e = error_of(d.path());
+        let d = Fixture::text(&[("book.toml", TOML), ("a.md", "# t\n")]);
+        let e = error_of(&d.book());
         assert!(e.message.contains("SOURCE_DATE_EPOCH"), "{e}");
         return;
     }
@@ -220,7 +208,7 @@ fn figure_numbers_by_book_chapter_or_source() {
         out
     };
     let labels = |mode: &str| {
-        let dir = fixture(&[
+        let dir = Fixture::text(&[
             (
                 "book.toml",
                 &format!(
@@ -230,8 +218,8 @@ fn figure_numbers_by_book_chapter_or_source() {
             ("a.md", "# 一\n\n![甲](p.png)\n\n![图 9 自带编号](p.png)\n"),
             ("b.md", "# 二\n\n![乙](p.png)\n"),
         ]);
-        std::fs::write(dir.path().join("p.png"), &png).unwrap();
-        let book = load(dir.path()).unwrap();
+        dir.write("p.png", &png);
+        let book = load(&dir.book()).unwrap();
         book.figures()
             .iter()
             .map(|f| f.label.clone())
@@ -240,14 +228,14 @@ fn figure_numbers_by_book_chapter_or_source() {
     assert_eq!(labels("book"), ["图1", "", "图3"]);
     assert_eq!(labels("chapter"), ["图1.1", "", "图2.1"]);
     assert_eq!(labels("source"), ["", "", ""]);
-    let dir = fixture(&[
+    let dir = Fixture::text(&[
         (
             "book.toml",
             "[book]\ntitle = \"图\"\nsections = [\"a.md\"]\nfigure_numbers = \"page\"\n",
         ),
         ("a.md", "# 一\n"),
     ]);
-    let e = load(dir.path()).unwrap_err();
+    let e = load(&dir.book()).unwrap_err();
     assert!(
         e.first().message.contains("unknown figure_numbers `page`"),
         "{e}"

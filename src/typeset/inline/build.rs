@@ -160,8 +160,8 @@ impl LineMeasure<'_> {
             };
             max_size = max_size.max(c.size);
             let (a, d) = fonts.vertical_metrics(c.font);
-            ascent = ascent.max(a * c.size + c.rise);
-            descent = descent.min(d * c.size + c.rise);
+            ascent = ascent.max(a.at(c.size) + c.rise);
+            descent = descent.min(d.at(c.size) + c.rise);
             let gl = &shaped.glyphs[c.g0 as usize..c.g1 as usize];
             let n = gl.len();
             for (j, g) in gl.iter().enumerate() {

@@ -363,7 +363,7 @@ impl Setter<'_> {
     }
 
     /// The section's footnotes (and the addresses of its links), set for the feet of the
-    /// pages that refer to them (`notes.rs`, placed by `footnotes.rs`): no pieces of their own.
+    /// pages that refer to them (`notes.rs`, placed by `paginate/footnotes.rs`): no pieces of their own.
     pub(super) fn footnotes(&mut self, s: &Section, sec: NodeId) -> Result<()> {
         self.set_notes(s, sec)
     }

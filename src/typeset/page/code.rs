@@ -15,6 +15,7 @@ use crate::typeset::fonts::FontId;
 use crate::typeset::page::geometry::SMALL;
 use crate::typeset::page::paginate::{GridLine, Piece};
 use crate::typeset::page::setter::Setter;
+use crate::units::Em;
 
 /// Tab stops, in columns.
 pub(super) const TAB: usize = 4;
@@ -107,7 +108,7 @@ impl Setter<'_> {
         let em = self
             .fonts
             .glyph_for(code, '0')
-            .map_or(0.6, |(_, a)| if a > 0.0 { a } else { 0.6 });
+            .map_or(0.6, |(_, Em(a))| if a > 0.0 { a } else { 0.6 });
         let cell = size * em;
         let pad = PAD_EM * self.g.size;
         let cols = (((width - 2.0 * pad) / cell).floor() as usize).max(MARK_CELLS + 8);
@@ -128,11 +129,14 @@ impl Setter<'_> {
         let code = self.fonts.code();
         let mut out: Vec<Cell> = Vec::new();
         let mut col = 0;
-        let cell_em = self.fonts.glyph_for(code, '0').map_or(0.6, |(_, a)| a);
+        let cell_em = self.fonts.glyph_for(code, '0').map_or(0.6, |(_, Em(a))| a);
         for (i, ch) in line.char_indices() {
             if ch == '\t' || ch == '\r' {
                 let n = if ch == '\t' { TAB - col % TAB } else { 0 };
-                let (glyph, advance) = self.fonts.glyph_for(code, ' ').unwrap_or((0, cell_em));
+                let (glyph, advance) = self
+                    .fonts
+                    .glyph_for(code, ' ')
+                    .map_or((0, cell_em), |(g, Em(a))| (g, a));
                 for _ in 0..n {
                     out.push(Cell {
                         ch: ' ',
@@ -181,7 +185,9 @@ impl Setter<'_> {
             ))
             .hint("add a font that covers it as a fallback in book.toml, or replace the character")
         })?;
-        let (glyph, advance) = fonts.glyph_for(font, ch).unwrap_or((0, 0.0));
+        let (glyph, advance) = fonts
+            .glyph_for(font, ch)
+            .map_or((0, 0.0), |(g, Em(a))| (g, a));
         Ok((font, glyph, advance))
     }
 

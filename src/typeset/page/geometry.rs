@@ -2,6 +2,7 @@
 //! shares. Built from the book's settings only (no fonts), so pagination can be tested alone.
 
 use crate::book::model::Book;
+use crate::units::Em;
 
 /// Sizes and positions derived from the book's settings.
 #[derive(Debug, Clone)]
@@ -66,8 +67,8 @@ impl Geometry {
     /// Baseline offset inside one grid line for text of `size` whose em box top is `em_top` em
     /// above the baseline ([`crate::typeset::fonts::FontSet::em_box_top`]): the em box centred on
     /// the line.
-    pub fn baseline_in_line(&self, size: f32, em_top: f32) -> f32 {
-        (self.pitch - size) / 2.0 + em_top * size
+    pub fn baseline_in_line(&self, size: f32, em_top: Em) -> f32 {
+        (self.pitch - size) / 2.0 + em_top.at(size)
     }
 }
 

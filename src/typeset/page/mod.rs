@@ -27,7 +27,7 @@
 //! - [`blocks`], [`code`], [`figures`], [`table`]: collect a section's blocks into [`paginate::Piece`]s;
 //! - [`notes`]: footnotes and link addresses set as notes, marks numbered;
 //! - [`front`]: the cover and the table of contents;
-//! - [`paginate`]: distribute pieces onto pages (no fonts); [`footnotes`]: their notes at
+//! - [`paginate`]: distribute pieces onto pages (no fonts); [`paginate::footnotes`]: their notes at
 //!   the feet of the pages;
 //! - [`finalize`]: page labels, running heads, folios and the outline.
 
@@ -35,7 +35,6 @@ mod blocks;
 mod code;
 mod figures;
 mod finalize;
-mod footnotes;
 mod front;
 pub mod geometry;
 mod notes;
@@ -53,8 +52,8 @@ use crate::book::model::Book;
 use crate::diag::Result;
 use crate::typeset::fonts::FontSet;
 use finalize::{label_for, outline_entries};
-use notes::PassInfo;
 use paginate::{BodyPages, PageBuild, paginate_notes};
+use setter::PassInfo;
 use setter::Setter;
 use std::collections::HashMap;
 

@@ -12,38 +12,11 @@ use crate::book::walk::Run;
 use crate::diag::Result;
 use crate::typeset::document::{LinkTarget, NodeId, Part, SourcePos, StructKind};
 use crate::typeset::inline;
-use crate::typeset::page::footnotes::{Note, NoteLine, NoteSet};
 use crate::typeset::page::geometry::SMALL;
+use crate::typeset::page::paginate::footnotes::{Note, NoteLine, NoteSet};
 use crate::typeset::page::runs::TextStyle;
-use crate::typeset::page::setter::Setter;
+use crate::typeset::page::setter::{Marks, PassInfo, Setter};
 use std::collections::{HashMap, HashSet};
-
-/// What a pagination tells the next collect.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub(super) struct PassInfo {
-    /// Page-mode note numbers, by mark name.
-    pub(super) numbers: HashMap<String, u32>,
-    /// Marks of addresses printed in the text that were printed earlier on the same page.
-    pub(super) repeated: HashSet<String>,
-    /// Printed page numbers of destinations (for （见第 N 页）).
-    pub(super) pages: HashMap<String, String>,
-}
-
-/// The marks of the section being collected.
-#[derive(Debug, Clone, Default)]
-pub(super) struct Marks {
-    pub(super) info: PassInfo,
-    /// This section's PDF numbers by footnote id or address, in order of first mark.
-    numbers: HashMap<String, u32>,
-    /// Address marks of this section: (mark name, address, number), for the notes.
-    urls: Vec<(String, String, u32)>,
-    /// Address marks made in this section (they name the marks).
-    url_count: usize,
-    /// Notes filed so far in the book (their order).
-    seq: usize,
-    /// Setting a note: links in it print their address in the text.
-    in_note: bool,
-}
 
 /// Collects of the body at most (the last one's numbers are used even if a pagination after
 /// it would change them: marks and notes always agree, as both come from the same collect).

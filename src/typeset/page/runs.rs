@@ -13,6 +13,7 @@ use crate::typeset::fonts::{FontId, FontSet};
 use crate::typeset::inline::{self, Paragraph, ParagraphSpec, StyledRun};
 use crate::typeset::page::paginate::{GridLine, Piece};
 use crate::typeset::page::setter::Setter;
+use crate::units::Em;
 
 /// Per-run extras the paragraph engine does not know about.
 #[derive(Debug, Clone, Default)]
@@ -325,7 +326,7 @@ impl Setter<'_> {
     ) -> f32 {
         let mut y = y0;
         for l in lines {
-            let base = y + (lead - l.size) / 2.0 + l.em_top * l.size;
+            let base = y + (lead - l.size) / 2.0 + l.em_top.at(l.size);
             for mut it in l.items {
                 it.translate(x, base);
                 items.push(it);
@@ -341,7 +342,7 @@ pub(super) struct ItemLine {
     pub(super) width: f32,
     pub(super) size: f32,
     /// The em box top of the line's largest text above its baseline, in em.
-    pub(super) em_top: f32,
+    pub(super) em_top: Em,
     /// The first character shown, in the block's plain text (set by `set_lines`).
     pub(super) start: Option<usize>,
 }
@@ -488,7 +489,7 @@ pub(super) fn line_items(
         if let Some(t) = st.link {
             items.push(Item::Link(LinkItem {
                 x: x0,
-                y: -g0.size * fonts.em_box_top(g0.font),
+                y: -g0.size * fonts.em_box_top(g0.font).0,
                 width: x1 - x0,
                 height: g0.size,
                 target: t,

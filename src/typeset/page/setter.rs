@@ -5,9 +5,37 @@ use crate::book::model::Book;
 use crate::typeset::document::{NodeId, Part, SourcePos, StructKind, StructNode};
 use crate::typeset::fonts::FontSet;
 use crate::typeset::inline;
-use crate::typeset::page::footnotes::NoteSet;
 use crate::typeset::page::geometry::Geometry;
-use crate::typeset::page::notes::Marks;
+use crate::typeset::page::paginate::footnotes::NoteSet;
+use crate::units::Em;
+use std::collections::{HashMap, HashSet};
+
+/// What a pagination tells the next collect.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(super) struct PassInfo {
+    /// Page-mode note numbers, by mark name.
+    pub(super) numbers: HashMap<String, u32>,
+    /// Marks of addresses printed in the text that were printed earlier on the same page.
+    pub(super) repeated: HashSet<String>,
+    /// Printed page numbers of destinations (for （见第 N 页）).
+    pub(super) pages: HashMap<String, String>,
+}
+
+/// The marks of the section being collected.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Marks {
+    pub(super) info: PassInfo,
+    /// This section's PDF numbers by footnote id or address, in order of first mark.
+    pub(super) numbers: HashMap<String, u32>,
+    /// Address marks of this section: (mark name, address, number), for the notes.
+    pub(super) urls: Vec<(String, String, u32)>,
+    /// Address marks made in this section (they name the marks).
+    pub(super) url_count: usize,
+    /// Notes filed so far in the book (their order).
+    pub(super) seq: usize,
+    /// Setting a note: links in it print their address in the text.
+    pub(super) in_note: bool,
+}
 
 /// The collect stage's state (one per layout).
 pub(super) struct Setter<'a> {
@@ -22,7 +50,7 @@ pub(super) struct Setter<'a> {
     /// Characters of the current block's plain text flattened so far.
     pub(super) model_off: usize,
     /// The body font's em box top above the baseline, in em (places text on the grid).
-    pub(super) body_em_top: f32,
+    pub(super) body_em_top: Em,
     /// Notes set for the page foot, and the marks of the section being collected.
     pub(super) notes: NoteSet,
     pub(super) marks: Marks,

@@ -24,44 +24,44 @@ pub(super) const CARRY_SHARE: f32 = 0.6;
 
 /// One line of a note, items relative to (measure left, line top).
 #[derive(Debug, Clone)]
-pub(super) struct NoteLine {
-    pub(super) items: Vec<Item>,
-    pub(super) height: f32,
+pub(in crate::typeset::page) struct NoteLine {
+    pub(in crate::typeset::page) items: Vec<Item>,
+    pub(in crate::typeset::page) height: f32,
     /// The note's destination, on its first line.
-    pub(super) anchor: Option<String>,
-    pub(super) pos: SourcePos,
+    pub(in crate::typeset::page) anchor: Option<String>,
+    pub(in crate::typeset::page) pos: SourcePos,
 }
 
 /// A note as set, filed under the name its reference mark links to.
 #[derive(Debug, Clone)]
-pub(super) struct Note {
+pub(in crate::typeset::page) struct Note {
     /// Notes with the same key are one note: a footnote's id; for a link's address `url:` and
     /// the address, printed once on each page that refers to it.
-    pub(super) key: String,
-    pub(super) lines: Vec<NoteLine>,
+    pub(in crate::typeset::page) key: String,
+    pub(in crate::typeset::page) lines: Vec<NoteLine>,
     /// The link's address: the mark in the text then opens it.
-    pub(super) url: Option<String>,
+    pub(in crate::typeset::page) url: Option<String>,
     /// Section index and order of filing (notes never referred to from the text are set at
     /// the end of their section, in this order).
-    pub(super) section: usize,
-    pub(super) seq: usize,
+    pub(in crate::typeset::page) section: usize,
+    pub(in crate::typeset::page) seq: usize,
 }
 
 /// Every note of the book, by the name its mark links to.
 #[derive(Debug, Clone, Default)]
-pub(super) struct NoteSet {
-    pub(super) by_name: HashMap<String, Note>,
+pub(in crate::typeset::page) struct NoteSet {
+    pub(in crate::typeset::page) by_name: HashMap<String, Note>,
 }
 
 impl NoteSet {
-    pub(super) fn is_empty(&self) -> bool {
+    pub(in crate::typeset::page) fn is_empty(&self) -> bool {
         self.by_name.is_empty()
     }
 }
 
 /// The foot of the page being filled, and the note lines waiting for later pages.
 #[derive(Debug, Clone, Default)]
-pub(super) struct Foot {
+pub(in crate::typeset::page) struct Foot {
     /// Shared by the rounds of pagination (the notes are set once per collect).
     pub(super) notes: std::rc::Rc<NoteSet>,
     /// Keys of footnotes already placed (each goes once in the book).
