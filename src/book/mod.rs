@@ -140,10 +140,25 @@ pub fn load_all(dir: &Path) -> Result<(Book, Vec<Diagnostic>)> {
     if let Some(d) = cover_resolution(&book) {
         found.warnings.push(m.at_key("cover", d));
     }
+    if m.manifest.book.author.is_some() {
+        let d = if m.manifest.book.authors.is_empty() {
+            Diagnostic::warning("`author` is read as `authors`")
+        } else {
+            Diagnostic::warning("`author` is left out: `authors` is given")
+        };
+        let d =
+            d.hint("the key is `authors` (as in mdBook, which passes `author` over); rename it");
+        found.warnings.push(m.at_key("author", d));
+    }
     let mut all = found.errors;
     all.extend(found.warnings);
     Ok((book, all))
 }
+
+/// The longest book title the cover sets (wrapped and shrunk, every character kept; on A5 at
+/// about a third of the title size). Refused here, before anything is read, so that `check` and
+/// `build` agree.
+pub const MAX_TITLE_CHARS: usize = 300;
 
 /// The `[book]` values without which nothing can be read: a title and the figure numbering.
 fn check_book_table(m: &Manifested) -> Result<FigureNumbers> {
@@ -151,6 +166,18 @@ fn check_book_table(m: &Manifested) -> Result<FigureNumbers> {
     if b.title.trim().is_empty() {
         return Err(m
             .at_key("title", Diagnostic::error("the book title is empty"))
+            .into());
+    }
+    let chars = b.title.chars().count();
+    if chars > MAX_TITLE_CHARS {
+        return Err(m
+            .at_key(
+                "title",
+                Diagnostic::error(format!(
+                    "the book title is {chars} characters long; the cover holds at most {MAX_TITLE_CHARS}"
+                ))
+                .hint("shorten it; a subtitle or summary can go in `description`"),
+            )
             .into());
     }
     match b.figure_numbers.as_deref().unwrap_or("book") {
@@ -394,7 +421,10 @@ fn metadata(
         title: b.title.trim().to_string(),
         series: b.series.clone().filter(|s| !s.trim().is_empty()),
         editors: b.editors.clone(),
-        authors: b.authors.clone(),
+        authors: match &b.author {
+            Some(a) if b.authors.is_empty() => a.list(),
+            _ => b.authors.clone(),
+        },
         language: b
             .language
             .clone()
