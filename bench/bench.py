@@ -23,7 +23,13 @@ prints tables ready to paste into the README:
   changed, wall time, CPU time (user + system) and peak RSS.
 
 Timings are only as good as the machine is quiet: the load average is printed before and after.
-Run from anywhere: `python3 bench/bench.py`."""
+Run from anywhere: `python3 bench/bench.py`.
+
+`--hostile [BINARY]` builds only the generated worst cases of issue 12, one build each, measured
+with /usr/bin/time: 12,500 to 100,000 consecutive headings (CPU time per 1,000 headings shows
+whether the build is linear), text-only books of 1, 5 and 20 MB (peak RSS less that of a
+one-line book, divided by the source size), a paragraph, a CJK line and a Latin word as long as
+the section cap allows, and a 50 MB section (refused at once)."""
 import argparse, glob, json, os, re, statistics, subprocess, sys, tempfile, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -113,44 +119,104 @@ def stages(cmd, runs):
     return {k: statistics.median(v) for k, v in per.items()}
 
 
-HOSTILE_SIZES = {'headings': 100_000, 'paragraph_mb': 7, 'line_chars': 2_500_000, 'huge_mb': 50}
+# Section size cap of the loader (src/book/mod.rs, MAX_SECTION_BYTES).
+SECTION_CAP = 5 * 1024 * 1024
+HEADINGS = (12_500, 25_000, 50_000, 100_000)
+TEXT_MB = (1, 5, 20)
 
 
-def hostile_books(tmp, sizes):
-    """Generated worst cases (issue 12): many consecutive headings, one long paragraph, one long
-    line, and a section over the cap (refused). Returns [(name, folder, source bytes)]."""
+def write_book(d, sections, title='极端'):
+    """A book folder of `sections` [(file name, text)], with the EPUB page list off."""
+    os.makedirs(d, exist_ok=True)
+    names = ', '.join(f'"{n}"' for n, _ in sections)
+    with open(os.path.join(d, 'book.toml'), 'w', encoding='utf-8') as f:
+        f.write(f'[book]\ntitle = "{title}"\nsections = [{names}]\n[epub]\npage_list = false\n')
+    for n, text in sections:
+        with open(os.path.join(d, n), 'w', encoding='utf-8') as f:
+            f.write(text)
+    return sum(len(t.encode()) for _, t in sections)
+
+
+def sample_paragraphs():
+    """The sample book's body paragraphs (the text-only books repeat them)."""
+    paras = []
+    for f in sorted(glob.glob(os.path.join(ROOT, 'book', '*.md'))):
+        if f.endswith('README.md'):
+            continue
+        body = open(f, encoding='utf-8').read().rsplit('+++\n', 1)[-1]
+        paras += [p.strip() for p in body.split('\n\n')
+                  if len(p.strip()) > 40 and not p.strip().startswith(('#', '!', '+', '|', '-', '>', '`'))]
+    return paras
+
+
+def text_book(d, mb):
+    """A text-only book of `mb` MB: sections of 512 KB of the sample's paragraphs, a heading
+    every 20 paragraphs."""
+    paras, total, sections = sample_paragraphs(), int(mb * 1024 * 1024), []
+    size = 0
+    while size < total:
+        k = len(sections) + 1
+        parts, s, i = [f'# 第{k}章\n'], 0, 0
+        while s < 512 * 1024 and size + s < total:
+            if i % 20 == 0:
+                parts.append(f'## 第{k}.{i // 20 + 1}节\n')
+            p = paras[(k * 7 + i) % len(paras)]
+            parts.append(p + '\n')
+            s, i = s + len(p.encode()) + 2, i + 1
+        sections.append((f'{k:03}.md', '\n'.join(parts)))
+        size += s
+    return write_book(d, sections, '纯文字')
+
+
+def hostile_books(tmp):
+    """Generated worst cases (issue 12). Returns [(group, name, folder, source bytes)]."""
     para = '正文的一句话，说明这本书如何排版。'
+    room = SECTION_CAP - 64  # the heading and some slack under the cap
+    out = [('fixed', 'one line', os.path.join(tmp, 'tiny'), None)]
+    write_book(out[0][2], [('a.md', '# 小\n\n正文。\n')])
+    for n in HEADINGS:
+        d = os.path.join(tmp, f'headings-{n}')
+        text = '# 极端\n\n' + '\n\n'.join(f'## 第{i}节' for i in range(n)) + '\n\n正文。\n'
+        out.append(('headings', f'{n:,} headings', d, write_book(d, [('a.md', text)])))
+    for mb in TEXT_MB:
+        d = os.path.join(tmp, f'text-{mb}')
+        out.append(('text', f'text only, {mb} MB', d, text_book(d, mb)))
     cases = {
-        'headings': '\n\n'.join(f'## 第{i}节' for i in range(sizes['headings'])) + '\n\n正文。\n',
-        'paragraph': para * (sizes['paragraph_mb'] * 1024 * 1024 // len(para.encode())),
-        'line': '长' * sizes['line_chars'] + '\n',
-        'huge': para * (sizes['huge_mb'] * 1024 * 1024 // len(para.encode())),
+        'one paragraph at the cap': para * (room // len(para.encode())),
+        'one CJK line at the cap': '长' * (room // 3) + '\n',
+        'one Latin word at the cap': 'a' * room + '\n',
+        '50 MB paragraph (over the cap)': para * (50 * 1024 * 1024 // len(para.encode())),
     }
-    out = []
     for name, text in cases.items():
-        d = os.path.join(tmp, f'hostile-{name}')
-        os.makedirs(d, exist_ok=True)
-        with open(os.path.join(d, 'book.toml'), 'w') as f:
-            f.write('[book]\ntitle = "极端"\nsections = ["a.md"]\n[epub]\npage_list = false\n')
-        with open(os.path.join(d, 'a.md'), 'w') as f:
-            f.write('# 极端\n\n' + text)
-        out.append((name, d, len(text.encode())))
+        d = os.path.join(tmp, 'worst-' + re.sub(r'\W+', '-', name))
+        out.append(('worst', name, d, write_book(d, [('a.md', '# 极端\n\n' + text)])))
     return out
 
 
 def hostile(binary, tmp):
-    """One build of each generated worst case: exit code, wall time, peak RSS, RSS ÷ source."""
-    print('| case | source | exit | wall | peak RSS | RSS ÷ source |')
-    print('|---|---:|---:|---:|---:|---:|')
-    for name, d, size in hostile_books(tmp, HOSTILE_SIZES):
-        t = time.perf_counter()
-        p = subprocess.Popen([binary, 'build', d, '-o', os.path.join(tmp, 'out-' + name), '-q'],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        p.stderr.read()
-        _, status, ru = os.wait4(p.pid, 0)
-        wall, rss = time.perf_counter() - t, ru.ru_maxrss / 1024
-        print(f'| {name} | {size / 2**20:.1f} MB | {os.waitstatus_to_exitcode(status)} | {wall:.2f} s '
-              f'| {rss:.0f} MB | {rss / (size / 2**20):.1f}× |')
+    """One build of each generated worst case: exit code, wall and CPU time, peak RSS. The text
+    books also get (peak RSS − the one-line book's) ÷ source size; the headings, CPU time per
+    1,000 headings, which stays flat when the build is linear."""
+    print('| case | source | exit | wall | CPU | peak RSS | (RSS − fixed) ÷ source | CPU per 1,000 headings |')
+    print('|---|---:|---:|---:|---:|---:|---:|---:|')
+    fixed = None
+    books = hostile_books(tmp)
+    stats = os.path.join(tmp, 'time.txt')
+    for group, name, d, size in books:
+        # Measured by /usr/bin/time, not wait4 here: a child forked from this Python process
+        # starts with its peak RSS (the generated texts), which ru_maxrss keeps across exec.
+        subprocess.run(['/usr/bin/time', '-f', '%x %e %U %S %M', '-o', stats, binary, 'build', d,
+                            '-o', os.path.join(tmp, 'out-' + os.path.basename(d)), '-q'],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        code, wall, user, system, kb = open(stats).read().split()[-5:]
+        code, wall, cpu, rss = int(code), float(wall), float(user) + float(system), int(kb) / 1024
+        if group == 'fixed':
+            fixed = rss
+        ratio = f'{(rss - fixed) / (size / 2**20):.1f}×' if group == 'text' else ''
+        per = f'{cpu / (int(name.split()[0].replace(",", "")) / 1000) * 1000:.0f} ms' if group == 'headings' else ''
+        src = f'{size / 2**20:.1f} MB' if size else ''
+        print(f'| {name} | {src} | {code} | {wall:.2f} s | {cpu:.2f} s '
+              f'| {rss:.0f} MB | {ratio} | {per} |')
 
 
 def illustrated_book(d, pictures=60, sections=10):
@@ -300,7 +366,9 @@ def typst_table(books, tmp, rounds):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--hostile', metavar='BINARY', nargs='?', const=BIN,
-                    help='only build the generated worst cases (issue 12) with BINARY')
+                    help='only build the generated worst cases (issue 12) with BINARY: 12,500 to '
+                         '100,000 headings, text-only books of 1, 5 and 20 MB, a paragraph, a line and a '
+                         'word as long as the section cap allows, and a 50 MB section (refused)')
     ap.add_argument('--runs', type=int, default=9, help='alternating rounds with Typst (median)')
     ap.add_argument('--cold-runs', type=int, default=3, help='cold builds and rebuilds (median)')
     ap.add_argument('--books', default='sample,100,1000,technical,illustrated,cold1000')

@@ -705,7 +705,7 @@ fn fix_punctuation(dir: &Path, report: &mut Report) -> crate::diag::Result<()> {
     let Ok(book_dir) = crate::book::confined::BookDir::open(dir) else {
         return Ok(());
     };
-    for (abs, rel) in files {
+    for (_, rel) in files {
         // Read through the folder's handle, as the loader reads it.
         let Ok(bytes) = book_dir.read(&rel, crate::book::confined::Kind::Section) else {
             continue;
@@ -720,25 +720,20 @@ fn fix_punctuation(dir: &Path, report: &mut Report) -> crate::diag::Result<()> {
         }
         let fixed = crate::lint::apply(&original, &edits);
         // A section that is a symlink is rewritten where it leads (the link stays a link), and
-        // only inside the book folder.
-        let abs = match abs.canonicalize() {
-            Ok(real) if real.starts_with(book_dir.path()) => real,
-            _ => {
-                report.findings.push(
-                    Diagnostic::error(format!(
-                        "`{rel}` is not rewritten: it is a link that leads out of the book folder"
-                    ))
+        // only inside the book folder; the write goes through the folder's handle, so a link
+        // swapped in meanwhile cannot redirect it.
+        if let Err(why) = book_dir.replace(&rel, fixed.as_bytes()) {
+            let hint = if why.0.contains("out of the book folder") {
+                "copy the file into the book folder, or fix it where it is"
+            } else {
+                "check that the file and its folder are writable"
+            };
+            report.findings.push(
+                Diagnostic::error(format!("`{rel}` is not rewritten: it {why}"))
                     .in_file(&rel)
-                    .hint("copy the file into the book folder, or fix it where it is"),
-                );
-                continue;
-            }
-        };
-        let perms = std::fs::metadata(&abs).map(|m| m.permissions()).ok();
-        crate::output::Staged::write(&abs, fixed.as_bytes())?.commit()?;
-        // The rewritten file keeps the mode the user gave it.
-        if let Some(perms) = perms {
-            let _ = std::fs::set_permissions(&abs, perms);
+                    .hint(hint),
+            );
+            continue;
         }
         report.fixed.push((rel.into(), edits.len()));
     }

@@ -123,7 +123,7 @@ pub fn layout(doc: &crate::typeset::document::Document) -> Result<()> {
             match item {
                 Item::Glyphs(g) => {
                     if let Some(bad) = g.glyphs.iter().find(|gl| gl.id == 0) {
-                        let what = g.text.get(bad.text_range.clone()).unwrap_or("");
+                        let what = g.text.get(bad.text_range()).unwrap_or("");
                         let code = what
                             .chars()
                             .map(|c| format!("U+{:04X}", c as u32))
@@ -173,10 +173,22 @@ pub struct PdfExpect {
 /// Re-reads a PDF: page count, an outline when one is expected, and every font embedded,
 /// subset (tagged name) and with a ToUnicode map so text copies out.
 pub fn pdf(bytes: &[u8], expect: PdfExpect) -> Result<()> {
+    pdf_owned(bytes.to_vec(), expect).map(drop)
+}
+
+/// [`pdf`] without a copy of the file: the reader shares `bytes`, which come back when it is
+/// done (the PDF of a long book is tens of MB).
+pub fn pdf_owned(bytes: Vec<u8>, expect: PdfExpect) -> Result<Vec<u8>> {
+    let shared = std::sync::Arc::new(bytes);
+    pdf_shared(shared.clone(), expect)?;
+    // The reader is gone, so `shared` is the only owner left.
+    Ok(std::sync::Arc::try_unwrap(shared).unwrap_or_else(|s| s.to_vec()))
+}
+
+fn pdf_shared(bytes: std::sync::Arc<Vec<u8>>, expect: PdfExpect) -> Result<()> {
     use hayro_syntax::object::{Array, Dict, Name, Object, Stream};
     let fail = |d: String| bug("PDF", d);
-    let pdf =
-        hayro_syntax::Pdf::new(bytes.to_vec()).map_err(|e| fail(format!("unreadable: {e:?}")))?;
+    let pdf = hayro_syntax::Pdf::new(bytes).map_err(|e| fail(format!("unreadable: {e:?}")))?;
     let pages = pdf.pages().len();
     if pages != expect.pages {
         return Err(fail(format!(
@@ -261,11 +273,32 @@ pub fn pdf(bytes: &[u8], expect: PdfExpect) -> Result<()> {
 /// Every font is a Type0 font with 2-byte codes (Identity-H), where code 0 is CID 0, the
 /// .notdef glyph: finds a 0x0000 code in the page's text-showing operators. Returns the byte
 /// offset of the code inside its string.
+///
+/// The content is decoded here and dropped after the page, not through `Page::page_stream`,
+/// which keeps every page's decoded stream until the whole file is dropped.
 fn notdef_in_page(page: &hayro_syntax::page::Page) -> Option<usize> {
+    use hayro_syntax::content::TypedIter;
     use hayro_syntax::content::ops::TypedInstruction as Op;
-    use hayro_syntax::object::{MaybeRef, Object};
+    use hayro_syntax::object::{Array, MaybeRef, Object, Stream};
     let zero = |b: &[u8]| b.chunks_exact(2).position(|c| c == [0, 0]).map(|i| i * 2);
-    let mut ops = page.typed_operations();
+    let decoded = |s: Stream<'_>| s.decoded().ok().map(|d| d.to_vec());
+    let raw = page.raw();
+    let content = if let Some(s) = raw.get::<Stream<'_>>("Contents") {
+        decoded(s)?
+    } else {
+        let mut all = Vec::new();
+        for d in raw
+            .get::<Array<'_>>("Contents")?
+            .iter::<Stream<'_>>()
+            .flat_map(decoded)
+        {
+            all.extend(d);
+            // Streams must have at least one whitespace in-between.
+            all.push(b' ');
+        }
+        all
+    };
+    let mut ops = TypedIter::new(&content);
     while let Some(op) = ops.next() {
         let found = match op {
             Op::ShowText(t) => zero(t.0.as_bytes()),
@@ -313,13 +346,7 @@ mod tests {
                     size: 10.0,
                     x,
                     y,
-                    glyphs: vec![RunGlyph {
-                        id,
-                        advance: 10.0,
-                        x_offset: 0.0,
-                        y_offset: 0.0,
-                        text_range: 0..4,
-                    }],
+                    glyphs: vec![RunGlyph::new(id, 10.0, 0.0, 0..4)].into(),
                     text: "\u{2A6A5}".into(),
                     gray: 0.0,
                     rgb: None,
@@ -431,7 +458,9 @@ mod tests {
                 _ => None,
             })
             .unwrap();
-        run.glyphs[2].id = 0;
+        let mut glyphs = run.glyphs.to_vec();
+        glyphs[2].id = 0;
+        run.glyphs = glyphs.into();
         let e = layout(&doc).unwrap_err();
         assert!(
             e.to_string().contains("page 5 draws the .notdef glyph"),

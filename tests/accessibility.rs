@@ -121,7 +121,13 @@ fn text_after(xhtml: &str, id: &str, n: usize) -> String {
 }
 
 fn pdftotext_page(pdf: &Path, page: usize) -> String {
+    pdftotext_page_with(pdf, page, &[])
+}
+
+/// [`pdftotext_page`] with more pdftotext options (`-layout`).
+fn pdftotext_page_with(pdf: &Path, page: usize, options: &[&str]) -> String {
     let out = Command::new("pdftotext")
+        .args(options)
         .args(["-f", &page.to_string(), "-l", &page.to_string()])
         .arg(pdf)
         .arg("-")
@@ -183,6 +189,9 @@ fn check_page_list(book_dir: &Path) -> usize {
                     l.chars()
                         .all(|c| c.is_ascii_digit() || "ivxlcdm".contains(c))
                 };
+                // Read in layout order: the entries' kickers (smaller, before each title) make
+                // pdftotext's reading order put the first entry inside the spaced title 目　錄.
+                let pdf_text = pdftotext_page_with(&pdf, i + 1, &["-layout"]);
                 let text: String = pdf_text
                     .lines()
                     .map(str::trim)
@@ -253,8 +262,8 @@ fn check_page_list(book_dir: &Path) -> usize {
 #[test]
 fn page_markers_stand_where_the_pdf_pages_begin_sample() {
     let compared = check_page_list(&root().join("book"));
-    // The sample: 19 pages, one of them the blank verso after the cover.
-    assert_eq!(compared, 18);
+    // The sample: 18 pages, one of them the blank verso after the cover.
+    assert_eq!(compared, 17);
 }
 
 #[test]

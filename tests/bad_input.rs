@@ -545,7 +545,7 @@ fn section_over_the_cap_is_refused_before_reading() {
     let e = f.error();
     assert_eq!(
         e.message,
-        "section `a.md` is 65 MB, over the limit of 8 MB for a section"
+        "section `a.md` is 65 MB, over the limit of 5 MB for a section"
     );
     assert_eq!((e.file, e.line), (Some(f.book().join("book.toml")), 3));
 }

@@ -268,6 +268,39 @@ fn a_truncated_font_is_damaged_at_its_book_toml_line() {
     assert_eq!((e.file, e.line), (Some(f.book().join("book.toml")), 5));
 }
 
+/// `check --fix` while the section is swapped for a link to an outside file: the outside file
+/// is never written, nor its mode changed, and no staged file is left.
+#[test]
+fn check_fix_never_writes_through_a_link_swapped_in() {
+    use std::os::unix::fs::PermissionsExt;
+    let f = Fixture::text(&[("book.toml", TOML), ("a.md", "# 标题\n\n你好,世界。\n")]);
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("secret.md");
+    std::fs::write(&secret, "# 外\n\n外面,别改。\n").unwrap();
+    std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let stop = Arc::new(AtomicBool::new(false));
+    let t = swapper(&f.book(), "a.md", &secret, stop.clone());
+    for _ in 0..60 {
+        let (code, stderr) = f.run(&["check", "book", "--fix"]);
+        assert!(code <= 2, "{stderr}");
+        assert_eq!(
+            std::fs::read_to_string(&secret).unwrap(),
+            "# 外\n\n外面,别改。\n"
+        );
+    }
+    stop.store(true, Ordering::Relaxed);
+    assert!(t.join().unwrap() > 0);
+    let mode = std::fs::metadata(&secret).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600, "the outside file's mode changed");
+    let left: Vec<String> = std::fs::read_dir(f.book())
+        .unwrap()
+        .chain(std::fs::read_dir(outside.path()).unwrap())
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".part"))
+        .collect();
+    assert!(left.is_empty(), "{left:?} left behind");
+}
+
 #[test]
 fn check_fix_writes_through_a_link_inside_the_book() {
     let f = Fixture::text(&[("book.toml", TOML), ("real.md", "你好,世界。\n")]);

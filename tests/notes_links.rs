@@ -290,7 +290,7 @@ fn a_long_address_breaks_without_hyphens_and_is_not_spread() {
             let adv: Vec<f32> = g
                 .glyphs
                 .iter()
-                .filter(|gl| g.text.get(gl.text_range.clone()) == Some("s"))
+                .filter(|gl| g.text.get(gl.text_range()) == Some("s"))
                 .map(|gl| gl.advance)
                 .collect();
             match lines.iter_mut().find(|l| (l.0 - g.y).abs() < 0.1) {

@@ -37,7 +37,7 @@ fn glyphs_of(fonts: &FontSet, doc: &Document, c: char) -> Vec<(u16, f32)> {
         for item in &page.items {
             let Item::Glyphs(run) = item else { continue };
             for g in &run.glyphs {
-                if run.text.get(g.text_range.clone()) != Some(&c.to_string()[..]) {
+                if run.text.get(g.text_range()) != Some(&c.to_string()[..]) {
                     continue;
                 }
                 let face = fonts.shaper_face(run.font);
@@ -101,7 +101,7 @@ fn centred_stops_keep_their_em_beside_a_bracket() {
                 for item in &page.items {
                     let Item::Glyphs(run) = item else { continue };
                     for g in &run.glyphs {
-                        if run.text.get(g.text_range.clone()) == Some(&c.to_string()[..]) {
+                        if run.text.get(g.text_range()) == Some(&c.to_string()[..]) {
                             sum += g.advance / run.size;
                         }
                     }
@@ -214,7 +214,7 @@ fn the_cover_title_breaks_at_its_space() {
         let text: String = run
             .glyphs
             .iter()
-            .filter_map(|g| run.text.get(g.text_range.clone()))
+            .filter_map(|g| run.text.get(g.text_range()))
             .collect();
         match lines.iter_mut().find(|(y, _)| (y - run.y).abs() < 1.0) {
             Some((_, t)) => t.push_str(&text),
@@ -224,4 +224,116 @@ fn the_cover_title_breaks_at_its_space() {
     lines.sort_by(|a, b| a.0.total_cmp(&b.0));
     let lines: Vec<&str> = lines.iter().map(|(_, t)| t.as_str()).collect();
     assert_eq!(lines, ["交流经验", "巩固提升党史学习", "教育成果（上）"]);
+}
+
+/// The fonts a PDF embeds, as pdffonts names them (subset prefix dropped).
+fn pdf_fonts(pdf: &Path) -> Vec<String> {
+    let out = Command::new("pdffonts")
+        .arg(pdf)
+        .output()
+        .expect("pdffonts is required (apt-get install poppler-utils)");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .skip(2)
+        .filter_map(|l| l.split_whitespace().next())
+        .map(|n| n.split_once('+').map_or(n, |(_, f)| f).to_string())
+        .collect()
+}
+
+/// 論語·學而 and 道德經 (first chapters), 詩經·蒹葭, and rare Extension A characters of classical
+/// text (䓕 U+44D5, 㐀 U+3400, 䘒 U+4612, 䜣 U+4723, 䯄 U+4BC4).
+const CLASSICAL_TW: &str = "# 論語\n\n## 學而第一\n\n子曰：「學而時習之，不亦說乎？有朋自遠方來，不亦樂乎？人不知而不慍，不亦君子乎？」\n\n\
+    有子曰：「其為人也孝弟，而好犯上者，鮮矣；不好犯上，而好作亂者，未之有也。君子務本，本立而道生。孝弟也者，其為仁之本與！」\n\n\
+    # 道德經\n\n## 第一章\n\n道可道，非常道。名可名，非常名。無名，天地之始；有名，萬物之母。故常無欲，以觀其妙；常有欲，以觀其徼。\
+    此兩者同出而異名，同謂之玄，玄之又玄，眾妙之門。\n\n\
+    # 詩經\n\n## 蒹葭\n\n蒹葭蒼蒼，白露為霜。所謂伊人，在水一方。溯洄從之，道阻且長。溯游從之，宛在水中央。\n\n\
+    # 字\n\n䓕、㐀、䘒、䜣、䯄，皆古字也。\n";
+
+/// The same in Simplified characters (as a mainland edition sets classical text).
+const CLASSICAL_CN: &str = "# 论语\n\n## 学而第一\n\n子曰：“学而时习之，不亦说乎？有朋自远方来，不亦乐乎？人不知而不愠，不亦君子乎？”\n\n\
+    有子曰：“其为人也孝弟，而好犯上者，鲜矣；不好犯上，而好作乱者，未之有也。君子务本，本立而道生。孝弟也者，其为仁之本与！”\n\n\
+    # 道德经\n\n## 第一章\n\n道可道，非常道。名可名，非常名。无名，天地之始；有名，万物之母。故常无欲，以观其妙；常有欲，以观其徼。\
+    此两者同出而异名，同谓之玄，玄之又玄，众妙之门。\n\n\
+    # 诗经\n\n## 蒹葭\n\n蒹葭苍苍，白露为霜。所谓伊人，在水一方。溯洄从之，道阻且长。溯游从之，宛在水中央。\n\n\
+    # 字\n\n䓕、㐀、䘒、䜣、䯄，皆古字也。\n";
+
+#[test]
+fn a_classical_anthology_in_either_script_builds_with_the_bundled_fonts_alone() {
+    for (language, text, words) in [
+        (
+            "zh-TW",
+            CLASSICAL_TW,
+            ["學而時習之", "眾妙之門", "白露為霜", "䓕、㐀、䘒、䜣、䯄"],
+        ),
+        (
+            "zh-CN",
+            CLASSICAL_CN,
+            ["学而时习之", "众妙之门", "白露为霜", "䓕、㐀、䘒、䜣、䯄"],
+        ),
+    ] {
+        let sections: Vec<String> = (1..=4).map(|i| format!("{i}.md")).collect();
+        let parts: Vec<String> = text
+            .split("\n# ")
+            .map(|p| p.trim_start_matches("# ").to_string())
+            .collect();
+        assert_eq!(parts.len(), 4);
+        let toml = format!(
+            "[book]\ntitle = \"經典\"\nlanguage = \"{language}\"\nsections = [{}]\n[fonts]\nsystem = false\n",
+            sections
+                .iter()
+                .map(|s| format!("\"{s}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let mut files = vec![("book.toml".to_string(), toml)];
+        for (s, p) in sections.iter().zip(&parts) {
+            files.push((s.clone(), format!("# {p}")));
+        }
+        let files: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        let f = Fixture::text(&files);
+        let (pdf, _) = build(&f, false);
+        let flat: String = pdf.chars().filter(|c| !c.is_whitespace()).collect();
+        for w in words {
+            assert!(flat.contains(w), "{language}: `{w}` in {pdf}");
+        }
+        let name = f.book().file_name().unwrap().to_string_lossy().into_owned();
+        let fonts = pdf_fonts(&f.out().join(format!("{name}.pdf")));
+        assert!(
+            fonts
+                .iter()
+                .all(|n| n.starts_with("NotoSerifCJKsc") || n.starts_with("NotoSansCJKsc")),
+            "{language}: only the bundled faces, no fallback: {fonts:?}"
+        );
+    }
+}
+
+#[test]
+fn an_mdbook_author_key_is_read_as_authors_with_a_warning() {
+    let toml = "[book]\ntitle = \"Rust 程式設計語言\"\nauthor = [\"Steve Klabnik\", \"Carol Nichols\"]\n\
+                language = \"zh-TW\"\nsections = [\"a.md\"]\n[fonts]\nsystem = false\n";
+    let f = Fixture::text(&[("book.toml", toml), ("a.md", "# 前言\n\n正文。\n")]);
+    let warnings = f.builds();
+    let w = warnings
+        .iter()
+        .find(|d| d.message.contains("`author`"))
+        .expect("a warning about `author`");
+    assert_eq!(w.line, 3, "{w:?}");
+    let book = bookpress::book::load(&f.book()).expect("loads");
+    assert_eq!(book.meta.authors, ["Steve Klabnik", "Carol Nichols"]);
+    // One name as a string works too; `authors` wins over `author`.
+    let f = Fixture::text(&[
+        (
+            "book.toml",
+            &toml.replace(
+                "author = [\"Steve Klabnik\", \"Carol Nichols\"]",
+                "author = \"甲\"\nauthors = [\"乙\"]",
+            ),
+        ),
+        ("a.md", "# 前言\n\n正文。\n"),
+    ]);
+    let book = bookpress::book::load(&f.book()).expect("loads");
+    assert_eq!(book.meta.authors, ["乙"]);
 }

@@ -174,3 +174,23 @@ fn a_long_title_many_editors_and_a_long_heading_after_a_figure_are_laid_out() {
     assert!(text.contains(&heading), "the long heading is set whole");
     assert!(text.contains("编者80"), "every editor is on the cover");
 }
+
+/// A build that fails after the checks (here: the output folder's name is taken by a file)
+/// still prints the warnings the checks found, before its error, and counts them.
+#[test]
+fn a_build_that_fails_after_the_checks_prints_their_warnings_first() {
+    let f = Fixture::text(&[("book.toml", TOML), ("a.md", "# 标题\n\n你好,世界。\n")]);
+    std::fs::write(f.tmp.path().join("taken"), "a file").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_bookpress"))
+        .args(["build", "book", "-o", "taken", "--color", "never"])
+        .current_dir(f.tmp.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let warning = stderr.find("warning: half-width `,`").expect(&stderr);
+    let error = stderr.find("error: ").expect(&stderr);
+    assert!(warning < error, "{stderr}");
+    assert!(stderr.contains("1 error, 1 warning"), "{stderr}");
+    assert!(!stderr.contains("a bug in bookpress"), "{stderr}");
+}

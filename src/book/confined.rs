@@ -36,8 +36,7 @@ impl Kind {
         match self {
             Kind::Manifest => MB,
             Kind::Summary => 4 * MB,
-            // A book's section is a few hundred KB; layout takes up to about 100 bytes of memory
-            // per byte of one long paragraph, so 8 MB keeps a worst-case build near 1 GB.
+            // A book's section is a few hundred KB; see MAX_SECTION_BYTES for its worst case.
             Kind::Section => crate::book::MAX_SECTION_BYTES,
             Kind::Include => crate::book::include::MAX_INCLUDE_BYTES,
             Kind::Picture => crate::book::assets::MAX_IMAGE_BYTES,
@@ -115,6 +114,61 @@ impl BookDir {
     /// Whether `rel` is a regular file inside the folder.
     pub fn is_file(&self, rel: &str) -> bool {
         relative(rel).is_ok_and(|r| self.dir.metadata(r).is_ok_and(|m| m.is_file()))
+    }
+
+    /// Replaces the regular file `rel` with `bytes`, entirely or not at all, without a path
+    /// being resolved again: a symlink is followed to its target once, through this handle
+    /// (a target outside the folder is refused as [`BookDir::open_file`] refuses it), the new
+    /// text is written to a fresh file beside the target, in the target's folder opened through
+    /// this handle, and renamed over it within that folder handle. A link swapped in meanwhile
+    /// is replaced itself (a rename does not follow it) and never written through. The file
+    /// keeps its mode. Returns the path of what was rewritten, relative to the folder.
+    pub fn replace(&self, rel: &str, bytes: &[u8]) -> Result<PathBuf, Refusal> {
+        use std::io::Write as _;
+        let rel = relative(rel)?;
+        let why = |e: std::io::Error| Refusal(open_reason(&e));
+        let target = self.dir.canonicalize(&rel).map_err(why)?;
+        let (Some(name), parent) = (target.file_name(), target.parent()) else {
+            return Err(Refusal("is not a file".into()));
+        };
+        let folder = match parent.filter(|p| !p.as_os_str().is_empty()) {
+            Some(p) => self.dir.open_dir(p).map_err(why)?,
+            None => self.dir.try_clone().map_err(why)?,
+        };
+        let old = folder
+            .open_with(name, cap_std::fs::OpenOptions::new().read(true))
+            .map_err(why)?
+            .into_std();
+        check_regular(&old, Kind::Section)?;
+        let perms = old.metadata().map_err(why)?.permissions();
+        drop(old);
+        let mut opts = cap_std::fs::OpenOptions::new();
+        opts.write(true).create_new(true);
+        let (temp, mut file) = (0..100)
+            .find_map(|n| {
+                let temp = format!(
+                    ".{}.bookpress-fix-{}-{n}.part",
+                    name.to_string_lossy(),
+                    std::process::id()
+                );
+                folder
+                    .open_with(&temp, &opts)
+                    .ok()
+                    .map(|f| (temp, f.into_std()))
+            })
+            .ok_or_else(|| {
+                Refusal("could not be written (no temporary file could be made beside it)".into())
+            })?;
+        let written = file
+            .write_all(bytes)
+            .and_then(|()| file.set_permissions(perms))
+            .and_then(|()| file.sync_all())
+            .and_then(|()| folder.rename(&temp, &folder, name));
+        if let Err(e) = written {
+            let _ = folder.remove_file(&temp);
+            return Err(Refusal(format!("could not be written ({e})")));
+        }
+        Ok(target)
     }
 
     /// When `rel` was last modified, if it is a file inside the folder.
@@ -331,6 +385,55 @@ mod tests {
         std::fs::write(d.path().join("book.toml"), big).unwrap();
         let e = dir.read("book.toml", Kind::Manifest).unwrap_err();
         assert_eq!(e.0, "is 2 MB, over the limit of 1 MB for a book.toml");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn replace_writes_the_link_target_inside_keeps_the_mode_and_refuses_outside_links() {
+        use std::os::unix::fs::PermissionsExt;
+        let (d, dir) = book();
+        std::fs::create_dir(d.path().join("ch")).unwrap();
+        std::fs::write(d.path().join("ch/real.md"), "旧").unwrap();
+        std::fs::set_permissions(
+            d.path().join("ch/real.md"),
+            std::fs::Permissions::from_mode(0o640),
+        )
+        .unwrap();
+        std::os::unix::fs::symlink("ch/real.md", d.path().join("b.md")).unwrap();
+        assert_eq!(
+            dir.replace("b.md", "新".as_bytes()).unwrap(),
+            Path::new("ch/real.md")
+        );
+        assert_eq!(
+            std::fs::read_to_string(d.path().join("ch/real.md")).unwrap(),
+            "新"
+        );
+        assert!(
+            std::fs::symlink_metadata(d.path().join("b.md"))
+                .unwrap()
+                .is_symlink()
+        );
+        let mode = std::fs::metadata(d.path().join("ch/real.md"))
+            .unwrap()
+            .permissions();
+        assert_eq!(mode.mode() & 0o777, 0o640);
+        // A link out of the folder is refused; the outside file keeps its text and its mode.
+        let outside = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(outside.path(), "外").unwrap();
+        std::fs::set_permissions(outside.path(), std::fs::Permissions::from_mode(0o600)).unwrap();
+        std::os::unix::fs::symlink(outside.path(), d.path().join("out.md")).unwrap();
+        let e = dir.replace("out.md", "新".as_bytes()).unwrap_err();
+        assert_eq!(e.0, "is a link that leads out of the book folder");
+        assert_eq!(std::fs::read_to_string(outside.path()).unwrap(), "外");
+        let mode = std::fs::metadata(outside.path()).unwrap().permissions();
+        assert_eq!(mode.mode() & 0o777, 0o600);
+        // Nothing staged is left behind.
+        for sub in [d.path().to_path_buf(), d.path().join("ch")] {
+            for e in std::fs::read_dir(sub).unwrap() {
+                let name = e.unwrap().file_name().to_string_lossy().into_owned();
+                assert!(!name.ends_with(".part"), "{name} left behind");
+            }
+        }
     }
 
     #[test]

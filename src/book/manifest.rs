@@ -30,6 +30,23 @@ pub struct Manifest {
     pub _build: Option<toml::Value>,
 }
 
+/// One name or a list of names.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Names {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl Names {
+    pub fn list(&self) -> Vec<String> {
+        match self {
+            Names::One(n) => vec![n.clone()],
+            Names::Many(v) => v.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BookTable {
@@ -39,6 +56,9 @@ pub struct BookTable {
     pub editors: Vec<String>,
     #[serde(default)]
     pub authors: Vec<String>,
+    /// `author`, a name or a list: read as `authors` with a warning (books made for mdBook
+    /// have it; mdBook's key is `authors`, and mdBook itself passes `author` over).
+    pub author: Option<Names>,
     pub language: Option<String>,
     pub identifier: Option<String>,
     pub cover: Option<String>,
@@ -91,6 +111,8 @@ pub struct PdfTable {
     pub image_dpi: Option<u32>,
     /// A list of figures after the contents (default false).
     pub lists: Option<bool>,
+    /// Contents entries show their section's kicker before the title (default true).
+    pub toc_kicker: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -323,13 +345,16 @@ fn explain(text: &str, span: std::ops::Range<usize>, message: &str) -> (String, 
         ("pdf", "link_color") => "link_color: a colour \"#rrggbb\", e.g. link_color = \"#1a3d7c\"",
         ("pdf", "page_refs") => "page_refs: true or false",
         ("pdf", "lists") => "lists: true (a list of figures after the contents) or false (default)",
+        ("pdf", "toc_kicker") => {
+            "toc_kicker: true (default: contents entries show the kicker before the title) or false"
+        }
         ("pdf", "image_dpi") => {
             "image_dpi: pixels per inch, a whole number from 72 to 1200, e.g. 300"
         }
         ("pdf", _) => {
             "keys of [pdf]: page, margin_top, margin_bottom, margin_inner, margin_outer, \
              font_size, line_height, kinsoku, punctuation, impose, footnotes, urls, link_color, \
-             page_refs, highlight, image_dpi, lists"
+             page_refs, highlight, image_dpi, lists, toc_kicker"
         }
         ("fonts", _) => {
             "[fonts] body, heading, code: a font path relative to the book folder \
@@ -454,6 +479,7 @@ impl PdfTable {
             lists: self.lists.unwrap_or(false),
             notes: self.note_settings(&err_at)?,
             image_dpi,
+            toc_kicker: self.toc_kicker.unwrap_or(true),
         })
     }
 

@@ -26,9 +26,11 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// Section files larger than this are refused before reading. A book's section is a few
-/// hundred KB; laying out one long paragraph takes up to about 100 bytes of memory per byte of
-/// it, so this keeps a worst-case build near 1 GB (a 50 MB paragraph took 5.3 GB).
-pub const MAX_SECTION_BYTES: u64 = 8 * 1024 * 1024;
+/// hundred KB, the longest real ones are whole classical texts of about 4 MB (北史 is 4.0 MB).
+/// The worst case is one word with no break opportunity: 8 MB of Latin letters peaked at
+/// 2.4 GB and 6 MB at 1.9 GB (one paragraph or one CJK line of 8 MB: 0.85 GB), so the cap is
+/// 5 MB (`bench/bench.py --hostile`).
+pub const MAX_SECTION_BYTES: u64 = 5 * 1024 * 1024;
 
 /// Loads `dir/book.toml` and everything it lists.
 pub fn load(dir: &Path) -> Result<Book> {
@@ -138,10 +140,25 @@ pub fn load_all(dir: &Path) -> Result<(Book, Vec<Diagnostic>)> {
     if let Some(d) = cover_resolution(&book) {
         found.warnings.push(m.at_key("cover", d));
     }
+    if m.manifest.book.author.is_some() {
+        let d = if m.manifest.book.authors.is_empty() {
+            Diagnostic::warning("`author` is read as `authors`")
+        } else {
+            Diagnostic::warning("`author` is left out: `authors` is given")
+        };
+        let d =
+            d.hint("the key is `authors` (as in mdBook, which passes `author` over); rename it");
+        found.warnings.push(m.at_key("author", d));
+    }
     let mut all = found.errors;
     all.extend(found.warnings);
     Ok((book, all))
 }
+
+/// The longest book title the cover sets (wrapped and shrunk, every character kept; on A5 at
+/// about a third of the title size). Refused here, before anything is read, so that `check` and
+/// `build` agree.
+pub const MAX_TITLE_CHARS: usize = 300;
 
 /// The `[book]` values without which nothing can be read: a title and the figure numbering.
 fn check_book_table(m: &Manifested) -> Result<FigureNumbers> {
@@ -149,6 +166,18 @@ fn check_book_table(m: &Manifested) -> Result<FigureNumbers> {
     if b.title.trim().is_empty() {
         return Err(m
             .at_key("title", Diagnostic::error("the book title is empty"))
+            .into());
+    }
+    let chars = b.title.chars().count();
+    if chars > MAX_TITLE_CHARS {
+        return Err(m
+            .at_key(
+                "title",
+                Diagnostic::error(format!(
+                    "the book title is {chars} characters long; the cover holds at most {MAX_TITLE_CHARS}"
+                ))
+                .hint("shorten it; a subtitle or summary can go in `description`"),
+            )
             .into());
     }
     match b.figure_numbers.as_deref().unwrap_or("book") {
@@ -392,7 +421,10 @@ fn metadata(
         title: b.title.trim().to_string(),
         series: b.series.clone().filter(|s| !s.trim().is_empty()),
         editors: b.editors.clone(),
-        authors: b.authors.clone(),
+        authors: match &b.author {
+            Some(a) if b.authors.is_empty() => a.list(),
+            _ => b.authors.clone(),
+        },
         language: b
             .language
             .clone()

@@ -362,6 +362,8 @@ pub struct PdfSettings {
     pub image_dpi: u32,
     /// A list of figures after the contents (`[pdf] lists`, default false).
     pub lists: bool,
+    /// Contents entries show their section's kicker (`[pdf] toc_kicker`, default true).
+    pub toc_kicker: bool,
 }
 
 /// How footnotes are numbered in the PDF (the EPUB keeps the source's numbers).

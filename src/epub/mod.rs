@@ -542,6 +542,7 @@ pub(crate) mod tests {
                 lists: false,
                 notes: Default::default(),
                 image_dpi: 300,
+                toc_kicker: true,
             },
             fonts: FontSettings {
                 body: FontFile {

@@ -511,7 +511,7 @@ fn draw_run(s: &mut Surface, g: &GlyphRun, font: Font, outlines: &mut Outlines) 
                     y_advance: 0.0,
                     location: None,
                 };
-                let (gx, gy) = (x + gl.x_offset, g.y - gl.y_offset);
+                let (gx, gy) = (x + gl.x_offset, g.y);
                 place(s, glyph_key(g, gl.id), &[one], gx, gy);
                 x += gl.advance;
             }
@@ -549,10 +549,10 @@ fn milli_em_glyphs(g: &GlyphRun) -> Vec<KrillaGlyph> {
             at = next;
             KrillaGlyph {
                 glyph_id: GlyphId::new(u32::from(gl.id)),
-                text_range: gl.text_range.clone(),
+                text_range: gl.text_range(),
                 x_advance: (advance / 1000.0) as f32,
                 x_offset: (milli(gl.x_offset) / 1000.0) as f32,
-                y_offset: (milli(gl.y_offset) / 1000.0) as f32,
+                y_offset: 0.0,
                 y_advance: 0.0,
                 location: None,
             }

@@ -42,6 +42,29 @@ pub fn render_with(
     doc: &Document,
     pictures: &HashMap<pictures::PrintKey, pictures::PrintPicture>,
 ) -> Result<Vec<u8>> {
+    render_pages(book, fonts, doc, doc.pages.iter(), pictures)
+}
+
+/// [`render_with`], dropping each page once it is drawn: the glyphs of the pages drawn are
+/// freed while the rest are drawn, instead of all of them living until the file is finished.
+pub fn render_owned(
+    book: &Book,
+    fonts: &FontSet,
+    mut doc: Document,
+    pictures: &HashMap<pictures::PrintKey, pictures::PrintPicture>,
+) -> Result<Vec<u8>> {
+    let pages = std::mem::take(&mut doc.pages);
+    render_pages(book, fonts, &doc, pages.into_iter(), pictures)
+}
+
+/// Draws `pages` (those of `doc`, whose other parts are read from it).
+fn render_pages<P: std::borrow::Borrow<document::Page>>(
+    book: &Book,
+    fonts: &FontSet,
+    doc: &Document,
+    pages: impl Iterator<Item = P>,
+    pictures: &HashMap<pictures::PrintKey, pictures::PrintPicture>,
+) -> Result<Vec<u8>> {
     let settings = SerializeSettings {
         enable_tagging: true,
         configuration: krilla::configure::ConfigurationBuilder::new()
@@ -69,7 +92,10 @@ pub fn render_with(
         })
         .collect();
 
-    for (i, p) in doc.pages.iter().enumerate() {
+    let mut previous = None;
+    let mut drawn = 0usize;
+    for page in pages {
+        let p = page.borrow();
         let mut ps = PageSettings::from_wh(doc.width, doc.height).ok_or_else(|| {
             Diagnostic::error(format!(
                 "page size {}×{} pt is not valid",
@@ -77,7 +103,8 @@ pub fn render_with(
             ))
         })?;
         // A label range starts at the first page and where the style changes.
-        let starts = i == 0 || doc.pages[i - 1].label.style != p.label.style;
+        let starts = previous != Some(p.label.style);
+        previous = Some(p.label.style);
         if starts {
             let style = match p.label.style {
                 LabelStyle::Arabic => NumberingStyle::Arabic,
@@ -105,11 +132,17 @@ pub fn render_with(
             }
         }
         kp.finish();
+        drawn += 1;
+        if drawn.is_multiple_of(128) {
+            crate::build::give_back_freed_memory();
+        }
     }
 
     // Named destinations nobody links to yet (external viewers may use `#sec-2`).
+    // Sorted by their debug form (computed once each: formatting it in every comparison made this
+    // the slowest step of a book with 100,000 headings), so the bytes do not depend on hashing.
     let mut names: Vec<&NamedDestination> = dests.values().collect();
-    names.sort_by(|a, b| format!("{a:?}").cmp(&format!("{b:?}")));
+    names.sort_by_cached_key(|d| format!("{d:?}"));
     for d in names {
         let _ = pdf.register_named_destination(d.clone());
     }

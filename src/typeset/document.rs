@@ -7,6 +7,7 @@ use crate::book::model;
 use crate::typeset::fonts::FontId;
 use crate::typeset::inline;
 use std::ops::Range;
+use std::sync::Arc;
 
 /// Index into [`Document::structure`].
 pub type NodeId = usize;
@@ -87,7 +88,7 @@ impl Page {
         for it in &self.items {
             if let Item::Glyphs(g) = it {
                 for gl in &g.glyphs {
-                    s.push_str(g.text.get(gl.text_range.clone()).unwrap_or(""));
+                    s.push_str(g.text.get(gl.text_range()).unwrap_or(""));
                 }
             }
         }
@@ -200,6 +201,10 @@ impl Item {
 }
 
 /// Glyphs of one font and size on one baseline, drawn left to right from (x, y).
+///
+/// The glyphs are shared, not copied, when a run is cloned: pagination places copies of the
+/// collected lines (moved to their page), and a copy of every glyph of the book would double
+/// the memory of a long book.
 #[derive(Debug, Clone)]
 pub struct GlyphRun {
     pub font: FontId,
@@ -207,7 +212,7 @@ pub struct GlyphRun {
     /// Pen start and baseline.
     pub x: f32,
     pub y: f32,
-    pub glyphs: Vec<RunGlyph>,
+    pub glyphs: Glyphs,
     /// The source text these glyphs show; `RunGlyph::text_range` indexes into it.
     pub text: String,
     /// Grey level 0 (black) ..= 1 (white).
@@ -226,15 +231,73 @@ impl GlyphRun {
     }
 }
 
-#[derive(Debug, Clone)]
+/// The glyphs of a [`GlyphRun`], shared by its clones (read as a slice).
+#[derive(Debug, Clone, Default)]
+pub struct Glyphs(Arc<[RunGlyph]>);
+
+impl std::ops::Deref for Glyphs {
+    type Target = [RunGlyph];
+    fn deref(&self) -> &[RunGlyph] {
+        &self.0
+    }
+}
+
+impl<'a> IntoIterator for &'a Glyphs {
+    type Item = &'a RunGlyph;
+    type IntoIter = std::slice::Iter<'a, RunGlyph>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl From<Vec<RunGlyph>> for Glyphs {
+    fn from(v: Vec<RunGlyph>) -> Self {
+        Glyphs(v.into())
+    }
+}
+
+impl FromIterator<RunGlyph> for Glyphs {
+    fn from_iter<I: IntoIterator<Item = RunGlyph>>(iter: I) -> Self {
+        Glyphs(iter.into_iter().collect())
+    }
+}
+
+/// One glyph of a [`GlyphRun`], in 20 bytes: a long book holds millions of them. A glyph has
+/// no vertical offset of its own: glyphs raised or lowered (superscripts) are a run of their
+/// own, at their own [`GlyphRun::y`].
+#[derive(Debug, Clone, PartialEq)]
 pub struct RunGlyph {
     pub id: u16,
     /// Advance in points (the pen moves by this after the glyph).
     pub advance: f32,
-    /// Offsets in points (y positive = up).
+    /// Horizontal offset in points (from the shaper).
     pub x_offset: f32,
-    pub y_offset: f32,
-    pub text_range: Range<usize>,
+    /// The byte range of [`GlyphRun::text`] the glyph stands for (see [`RunGlyph::text_range`]).
+    text_start: u32,
+    text_end: u32,
+}
+
+const _: () = assert!(std::mem::size_of::<RunGlyph>() == 20);
+
+impl RunGlyph {
+    /// A glyph standing for `text_range` of its run's text. A run's text is one line of one
+    /// section, which the section size cap keeps far below 4 GB; a range beyond it is cut to
+    /// `u32::MAX`.
+    pub fn new(id: u16, advance: f32, x_offset: f32, text_range: Range<usize>) -> RunGlyph {
+        let at = |b: usize| u32::try_from(b).unwrap_or(u32::MAX);
+        RunGlyph {
+            id,
+            advance,
+            x_offset,
+            text_start: at(text_range.start),
+            text_end: at(text_range.end),
+        }
+    }
+
+    /// The byte range of [`GlyphRun::text`] the glyph stands for (its cluster).
+    pub fn text_range(&self) -> Range<usize> {
+        self.text_start as usize..self.text_end as usize
+    }
 }
 
 #[derive(Debug, Clone)]

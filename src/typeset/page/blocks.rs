@@ -11,7 +11,7 @@ use crate::typeset::page::geometry::{
 use crate::typeset::page::paginate::{BlockBox, Piece};
 use crate::typeset::page::runs::{Segment, TextStyle, push_seg};
 use crate::typeset::page::setter::Setter;
-use crate::typeset::page::spacing::{Kind, MAJOR_HEADING_ABOVE, lines_between};
+use crate::typeset::page::spacing::{Kind, MAJOR_HEADING_ABOVE, OPENING_SINK, lines_between};
 
 /// The rule at the left of a block quote: how far left of the quote's text, in body ems, and
 /// its weight in points.
@@ -327,8 +327,9 @@ impl Setter<'_> {
             keep_next: true,
             ..BlockBox::default()
         };
-        // Sink the opening by three grid lines, as Chinese books drop chapter openings.
-        let mut y = self.g.pitch * 3.0;
+        // Sink the opening (docs/typesetting.md §7): make-up may take the sink away.
+        let mut y = self.g.pitch * OPENING_SINK;
+        blk.sink = y;
         if let Some(k) = &s.kicker {
             let n = self.node(StructKind::Paragraph, Some(sec), None);
             let mut seg = Segment::default();

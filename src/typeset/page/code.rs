@@ -261,20 +261,14 @@ fn run(
         let advance = cells
             .get(k + 1)
             .map_or(c.advance * c.scale * m.size, |n| x_of(n) - x_of(c));
-        glyphs.push(RunGlyph {
-            id: c.glyph,
-            advance,
-            x_offset: 0.0,
-            y_offset: 0.0,
-            text_range: start..text.len(),
-        });
+        glyphs.push(RunGlyph::new(c.glyph, advance, 0.0, start..text.len()));
     }
     GlyphRun {
         font: cells[0].font,
         size: m.size * cells[0].scale,
         x: x_of(&cells[0]),
         y: m.baseline,
-        glyphs,
+        glyphs: glyphs.into(),
         text,
         gray: 0.0,
         rgb: class.rgb(),

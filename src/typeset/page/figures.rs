@@ -5,9 +5,10 @@ use crate::diag::Result;
 use crate::typeset::document::{ImageItem, Item, LinkTarget, NodeId, StructKind};
 use crate::typeset::inline;
 use crate::typeset::page::geometry::{SMALL, snap};
-use crate::typeset::page::paginate::BlockBox;
+use crate::typeset::page::paginate::{BlockBox, Shrink};
 use crate::typeset::page::runs::{Segment, TextStyle, push_seg};
 use crate::typeset::page::setter::Setter;
+use crate::typeset::page::spacing::FIGURE_MARGIN;
 
 impl Setter<'_> {
     pub(super) fn figure(
@@ -48,11 +49,11 @@ impl Setter<'_> {
             float: true,
             ..BlockBox::default()
         };
-        let top = self.g.pitch * 0.25;
+        // Set from y = 0 (the picture's top), then centred in whole grid lines.
         blk.items.push(Item::Image(ImageItem {
             image: f.image.clone(),
             x: x + (width - w) / 2.0,
-            y: top,
+            y: 0.0,
             width: w,
             height: h,
             node: Some(fig),
@@ -77,7 +78,9 @@ impl Setter<'_> {
             align = inline::TextAlign::Left;
         }
         let lead = cs * 1.6;
-        let mut y = self.stack(lines, lead, x, top + h + cs * 0.6, &mut blk.items);
+        let mut y = self.stack(lines, lead, x, h + cs * 0.6, &mut blk.items);
+        // The ink bottom of the last line: its em box is centred in its lead.
+        let mut last = cs;
         if let Some(credit) = &f.credit {
             let at = (x, y, width);
             y = self.caption_note(credit, None, cs, at, align, cap, &mut blk.items)?;
@@ -87,8 +90,23 @@ impl Setter<'_> {
             let link = Some(LinkTarget::Uri(url.clone()));
             let at = (x, y, width);
             y = self.caption_note(url, link, cs * 0.85, at, align, cap, &mut blk.items)?;
+            last = cs * 0.85;
         }
-        blk.height = snap(y + self.g.pitch * 0.3, self.g.pitch);
+        let content = y - last * 0.3;
+        // Equal space above the picture and below the last line, at least FIGURE_MARGIN grid
+        // lines each (docs/typesetting.md §9).
+        let margin = FIGURE_MARGIN * self.g.pitch;
+        blk.height = snap(content + 2.0 * margin, self.g.pitch);
+        let top = (blk.height - content) / 2.0;
+        for it in &mut blk.items {
+            it.translate(0.0, top);
+        }
+        blk.shrink = Some(Shrink {
+            top,
+            content,
+            image: h,
+            margin,
+        });
         blk.pos = Some(self.here(0));
         Ok(blk)
     }

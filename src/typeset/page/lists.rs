@@ -32,6 +32,7 @@ pub(super) fn figure_entries(book: &model::Book) -> Vec<TocEntry> {
                     dest: f.id.clone(),
                     depth: 0,
                     part: false,
+                    kicker: None,
                 });
             }
         }

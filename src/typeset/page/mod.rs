@@ -75,7 +75,9 @@ pub fn layout(book: &Book, fonts: &FontSet) -> Result<Document> {
     let (toc_pages, body, mut toc) = loop {
         lay.nodes.truncate(toc_node + 1);
         lay.reset_notes(info.clone());
-        let pieces = lay.collect_body()?;
+        let mut pieces = lay.collect_body()?;
+        // Kept through pagination: no room to spare for growth.
+        pieces.shrink_to_fit();
         let (toc_pages, body, toc, numbers) =
             paginate_with_toc(&mut lay, &g, toc_node, front, &pieces)?;
         let next = notes::pass_info(book, &body.marks, &lay.notes, numbers);
@@ -123,6 +125,8 @@ pub fn layout(book: &Book, fonts: &FontSet) -> Result<Document> {
         if !b.blank && i > title_page {
             lay.decorate(i, &label, b.opening, b.head.as_deref(), &mut items)?;
         }
+        // Pages are kept until the PDF is drawn: no room to spare for growth.
+        items.shrink_to_fit();
         let start = match b.first {
             // The cover picture's page is marked where the title page begins in the EPUB (whose
             // own cover page is the same picture), as a blank page is.
@@ -176,7 +180,7 @@ fn paginate_with_toc(
     let (toc_pages, (body, toc, numbers)) = front::settle_toc(guess, |reserved| {
         lay.nodes.truncate(body_nodes);
         let start = front + reserved;
-        let body = paginate_notes(g, start, pieces.to_vec(), notes.clone());
+        let body = paginate_notes(g, start, pieces, notes.clone());
         let body_start = body.body_start.unwrap_or(start + body.pages.len());
         let numbers: HashMap<String, String> = body
             .dests

@@ -6,8 +6,8 @@ use crate::book::model::{self, Inline, InlineStyle};
 use crate::cjk;
 use crate::diag::Result;
 use crate::typeset::document::{
-    ArtifactKind, DotItem, GlyphRun, Item, LineItem, LinkItem, LinkTarget, NodeId, RectItem,
-    RunGlyph, StructKind,
+    ArtifactKind, DotItem, GlyphRun, Glyphs, Item, LineItem, LinkItem, LinkTarget, NodeId,
+    RectItem, RunGlyph, StructKind,
 };
 use crate::typeset::fonts::{FontId, FontSet};
 use crate::typeset::inline::{self, Paragraph, ParagraphSpec, StyledRun};
@@ -424,16 +424,17 @@ pub(super) fn line_items(
         let lo = group.iter().map(|g| g.text_range.start).min().unwrap_or(0);
         let hi = group.iter().map(|g| g.text_range.end).max().unwrap_or(lo);
         let text = p.text.get(lo..hi).unwrap_or("").to_string();
-        let glyphs: Vec<RunGlyph> = group
+        let glyphs: Glyphs = group
             .iter()
             .enumerate()
-            .map(|(k, g)| RunGlyph {
-                id: g.glyph_id,
-                // Exact placement: the distance to the next glyph's box, else the advance.
-                advance: group.get(k + 1).map(|n| n.x - g.x).unwrap_or(g.advance),
-                x_offset: g.x_offset,
-                y_offset: 0.0,
-                text_range: g.text_range.start - lo..g.text_range.end - lo,
+            .map(|(k, g)| {
+                RunGlyph::new(
+                    g.glyph_id,
+                    // Exact placement: the distance to the next glyph's box, else the advance.
+                    group.get(k + 1).map(|n| n.x - g.x).unwrap_or(g.advance),
+                    g.x_offset,
+                    g.text_range.start - lo..g.text_range.end - lo,
+                )
             })
             .collect();
         let st = styles.get(g0.run).cloned().unwrap_or_default();
@@ -498,6 +499,8 @@ pub(super) fn line_items(
         }
         i = j;
     }
+    // Most lines hold one run: without this, each would keep room for four items.
+    items.shrink_to_fit();
     ItemLine {
         items,
         width,

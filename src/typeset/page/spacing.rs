@@ -31,6 +31,16 @@ const KINDS: usize = Kind::Opening as usize + 1;
 /// stands nearer the text it heads than the text before it.
 pub(super) const MAJOR_HEADING_ABOVE: f32 = 0.5;
 
+/// Least space above a figure's picture and below its last caption line, in grid lines. A
+/// figure takes whole grid lines and centres its content in them, so the space above and below
+/// is equal (¼ to ¾ of a grid line, plus the half-leading of the text line beside it).
+pub(super) const FIGURE_MARGIN: f32 = 0.25;
+
+/// Grid lines a section's opening sinks below the top of the type area (docs/typesetting.md
+/// §7): enough to mark a new piece at a glance, little enough not to cost a page. Make-up may
+/// take it away to pull a section's last lines back.
+pub(super) const OPENING_SINK: f32 = 2.0;
+
 /// Grid lines between a block of the row's kind and a following block of the column's kind.
 /// Columns: Paragraph, List, Table, Quote, Code, Figure, Heading, MajorHeading, Rule, Opening
 /// (nothing comes before an opening: each section starts a page).

@@ -156,7 +156,7 @@ impl Paginator<'_> {
     /// whole stays if two lines of the note do (the rest continues overleaf) or if it is the
     /// first thing on the page; otherwise it moves on with its note.
     pub(super) fn lines_fitting(&self, lines: &[Piece]) -> usize {
-        let area = self.g.area_h;
+        let area = self.area();
         let pitch = self.g.pitch;
         let mut y = self.y;
         let mut foot = self.foot_height();
@@ -199,7 +199,7 @@ impl Paginator<'_> {
     /// of `foot`, and their height: all if they fit; else as many as fit, a split note taking
     /// no more than [`CARRY_SHARE`] of the page so that the text goes on beside it.
     fn split(&self, lines: &[NoteLine], y: f32, foot: f32) -> (usize, f32) {
-        let area = self.g.area_h;
+        let area = self.area();
         let avail = area - y - foot + 0.01;
         let full: f32 = lines.iter().map(|l| l.height).sum();
         if full <= avail {
@@ -464,7 +464,7 @@ mod tests {
 
     fn run(lines: usize, pieces: Vec<Piece>, set: NoteSet) -> Vec<Vec<String>> {
         let g = geometry(lines);
-        let out = paginate_notes(&g, 0, pieces, set.into());
+        let out = paginate_notes(&g, 0, &pieces, set.into());
         for (i, p) in out.pages.iter().enumerate() {
             for it in &p.items {
                 if let Item::Link(l) = it {
@@ -497,7 +497,7 @@ mod tests {
         let out = paginate_notes(
             &g,
             0,
-            paragraph(0, 12, &[(0, "n1")]),
+            &paragraph(0, 12, &[(0, "n1")]),
             notes(vec![note("n1", 2, None)]).into(),
         );
         let ys: Vec<(String, f32)> = out.pages[0]
@@ -522,8 +522,9 @@ mod tests {
 
     #[test]
     fn a_line_whose_note_cannot_start_here_moves_on_with_it() {
-        // 9 lines placed; the 10th refers to a 2-line note: no room, so it goes overleaf.
-        let pieces = paragraph(0, 12, &[(9, "n1")]);
+        // 9 lines placed; the 10th refers to a 2-line note: no room, so it goes overleaf (with
+        // three more lines, so that make-up leaves page 2 alone).
+        let pieces = paragraph(0, 13, &[(9, "n1")]);
         let pages = run(10, pieces, notes(vec![note("n1", 2, None)]));
         assert_eq!(pages[0].len(), 9, "{:?}", pages[0]);
         assert!(pages[1].contains(&"n1.1".to_string()));
@@ -595,7 +596,7 @@ mod tests {
             note("u3", 1, Some("https://a.example/")),
         ]);
         let g = geometry(10);
-        let out = paginate_notes(&g, 0, pieces, set.into());
+        let out = paginate_notes(&g, 0, &pieces, set.into());
         let count = |p: &PageBuild| tags(p).iter().filter(|t| t.starts_with('u')).count();
         assert_eq!(count(&out.pages[0]), 1);
         assert_eq!(count(&out.pages[1]), 1);

@@ -10,6 +10,11 @@
 //! - Floats: a figure that does not fit goes to the top of the next page while the text fills
 //!   this one; figures keep their order and never leave their section ([`Piece::Flush`]).
 //! - A block taller than the type area is cut between its items.
+//! - Make-up: no page of a section but its first holds 1 to 3 lines of text alone (no
+//!   picture), and the book's last page holds at least a quarter page. A section whose last
+//!   page would is set again, first with its opening sunk less ([`BlockBox::sink`]), then with
+//!   lines pushed forward from the page before ([`Paginator::run`], [`Makeup`]); every rule
+//!   above holds in each try.
 
 use crate::typeset::document::{Destination, Item, SourcePos};
 use crate::typeset::page::geometry::{Geometry, snap};
@@ -18,28 +23,47 @@ use std::rc::Rc;
 
 /// Footnote placement is part of pagination: the paginator places each line's notes as it goes.
 pub(super) mod footnotes;
+/// Make-up: short pages set again, figures drawn smaller to stay before a heading.
+mod makeup;
+pub(super) use makeup::{Makeup, Shrink};
 
 /// Distributes `pieces` onto pages, the first of which is physical page `start`.
 #[cfg(test)]
 pub(super) fn paginate(g: &Geometry, start: usize, pieces: Vec<Piece>) -> BodyPages {
-    paginate_notes(g, start, pieces, std::rc::Rc::new(NoteSet::default()))
+    paginate_notes(g, start, &pieces, std::rc::Rc::new(NoteSet::default()))
 }
 
 /// [`paginate`], setting the `notes` the pieces refer to at the foot of their pages.
 pub(super) fn paginate_notes(
     g: &Geometry,
     start: usize,
-    pieces: Vec<Piece>,
+    pieces: &[Piece],
     notes: std::rc::Rc<NoteSet>,
 ) -> BodyPages {
     let mut pg = Paginator::new(g, start);
     pg.foot.notes = notes;
     pg.run(pieces);
-    BodyPages {
-        marks: std::mem::take(&mut pg.foot.marks),
-        pages: pg.pages,
-        dests: pg.dests,
-        body_start: pg.body_start,
+    pg.into_body()
+}
+
+/// [`paginate`] without make-up: the rules it keeps, tested alone.
+#[cfg(test)]
+pub(super) fn paginate_plain(g: &Geometry, start: usize, pieces: Vec<Piece>) -> BodyPages {
+    let mut pg = Paginator::new(g, start);
+    pg.plain = true;
+    pg.run(&pieces);
+    pg.into_body()
+}
+
+impl Paginator<'_> {
+    fn into_body(mut self) -> BodyPages {
+        let pg = &mut self;
+        BodyPages {
+            marks: std::mem::take(&mut pg.foot.marks),
+            pages: std::mem::take(&mut pg.pages),
+            dests: std::mem::take(&mut pg.dests),
+            body_start: pg.body_start,
+        }
     }
 }
 
@@ -63,6 +87,11 @@ pub(super) struct PageBuild {
     pub(super) head: Option<String>,
     /// The earliest source position of what was placed on the page.
     pub(super) first: Option<SourcePos>,
+    /// Height the page's text and blocks take from the type area, not its notes (set as it is
+    /// finished).
+    pub(super) used: f32,
+    /// Holds a picture.
+    pub(super) picture: bool,
 }
 
 /// One grid line of text, items relative to (measure left, line top).
@@ -96,6 +125,20 @@ pub(super) struct BlockBox {
     pub(super) off_grid: bool,
     /// A table row: its table's header, drawn again above it on a page the table continues on.
     pub(super) repeat: Option<Rc<TableHead>>,
+    /// Blank at the block's top that make-up may take away, whole grid lines (the drop of a
+    /// section's opening).
+    pub(super) sink: f32,
+    /// A figure: how its picture may be drawn smaller to fit the room before a heading.
+    pub(super) shrink: Option<Shrink>,
+}
+
+impl BlockBox {
+    /// A heading: floats waiting when it comes are placed before it (a figure never floats
+    /// past the next heading of its section). Spacing blocks (no height) and table headers keep
+    /// with what follows too, but are not headings.
+    fn is_heading(&self) -> bool {
+        self.keep_next && !self.float && self.repeat.is_none() && self.height > 0.0
+    }
 }
 
 /// The header of a table, as drawn on its continuation pages.
@@ -138,6 +181,10 @@ pub(super) struct Paginator<'g> {
     pub(super) table_page: Option<(usize, usize)>,
     /// The footnotes of the current page and those waiting (see `paginate/footnotes.rs`).
     pub(super) foot: Foot,
+    /// Make-up for the section being set.
+    pub(super) makeup: Makeup,
+    /// No make-up (tests of the other rules).
+    plain: bool,
 }
 
 impl<'g> Paginator<'g> {
@@ -154,6 +201,16 @@ impl<'g> Paginator<'g> {
             body_start: None,
             table_page: None,
             foot: Foot::default(),
+            makeup: Makeup::default(),
+            plain: false,
+        }
+    }
+
+    /// The height of the current page's type area (less when make-up ends it early).
+    pub(super) fn area(&self) -> f32 {
+        match self.makeup.short {
+            Some((page, lines)) if page == self.index() => self.g.area_h - lines * self.g.pitch,
+            _ => self.g.area_h,
         }
     }
 
@@ -162,8 +219,12 @@ impl<'g> Paginator<'g> {
     }
 
     pub(super) fn finish_page(&mut self) {
+        // Notes at the foot do not count: a line of text over a note is still a leftover.
+        let used = self.y;
         self.lay_out_foot();
-        if let Some(p) = self.cur.take() {
+        if let Some(mut p) = self.cur.take() {
+            p.used = used;
+            p.picture = p.items.iter().any(|it| matches!(it, Item::Image(_)));
             self.pages.push(p);
         }
         self.y = 0.0;
@@ -194,7 +255,7 @@ impl<'g> Paginator<'g> {
 
     /// Height left above the page's footnotes.
     pub(super) fn remaining(&self) -> f32 {
-        self.g.area_h - self.foot_height() - self.y
+        self.area() - self.foot_height() - self.y
     }
 
     /// Notes that `pos` is shown on the current page.
@@ -207,6 +268,17 @@ impl<'g> Paginator<'g> {
     }
 
     pub(super) fn put_block(&mut self, mut b: BlockBox) {
+        let cut = (self.makeup.tighten * self.g.pitch).min(b.sink);
+        if cut > 0.0 {
+            b.height -= cut;
+            b.sink -= cut;
+            for it in &mut b.items {
+                it.translate(0.0, -cut);
+            }
+            for a in &mut b.anchors {
+                a.1 = (a.1 - cut).max(0.0);
+            }
+        }
         if b.height > self.g.area_h + 0.01 {
             return self.put_tall_block(b);
         }
@@ -367,7 +439,9 @@ impl<'g> Paginator<'g> {
         height
     }
 
-    pub(super) fn run(&mut self, pieces: Vec<Piece>) {
+    /// Reads `pieces` and places copies of them: the TOC settling loop paginates the same pieces
+    /// more than once, and a copy shares its glyphs with the piece (see [`GlyphRun`]).
+    fn run_pieces(&mut self, pieces: &[Piece]) {
         let mut i = 0;
         while i < pieces.len() {
             match &pieces[i] {
@@ -404,11 +478,13 @@ impl<'g> Paginator<'g> {
                             0.0
                         };
                     let keep = if b.keep_next {
-                        self.keep_height(&pieces, i + 1)
+                        self.keep_height(pieces, i + 1)
                     } else {
                         0.0
                     };
-                    if b.float && !self.floats.is_empty() {
+                    if b.is_heading() && !self.floats.is_empty() {
+                        self.heading_after_floats(b.clone(), need + keep);
+                    } else if b.float && !self.floats.is_empty() {
                         // Keep figures in order behind one already waiting.
                         self.floats.push(b.clone());
                     } else if self.y > 0.0 && need + keep > self.remaining() + 0.01 {
@@ -471,8 +547,6 @@ impl<'g> Paginator<'g> {
                 }
             }
         }
-        self.flush_floats();
-        self.finish_page();
     }
 
     pub(super) fn flush_floats(&mut self) {
@@ -485,414 +559,4 @@ impl<'g> Paginator<'g> {
 }
 
 #[cfg(test)]
-pub(super) mod tests {
-    use super::*;
-    use crate::typeset::document::{LinkItem, LinkTarget, Part};
-
-    pub(in crate::typeset::page) const PITCH: f32 = 10.0;
-
-    /// A type area of `lines` grid lines of 10 pt, no margins.
-    pub(in crate::typeset::page) fn geometry(lines: usize) -> Geometry {
-        Geometry {
-            page_w: 100.0,
-            page_h: lines as f32 * PITCH,
-            top: 0.0,
-            inner: 0.0,
-            outer: 0.0,
-            measure: 100.0,
-            pad: 0.0,
-            size: PITCH,
-            pitch: PITCH,
-            area_h: lines as f32 * PITCH,
-            lines,
-        }
-    }
-
-    /// An invisible item that names its piece, so that a test can read where it went.
-    pub(in crate::typeset::page) fn tag(name: &str) -> Item {
-        Item::Link(LinkItem {
-            x: 0.0,
-            y: 0.0,
-            width: 1.0,
-            height: 1.0,
-            target: LinkTarget::Named(name.to_string()),
-            node: None,
-        })
-    }
-
-    fn pos(block: usize) -> SourcePos {
-        SourcePos {
-            section: 0,
-            part: Part::Body,
-            path: vec![block],
-            offset: 0,
-        }
-    }
-
-    /// Paragraph `para` of `count` lines, tagged `{name}1` … `{name}{count}`.
-    fn paragraph(para: usize, name: &str, count: usize) -> Vec<Piece> {
-        (0..count)
-            .map(|idx| {
-                Piece::Line(GridLine {
-                    items: vec![tag(&format!("{name}{}", idx + 1))],
-                    para,
-                    idx,
-                    count,
-                    pos: pos(para),
-                })
-            })
-            .collect()
-    }
-
-    fn block(name: &str, lines: usize) -> BlockBox {
-        BlockBox {
-            items: vec![tag(name)],
-            height: lines as f32 * PITCH,
-            pos: Some(pos(100)),
-            ..BlockBox::default()
-        }
-    }
-
-    fn heading(name: &str) -> Piece {
-        Piece::Block(BlockBox {
-            keep_next: true,
-            ..block(name, 1)
-        })
-    }
-
-    fn figure(name: &str, lines: usize) -> Piece {
-        Piece::Block(BlockBox {
-            float: true,
-            ..block(name, lines)
-        })
-    }
-
-    /// The tags on each page, in placing order.
-    fn run(lines: usize, pieces: Vec<Vec<Piece>>) -> Vec<Vec<String>> {
-        let g = geometry(lines);
-        let out = paginate(&g, 0, pieces.into_iter().flatten().collect());
-        out.pages
-            .iter()
-            .map(|p| {
-                p.items
-                    .iter()
-                    .filter_map(|it| match it {
-                        Item::Link(LinkItem {
-                            target: LinkTarget::Named(n),
-                            ..
-                        }) => Some(n.clone()),
-                        _ => None,
-                    })
-                    .collect()
-            })
-            .collect()
-    }
-
-    fn names(s: &str) -> Vec<String> {
-        s.split_whitespace().map(String::from).collect()
-    }
-
-    #[test]
-    fn lines_fill_the_page_then_continue() {
-        let pages = run(4, vec![paragraph(0, "a", 6)]);
-        assert_eq!(pages, vec![names("a1 a2 a3 a4"), names("a5 a6")]);
-    }
-
-    #[test]
-    fn a_widow_takes_a_line_with_it_to_the_next_page() {
-        // 5 lines left for a 6-line paragraph: its last line alone would be a widow.
-        let pages = run(10, vec![paragraph(0, "a", 5), paragraph(1, "b", 6)]);
-        assert_eq!(pages[0], names("a1 a2 a3 a4 a5 b1 b2 b3 b4"));
-        assert_eq!(pages[1], names("b5 b6"));
-    }
-
-    #[test]
-    fn an_orphan_line_goes_to_the_next_page_with_its_paragraph() {
-        // One line left: the first line of a paragraph alone at the foot would be an orphan.
-        let pages = run(10, vec![paragraph(0, "a", 9), paragraph(1, "b", 5)]);
-        assert_eq!(pages[0], names("a1 a2 a3 a4 a5 a6 a7 a8 a9"));
-        assert_eq!(pages[1], names("b1 b2 b3 b4 b5"));
-    }
-
-    #[test]
-    fn a_two_line_paragraph_is_not_split() {
-        let pages = run(10, vec![paragraph(0, "a", 9), paragraph(1, "b", 2)]);
-        assert_eq!(pages[1], names("b1 b2"));
-    }
-
-    #[test]
-    fn a_heading_is_never_last_on_a_page() {
-        // Room for the heading but not for two lines after it: it moves on with them.
-        let pages = run(
-            10,
-            vec![
-                paragraph(0, "a", 8),
-                vec![heading("H")],
-                paragraph(1, "b", 4),
-            ],
-        );
-        assert_eq!(pages[0], names("a1 a2 a3 a4 a5 a6 a7 a8"));
-        assert_eq!(pages[1], names("H b1 b2 b3 b4"));
-    }
-
-    #[test]
-    fn a_heading_keeps_with_next_through_a_second_heading() {
-        let pages = run(
-            10,
-            vec![
-                paragraph(0, "a", 6),
-                vec![heading("H2"), heading("H3")],
-                paragraph(1, "b", 4),
-            ],
-        );
-        // H2 + H3 + two lines need 4 of the 4 lines left: they stay.
-        assert_eq!(pages[0], names("a1 a2 a3 a4 a5 a6 H2 H3 b1 b2"));
-        let pages = run(
-            10,
-            vec![
-                paragraph(0, "a", 7),
-                vec![heading("H2"), heading("H3")],
-                paragraph(1, "b", 4),
-            ],
-        );
-        assert_eq!(pages[1], names("H2 H3 b1 b2 b3 b4"));
-    }
-
-    #[test]
-    fn a_heading_with_room_for_its_text_stays() {
-        let pages = run(
-            10,
-            vec![
-                paragraph(0, "a", 7),
-                vec![heading("H")],
-                paragraph(1, "b", 2),
-            ],
-        );
-        assert_eq!(pages, vec![names("a1 a2 a3 a4 a5 a6 a7 H b1 b2")]);
-    }
-
-    #[test]
-    fn a_figure_that_does_not_fit_floats_and_text_fills_the_page() {
-        let pages = run(
-            10,
-            vec![
-                paragraph(0, "a", 6),
-                vec![figure("F", 6)],
-                paragraph(1, "b", 6),
-            ],
-        );
-        assert_eq!(pages[0], names("a1 a2 a3 a4 a5 a6 b1 b2 b3 b4"));
-        assert_eq!(pages[1], names("F b5 b6"));
-    }
-
-    #[test]
-    fn floats_keep_their_order() {
-        let pages = run(
-            10,
-            vec![
-                paragraph(0, "a", 6),
-                vec![figure("F1", 6), figure("F2", 2)],
-                paragraph(1, "b", 2),
-            ],
-        );
-        // F2 would fit after the text, but it waits behind F1.
-        assert_eq!(pages[0], names("a1 a2 a3 a4 a5 a6 b1 b2"));
-        assert_eq!(pages[1], names("F1 F2"));
-    }
-
-    #[test]
-    fn a_figure_never_leaves_its_section() {
-        let pages = run(
-            10,
-            vec![
-                paragraph(0, "a", 6),
-                vec![figure("F", 6), Piece::Flush],
-                vec![Piece::NewPage {
-                    recto: false,
-                    head: None,
-                    body: true,
-                }],
-                paragraph(1, "b", 2),
-            ],
-        );
-        assert_eq!(
-            pages,
-            vec![names("a1 a2 a3 a4 a5 a6"), names("F"), names("b1 b2")]
-        );
-    }
-
-    #[test]
-    fn a_recto_start_inserts_a_blank_verso() {
-        let g = geometry(10);
-        let mut pieces = paragraph(0, "a", 2);
-        pieces.push(Piece::NewPage {
-            recto: true,
-            head: Some("S".into()),
-            body: true,
-        });
-        pieces.extend(paragraph(1, "b", 2));
-        let out = paginate(&g, 0, pieces);
-        let blank: Vec<bool> = out.pages.iter().map(|p| p.blank).collect();
-        assert_eq!(blank, vec![false, true, false]);
-        assert_eq!(out.body_start, Some(2));
-        assert!(out.pages[2].opening);
-    }
-
-    #[test]
-    fn a_block_taller_than_the_page_is_cut_between_its_items() {
-        let g = geometry(4);
-        let mut tall = block("T1", 6);
-        let mut second = tag("T2");
-        second.translate(0.0, 45.0);
-        tall.items.push(second);
-        let out = paginate(&g, 0, vec![Piece::Block(tall)]);
-        assert_eq!(out.pages.len(), 2);
-        let y_of = |p: &PageBuild| match &p.items[0] {
-            Item::Link(l) => l.y,
-            _ => f32::NAN,
-        };
-        assert_eq!(
-            y_of(&out.pages[1]),
-            0.0,
-            "the second part starts at the top"
-        );
-    }
-
-    #[test]
-    fn a_tall_block_behind_floats_starts_where_its_first_item_fits() {
-        // Two figures wait while a paragraph fills page 1; they take 9 of page 2's 10 lines,
-        // leaving less than the tall table's first row (12 pt): it goes on to page 3.
-        let g = geometry(10);
-        let item = |name: &str, y: f32, h: f32| {
-            let mut it = tag(name);
-            if let Item::Link(l) = &mut it {
-                (l.y, l.height) = (y, h);
-            }
-            it
-        };
-        let tall = BlockBox {
-            items: vec![
-                item("T1", 0.0, 12.0),
-                item("T2", 30.0, 12.0),
-                item("T3", 60.0, 12.0),
-                item("T4", 120.0, 12.0),
-            ],
-            height: 140.0,
-            pos: Some(pos(100)),
-            ..BlockBox::default()
-        };
-        let mut pieces = paragraph(0, "a", 8);
-        pieces.extend([figure("F1", 5), figure("F2", 4), Piece::Block(tall)]);
-        pieces.extend(paragraph(1, "b", 3));
-        let out = paginate(&g, 0, pieces);
-        for (n, page) in out.pages.iter().enumerate() {
-            for it in &page.items {
-                if let Item::Link(l) = it {
-                    assert!(l.y + l.height <= g.area_h + 0.01, "page {n}: {l:?}");
-                }
-            }
-        }
-        let tags = |p: &PageBuild| -> Vec<String> {
-            p.items
-                .iter()
-                .filter_map(|it| match it {
-                    Item::Link(LinkItem {
-                        target: LinkTarget::Named(n),
-                        ..
-                    }) => Some(n.clone()),
-                    _ => None,
-                })
-                .collect()
-        };
-        assert_eq!(tags(&out.pages[1]), names("F1 F2"));
-        assert_eq!(tags(&out.pages[2])[..3], names("T1 T2 T3")[..]);
-    }
-
-    #[test]
-    fn a_block_behind_floats_goes_on_when_they_fill_its_page() {
-        // F1 and F2 wait while the paragraph fills page 1, then take 9 of page 2's 10 lines:
-        // the 3-line block after them cannot stand on page 2's last line.
-        let mut pieces = paragraph(0, "a", 8);
-        pieces.extend([
-            figure("F1", 5),
-            figure("F2", 4),
-            Piece::Block(block("B", 3)),
-        ]);
-        let pages = run(10, vec![pieces]);
-        assert_eq!(pages[1], names("F1 F2"));
-        assert_eq!(pages[2], names("B"));
-    }
-
-    #[test]
-    fn a_table_repeats_its_header_on_every_page_it_continues_on() {
-        let head = BlockBox {
-            keep_next: true,
-            off_grid: true,
-            ..block("H", 1)
-        };
-        let rep = Rc::new(TableHead {
-            table: 7,
-            head: BlockBox {
-                keep_next: false,
-                ..block("h", 1)
-            },
-        });
-        let row = |n: usize| {
-            Piece::Block(BlockBox {
-                off_grid: true,
-                repeat: Some(rep.clone()),
-                ..block(&format!("r{n}"), 1)
-            })
-        };
-        let mut pieces = paragraph(0, "a", 2);
-        pieces.push(Piece::Block(BlockBox {
-            repeat: Some(rep.clone()),
-            ..head
-        }));
-        pieces.extend((1..=7).map(row));
-        pieces.extend(paragraph(1, "b", 2));
-        let pages = run(4, vec![pieces]);
-        assert_eq!(
-            pages,
-            vec![
-                names("a1 a2 H r1"),
-                names("h r2 r3 r4"),
-                names("h r5 r6 r7"),
-                names("b1 b2")
-            ]
-        );
-    }
-
-    #[test]
-    fn space_before_is_dropped_at_the_top_of_a_page() {
-        let g = geometry(10);
-        let h = |name: &str| {
-            Piece::Block(BlockBox {
-                space_before: 5.0,
-                ..block(name, 1)
-            })
-        };
-        let out = paginate(&g, 0, vec![h("A"), h("B")]);
-        let ys: Vec<f32> = out.pages[0]
-            .items
-            .iter()
-            .map(|it| match it {
-                Item::Link(l) => l.y,
-                _ => f32::NAN,
-            })
-            .collect();
-        assert_eq!(ys, vec![0.0, 15.0]);
-    }
-
-    #[test]
-    fn destinations_name_the_page_and_height() {
-        let g = geometry(4);
-        let mut pieces = paragraph(0, "a", 4);
-        let mut b = block("B", 1);
-        b.anchors.push(("fig-1".into(), 0.0));
-        pieces.push(Piece::Block(b));
-        let out = paginate(&g, 3, pieces);
-        let d = &out.dests[0];
-        assert_eq!((d.name.as_str(), d.page, d.y), ("fig-1", 4, 0.0));
-    }
-}
+pub(super) mod tests;
