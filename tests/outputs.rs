@@ -2,31 +2,12 @@
 //! were, killed builds leave nothing after the next build, SIGTERM removes the staged files, and
 //! two builds into one folder never leave the EPUB of one beside the PDF of the other.
 
+mod common;
+
+use common::Fixture;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::Duration;
-
-/// A book named `name` inside `parent`, with `sections` chapters of generated text
-/// (`seed` makes the text differ between books).
-fn book(parent: &Path, name: &str, sections: usize, seed: &str) -> PathBuf {
-    let dir = parent.join(name);
-    std::fs::create_dir_all(&dir).unwrap();
-    let list: Vec<String> = (1..=sections).map(|i| format!("\"s{i}.md\"")).collect();
-    std::fs::write(
-        dir.join("book.toml"),
-        format!(
-            "[book]\ntitle = \"{seed}\"\nsections = [{}]\n",
-            list.join(", ")
-        ),
-    )
-    .unwrap();
-    for i in 1..=sections {
-        let para = format!("{seed}第{i}章的正文，用来让排版有足够的工作量。").repeat(12);
-        let body: String = (0..15).map(|_| format!("{para}\n\n")).collect();
-        std::fs::write(dir.join(format!("s{i}.md")), format!("# 第{i}章\n\n{body}")).unwrap();
-    }
-    dir
-}
 
 fn command(book: &Path, out: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_bookpress"));
@@ -66,45 +47,46 @@ fn read(p: PathBuf) -> Vec<u8> {
 
 #[test]
 fn a_failed_rename_keeps_the_previous_outputs() {
-    let t = tempfile::tempdir().unwrap();
-    let out = t.path().join("out");
-    let b = book(t.path(), "bk", 2, "甲");
+    let f = Fixture::chapters(2, "甲");
+    let (b, out) = (f.book(), f.out());
     let o = command(&b, &out)
         .args(["--format", "epub"])
         .output()
         .unwrap();
     assert!(o.status.success());
-    let old_epub = read(out.join("bk.epub"));
+    let old_epub = read(out.join("book.epub"));
     // The PDF's name is taken by a folder: the second build cannot put its PDF there.
-    std::fs::create_dir_all(out.join("bk.pdf/keep")).unwrap();
-    book(t.path(), "bk", 3, "乙");
+    std::fs::create_dir_all(out.join("book.pdf/keep")).unwrap();
+    f.write_chapters(3, "乙");
     let o = build(&b, &out);
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(
-        err.contains("bk.pdf") && err.contains("previous outputs are kept"),
+        err.contains("book.pdf") && err.contains("previous outputs are kept"),
         "{err}"
     );
     assert_eq!(
-        read(out.join("bk.epub")),
+        read(out.join("book.epub")),
         old_epub,
         "the old EPUB is untouched"
     );
-    assert!(out.join("bk.pdf/keep").is_dir(), "the folder is untouched");
+    assert!(
+        out.join("book.pdf/keep").is_dir(),
+        "the folder is untouched"
+    );
     assert_eq!(leftovers(&out), Vec::<String>::new());
 }
 
 #[cfg(unix)]
 #[test]
 fn killed_builds_leave_nothing_after_the_next_build() {
-    let t = tempfile::tempdir().unwrap();
-    let out = t.path().join("out");
-    let b = book(t.path(), "kill", 30, "丙");
-    let reference = t.path().join("ref");
+    let f = Fixture::chapters(30, "丙");
+    let (b, out) = (f.book(), f.out());
+    let reference = f.tmp.path().join("ref");
     assert!(build(&b, &reference).status.success());
     let (epub, pdf) = (
-        read(reference.join("kill.epub")),
-        read(reference.join("kill.pdf")),
+        read(reference.join("book.epub")),
+        read(reference.join("book.pdf")),
     );
     for delay_ms in (0..12).map(|i| i * 25) {
         let mut child = spawn(&b, &out);
@@ -115,16 +97,15 @@ fn killed_builds_leave_nothing_after_the_next_build() {
     }
     assert!(build(&b, &out).status.success());
     assert_eq!(leftovers(&out), Vec::<String>::new());
-    assert_eq!(read(out.join("kill.epub")), epub);
-    assert_eq!(read(out.join("kill.pdf")), pdf);
+    assert_eq!(read(out.join("book.epub")), epub);
+    assert_eq!(read(out.join("book.pdf")), pdf);
 }
 
 #[cfg(unix)]
 #[test]
 fn sigterm_removes_the_staged_files() {
-    let t = tempfile::tempdir().unwrap();
-    let out = t.path().join("out");
-    let b = book(t.path(), "term", 60, "丁");
+    let f = Fixture::chapters(60, "丁");
+    let (b, out) = (f.book(), f.out());
     for delay_ms in [50, 300, 600, 700, 800, 900, 1050] {
         let child = spawn(&b, &out);
         std::thread::sleep(Duration::from_millis(delay_ms));
@@ -142,15 +123,15 @@ fn sigterm_removes_the_staged_files() {
 
 #[test]
 fn concurrent_builds_into_one_folder_leave_a_matching_pair() {
-    let t = tempfile::tempdir().unwrap();
-    let a = book(&t.path().join("a"), "same", 8, "戊");
-    let b = book(&t.path().join("b"), "same", 8, "己");
-    let pair = |dir: &Path| (read(dir.join("same.epub")), read(dir.join("same.pdf")));
-    let (ra, rb) = (t.path().join("ra"), t.path().join("rb"));
+    // Two books of one name (each fixture's folder is `book`), built into one folder.
+    let (fa, fb) = (Fixture::chapters(8, "戊"), Fixture::chapters(8, "己"));
+    let (a, b) = (fa.book(), fb.book());
+    let pair = |dir: &Path| (read(dir.join("book.epub")), read(dir.join("book.pdf")));
+    let (ra, rb) = (fa.tmp.path().join("ra"), fb.tmp.path().join("rb"));
     assert!(build(&a, &ra).status.success() && build(&b, &rb).status.success());
     let (pa, pb) = (pair(&ra), pair(&rb));
     assert_ne!(pa.1, pb.1);
-    let out = t.path().join("out");
+    let out = fa.out();
     for _ in 0..4 {
         let children = [spawn(&a, &out), spawn(&b, &out), spawn(&a, &out)];
         for c in children {

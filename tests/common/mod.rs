@@ -82,6 +82,33 @@ impl Fixture {
         self.write(path, &std::fs::read(repo().join(from_repo)).unwrap());
     }
 
+    /// A book of `sections` chapters of generated prose, enough to keep a build busy for a
+    /// while; `seed` makes the text (and so the outputs) differ between books. Writing it again
+    /// replaces the book.
+    pub fn chapters(sections: usize, seed: &str) -> Fixture {
+        let f = Fixture::empty();
+        f.write_chapters(sections, seed);
+        f
+    }
+
+    /// Replaces the book with [`Fixture::chapters`]' book of `sections` chapters.
+    pub fn write_chapters(&self, sections: usize, seed: &str) {
+        let list: Vec<String> = (1..=sections).map(|i| format!("\"s{i}.md\"")).collect();
+        let toml = format!(
+            "[book]\ntitle = \"{seed}\"\nsections = [{}]\n",
+            list.join(", ")
+        );
+        self.write("book.toml", toml.as_bytes());
+        for i in 1..=sections {
+            let para = format!("{seed}第{i}章的正文，用来让排版有足够的工作量。").repeat(12);
+            let body: String = (0..15).map(|_| format!("{para}\n\n")).collect();
+            self.write(
+                &format!("s{i}.md"),
+                format!("# 第{i}章\n\n{body}").as_bytes(),
+            );
+        }
+    }
+
     /// A book whose only section is `md`.
     pub fn section(md: &str) -> Fixture {
         Fixture::new(&[("book.toml", TOML.as_bytes()), ("a.md", md.as_bytes())])

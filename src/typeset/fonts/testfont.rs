@@ -5,51 +5,48 @@ use crate::book::model::{FontFile, FontSettings};
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
+/// `bundled` (a file in the repository's `fonts/`) if present, else Debian's copy: face
+/// `index` of `system`.
+fn bundled_or(bundled: &str, system: &str, index: u32) -> FontFile {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("fonts")
+        .join(bundled);
+    if path.exists() {
+        FontFile { path, index: 0 }
+    } else {
+        FontFile {
+            path: PathBuf::from(system),
+            index,
+        }
+    }
+}
+
 /// The body font for tests: the bundled subset if present, else Debian's Noto Serif CJK (SC
 /// face of the collection).
 pub fn body_file() -> FontFile {
-    let bundled =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fonts/NotoSerifCJKsc-Regular.otf");
-    if bundled.exists() {
-        FontFile {
-            path: bundled,
-            index: 0,
-        }
-    } else {
-        FontFile {
-            path: PathBuf::from("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"),
-            index: 2,
-        }
-    }
+    bundled_or(
+        "NotoSerifCJKsc-Regular.otf",
+        "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
+        2,
+    )
 }
 
 /// The heading font for tests: bundled Noto Sans CJK SC Bold, else Debian's collection.
 pub fn heading_file() -> FontFile {
-    let bundled = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fonts/NotoSansCJKsc-Bold.otf");
-    if bundled.exists() {
-        FontFile {
-            path: bundled,
-            index: 0,
-        }
-    } else {
-        FontFile {
-            path: PathBuf::from("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"),
-            index: 2,
-        }
-    }
+    bundled_or(
+        "NotoSansCJKsc-Bold.otf",
+        "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
+        2,
+    )
 }
 
 /// The code font for tests: bundled Noto Sans Mono, else Debian's copy.
 pub fn code_file() -> FontFile {
-    let bundled = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fonts/NotoSansMono-Regular.ttf");
-    FontFile {
-        path: if bundled.exists() {
-            bundled
-        } else {
-            PathBuf::from("/usr/share/fonts/truetype/noto/NotoSansMono-Regular.ttf")
-        },
-        index: 0,
-    }
+    bundled_or(
+        "NotoSansMono-Regular.ttf",
+        "/usr/share/fonts/truetype/noto/NotoSansMono-Regular.ttf",
+        0,
+    )
 }
 
 pub fn settings() -> FontSettings {
