@@ -21,8 +21,15 @@ pub enum Brk {
 
 /// For each character of `text` (in order), whether a line may break *before* it. The first
 /// entry is always `No`; the end of the text is always a mandatory break and not listed.
-/// `classes[i]` is the class of the i-th character (see [`classes`]).
-pub fn opportunities(text: &str, chars: &[char], classes: &[Class], level: Kinsoku) -> Vec<Brk> {
+/// `classes[i]` is the class of the i-th character (see [`classes`]); `urls` are the web
+/// addresses in `chars` ([`url_spans`]), which break at their own places.
+pub fn opportunities(
+    text: &str,
+    chars: &[char],
+    classes: &[Class],
+    level: Kinsoku,
+    urls: &[std::ops::Range<usize>],
+) -> Vec<Brk> {
     let n = chars.len();
     let mut out = vec![Brk::No; n];
     // UAX #14, mapped from byte offsets to char indices.
@@ -51,8 +58,8 @@ pub fn opportunities(text: &str, chars: &[char], classes: &[Class], level: Kinso
         }
         out[i] = tailor(out[i], i, chars, classes, last_solid, level);
     }
-    for span in url_spans(chars) {
-        url_breaks(chars, span, &mut out);
+    for span in urls {
+        url_breaks(chars, span.clone(), &mut out);
     }
     out
 }
@@ -70,10 +77,12 @@ pub(crate) fn url_spans(chars: &[char]) -> Vec<std::ops::Range<usize>> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < chars.len() {
-        let starts = URL_STARTS.iter().any(|p| {
-            let p: Vec<char> = p.chars().collect();
-            chars[i..].starts_with(&p) && (i == 0 || !chars[i - 1].is_ascii_alphanumeric())
-        });
+        // The prefixes are ASCII: compared char by char, with nothing allocated (this runs
+        // at every character of every paragraph).
+        let starts = (i == 0 || !chars[i - 1].is_ascii_alphanumeric())
+            && URL_STARTS.iter().any(|p| {
+                p.len() <= chars.len() - i && p.chars().zip(&chars[i..]).all(|(a, &b)| a == b)
+            });
         if !starts {
             i += 1;
             continue;
@@ -190,7 +199,7 @@ fn tailor(
 pub fn unbreakable_units(text: &str, level: Kinsoku) -> Vec<&str> {
     let chars: Vec<char> = text.chars().collect();
     let classes = classes(&chars);
-    let brk = opportunities(text, &chars, &classes, level);
+    let brk = opportunities(text, &chars, &classes, level, &url_spans(&chars));
     let mut out = Vec::new();
     let mut start = 0;
     for ((at, _), b) in text.char_indices().zip(&brk) {
@@ -223,7 +232,7 @@ mod tests {
     fn marked(text: &str, level: Kinsoku) -> String {
         let chars: Vec<char> = text.chars().collect();
         let cls = classes(&chars);
-        let b = opportunities(text, &chars, &cls, level);
+        let b = opportunities(text, &chars, &cls, level, &url_spans(&chars));
         let mut s = String::new();
         for (i, c) in chars.iter().enumerate() {
             if b[i] != Brk::No {
@@ -351,7 +360,13 @@ mod tests {
     fn web_addresses_break_after_slashes_and_before_dots() {
         let url = "见https://www.example.com/a-b/c?x=1&y=2。";
         let chars: Vec<char> = url.chars().collect();
-        let b = opportunities(url, &chars, &classes(&chars), Kinsoku::Gb);
+        let b = opportunities(
+            url,
+            &chars,
+            &classes(&chars),
+            Kinsoku::Gb,
+            &url_spans(&chars),
+        );
         let mut s = String::new();
         for (i, c) in chars.iter().enumerate() {
             match b[i] {
@@ -369,7 +384,7 @@ mod tests {
     #[test]
     fn newline_is_mandatory() {
         let chars: Vec<char> = "甲\n乙".chars().collect();
-        let b = opportunities("甲\n乙", &chars, &classes(&chars), Kinsoku::Gb);
+        let b = opportunities("甲\n乙", &chars, &classes(&chars), Kinsoku::Gb, &[]);
         assert_eq!(b[2], Brk::Mandatory);
     }
 }

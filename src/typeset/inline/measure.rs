@@ -71,14 +71,16 @@ pub(super) struct Gap {
     pub(super) shrink: f32,
 }
 
-/// Widths, blanks and glue of every cluster.
+/// Widths, blanks and glue of every cluster; `urls` are the web addresses in `chars`
+/// ([`super::breaks::url_spans`]).
 pub(super) fn measure(
     fonts: &FontSet,
     shaped: &mut Shaped,
     chars: &[char],
+    urls: &[std::ops::Range<usize>],
 ) -> (Vec<Metrics>, Vec<Gap>) {
     let mut met = cluster_metrics(fonts, shaped, chars);
-    let gaps = compress_and_glue(&shaped.clusters, &mut met, chars);
+    let gaps = compress_and_glue(&shaped.clusters, &mut met, chars, urls);
     source_spaces_as_glue(&shaped.clusters, &mut met);
     edge_rules(&shaped.clusters, &mut met);
     (met, gaps)
@@ -144,10 +146,14 @@ fn cluster_metrics(fonts: &FontSet, shaped: &mut Shaped, chars: &[char]) -> Vec<
 
 /// Between neighbours: adjacent marks compressed, ？！ pairs to one em, CJK–Latin glue and the
 /// stretchable gaps between CJK characters.
-fn compress_and_glue(cl: &[Cluster], met: &mut [Metrics], chars: &[char]) -> Vec<Gap> {
+fn compress_and_glue(
+    cl: &[Cluster],
+    met: &mut [Metrics],
+    chars: &[char],
+    urls: &[std::ops::Range<usize>],
+) -> Vec<Gap> {
     let m = cl.len();
     // Inside a web address nothing is put between characters: a reader would type it.
-    let urls = super::breaks::url_spans(chars);
     let in_url = |k: usize| {
         let (x, y) = (cl[k].ch as usize, cl[k + 1].ch as usize);
         urls.iter().any(|u| u.contains(&x) && u.contains(&y))

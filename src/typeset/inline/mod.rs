@@ -141,11 +141,12 @@ pub fn set_paragraph_timed(
         });
     }
     let classes = breaks::classes(&chars);
-    let brk = breaks::opportunities(&text, &chars, &classes, spec.kinsoku);
+    let urls = breaks::url_spans(&chars);
+    let brk = breaks::opportunities(&text, &chars, &classes, spec.kinsoku, &urls);
     let shaping = Instant::now();
     let mut shaped = shape::shape_paragraph(fonts, runs, &text, &chars, &classes)?;
     let shaped_at = Instant::now();
-    let (metrics, gaps) = measure::measure(fonts, &mut shaped, &chars);
+    let (metrics, gaps) = measure::measure(fonts, &mut shaped, &chars, &urls);
     let clusters = &shaped.clusters;
     // Break before cluster k (k in 1..m).
     let brk_before: Vec<Brk> = clusters.iter().map(|c| brk[c.ch as usize]).collect();
