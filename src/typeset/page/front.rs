@@ -60,8 +60,6 @@ impl Setter<'_> {
         &mut self,
         numbers: Option<(&HashMap<String, String>, NodeId)>,
     ) -> Result<Vec<PageBuild>> {
-        let size = self.g.size;
-        let w = self.g.measure;
         let toc_node = numbers.map(|n| n.1);
         let words = crate::words::for_language(&self.book.meta.language);
         let mut pieces = vec![Piece::NewPage {
@@ -70,21 +68,7 @@ impl Setter<'_> {
             body: false,
         }];
         // Title: 目录, spaced like a section title.
-        let mut blk = BlockBox::default();
-        let ts = size * 1.5;
-        let mut seg = Segment::default();
-        let hn = toc_node
-            .map(|t| self.node(StructKind::Heading(1), Some(t), Some(words.contents.into())));
-        push_seg(
-            &mut seg,
-            words.contents_title,
-            self.cur(self.fonts.heading(), ts, hn),
-            None,
-        );
-        let lines = self.set_lines(&[seg], w, 0.0, inline::TextAlign::Center)?;
-        let y = self.stack(lines, ts * 1.45, 0.0, self.g.pitch * 3.0, &mut blk.items);
-        blk.height = snap(y + self.g.pitch, self.g.pitch);
-        pieces.push(Piece::Block(blk));
+        pieces.push(self.front_title(words.contents_title, words.contents, toc_node)?);
         for entry in toc_entries(self.book) {
             self.toc_entry(&entry, numbers.map(|n| n.0), toc_node, &mut pieces)?;
         }
@@ -92,6 +76,31 @@ impl Setter<'_> {
         let mut pg = Paginator::new(&self.g, 2);
         pg.run(&pieces);
         Ok(pg.pages)
+    }
+
+    /// The title block of a front-matter list (the contents, the list of figures): `shown`
+    /// centred at 1.5 × the body size in the heading face, spaced like a section title, and a
+    /// level-1 heading named `name` in the structure tree under `toc_node`.
+    pub(super) fn front_title(
+        &mut self,
+        shown: &str,
+        name: &str,
+        toc_node: Option<NodeId>,
+    ) -> Result<Piece> {
+        let mut blk = BlockBox::default();
+        let ts = self.g.size * 1.5;
+        let mut seg = Segment::default();
+        let hn = toc_node.map(|t| self.node(StructKind::Heading(1), Some(t), Some(name.into())));
+        push_seg(
+            &mut seg,
+            shown,
+            self.cur(self.fonts.heading(), ts, hn),
+            None,
+        );
+        let lines = self.set_lines(&[seg], self.g.measure, 0.0, inline::TextAlign::Center)?;
+        let y = self.stack(lines, ts * 1.45, 0.0, self.g.pitch * 3.0, &mut blk.items);
+        blk.height = snap(y + self.g.pitch, self.g.pitch);
+        Ok(Piece::Block(blk))
     }
 
     /// One entry of the TOC as grid lines: title (indented by depth), leader dots, page number.

@@ -4,12 +4,9 @@
 
 use crate::book::model::{self, Block};
 use crate::diag::Result;
-use crate::typeset::document::{NodeId, OutlineEntry, StructKind};
-use crate::typeset::inline;
+use crate::typeset::document::{NodeId, OutlineEntry};
 use crate::typeset::page::front::TocEntry;
-use crate::typeset::page::geometry::snap;
-use crate::typeset::page::paginate::{BlockBox, PageBuild, Piece};
-use crate::typeset::page::runs::{Segment, push_seg};
+use crate::typeset::page::paginate::{PageBuild, Piece};
 use crate::typeset::page::setter::Setter;
 use std::collections::HashMap;
 
@@ -60,27 +57,7 @@ impl Setter<'_> {
             body: false,
         });
         // The title, as the contents' own, and a bookmark-worthy heading in the structure.
-        let size = self.g.size;
-        let ts = size * 1.5;
-        let mut blk = BlockBox::default();
-        let mut seg = Segment::default();
-        let hn = toc_node.map(|t| {
-            self.node(
-                StructKind::Heading(1),
-                Some(t),
-                Some(words.figures_list.into()),
-            )
-        });
-        push_seg(
-            &mut seg,
-            words.figures_list,
-            self.cur(self.fonts.heading(), ts, hn),
-            None,
-        );
-        let lines = self.set_lines(&[seg], self.g.measure, 0.0, inline::TextAlign::Center)?;
-        let y = self.stack(lines, ts * 1.45, 0.0, self.g.pitch * 3.0, &mut blk.items);
-        blk.height = snap(y + self.g.pitch, self.g.pitch);
-        pieces.push(Piece::Block(blk));
+        pieces.push(self.front_title(words.figures_list, words.figures_list, toc_node)?);
         for e in &entries {
             self.toc_entry(e, numbers.map(|n| n.0), toc_node, pieces)?;
         }
