@@ -125,14 +125,15 @@ impl<'a> Resources<'a> {
 }
 
 /// What makes an outlined form: its font, its paint (gray level or RGB) and its glyphs with
-/// their advances and offsets in thousandths of an em, so the same head at another size or
-/// place reuses the form. A form of one glyph has zero advance and offsets.
+/// their advances and horizontal offsets in thousandths of an em (glyph runs have no vertical
+/// offsets), so the same head at another size or place reuses the form. A form of one glyph
+/// has zero advance and offset.
 #[derive(Clone, PartialEq, Eq, Hash)]
 struct OutlineKey {
     font: FontId,
     level: u8,
     rgb: Option<[u8; 3]>,
-    glyphs: Vec<(u16, i32, i32, i32)>,
+    glyphs: Vec<(u16, i32, i32)>,
 }
 
 /// The forms of the running heads and page numbers. Each form is a stream of its own, and every
@@ -168,14 +169,7 @@ fn run_key(g: &GlyphRun, glyphs: &[KrillaGlyph]) -> OutlineKey {
             .glyphs
             .iter()
             .zip(glyphs)
-            .map(|(gl, k)| {
-                (
-                    gl.id,
-                    milli(k.x_advance),
-                    milli(k.x_offset),
-                    milli(k.y_offset),
-                )
-            })
+            .map(|(gl, k)| (gl.id, milli(k.x_advance), milli(k.x_offset)))
             .collect(),
     }
 }
@@ -186,7 +180,7 @@ fn glyph_key(g: &GlyphRun, id: u16) -> OutlineKey {
         font: g.font,
         level: gray_level(g),
         rgb: g.rgb,
-        glyphs: vec![(id, 0, 0, 0)],
+        glyphs: vec![(id, 0, 0)],
     }
 }
 
