@@ -161,12 +161,8 @@ fn build_loaded(
     // the book turns the page list off.
     let pages_needed = want(Format::Pdf) || (want(Format::Epub) && book.epub.page_list);
     // Code highlighted on both cores before the layout, once for both outputs.
-    let mut code = Vec::new();
-    for s in &book.sections {
-        code_blocks(&s.blocks, &mut code);
-    }
     if book.pdf.highlight {
-        crate::highlight::prepare(&code);
+        crate::highlight::prepare(&code_blocks(&book));
     }
     clock.mark("highlight");
     let doc = if pages_needed {
@@ -306,17 +302,16 @@ fn pdf_outputs(
     Ok((vec![(".pdf", bytes), ("-print.pdf", sheets)], laps))
 }
 
-/// The (language tag, code) of every code block, lists and quotes included.
-fn code_blocks<'b>(blocks: &'b [crate::book::model::Block], out: &mut Vec<(&'b str, &'b str)>) {
+/// The (language tag, code) of every code block of the book, wherever it stands (lists,
+/// quotes, footnotes).
+fn code_blocks(book: &Book) -> Vec<(&str, &str)> {
     use crate::book::model::Block;
-    for b in blocks {
-        match b {
-            Block::Code { text, lang, .. } => out.push((lang, text)),
-            Block::List { items, .. } => items.iter().for_each(|i| code_blocks(i, out)),
-            Block::Quote { blocks, .. } => code_blocks(blocks, out),
-            _ => {}
-        }
-    }
+    book.blocks()
+        .filter_map(|v| match v.block {
+            Block::Code { text, lang, .. } => Some((lang.as_str(), text.as_str())),
+            _ => None,
+        })
+        .collect()
 }
 
 fn out_path(book: &Book, dir: &Path, suffix: &str) -> PathBuf {
