@@ -15,6 +15,7 @@ pub mod source;
 pub mod summary;
 pub mod svg;
 pub mod walk;
+mod writing;
 pub mod yaml;
 
 use crate::diag::{Diagnostic, Result, Severity};
