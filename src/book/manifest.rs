@@ -2,7 +2,7 @@
 
 use crate::book::model::{
     EpubSettings, FontFile, FontSettings, Imposition, Kinsoku, NoteNumbering, NoteSettings,
-    PdfSettings, UrlMode,
+    PdfSettings, UrlMode, Writing,
 };
 use crate::diag::{Diagnostic, Result};
 use crate::units::{Mm, Pt};
@@ -72,6 +72,8 @@ pub struct BookTable {
     pub figure_numbers: Option<String>,
     /// mdBook: the folder holding SUMMARY.md and the chapters (default `src`).
     pub src: Option<String>,
+    /// `horizontal` (default) or `vertical`: both editions, unless `[pdf]`/`[epub]` say otherwise.
+    pub writing: Option<String>,
     /// mdBook keys with no meaning here, accepted so its book.toml needs no change.
     #[serde(default, rename = "multilingual")]
     pub _multilingual: Option<toml::Value>,
@@ -113,6 +115,10 @@ pub struct PdfTable {
     pub lists: Option<bool>,
     /// Contents entries show their section's kicker before the title (default true).
     pub toc_kicker: Option<bool>,
+    /// `horizontal` or `vertical` for the PDF (default `[book] writing`).
+    pub writing: Option<String>,
+    /// Vertical setting: digit runs up to this long stand upright in one cell (2 to 4, default 2).
+    pub tcy: Option<u8>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -155,6 +161,8 @@ pub struct EpubTable {
     pub accessibility_summary: Option<String>,
     /// schema.org `accessibilityHazard` values; default `["none"]`.
     pub accessibility_hazards: Option<Vec<String>>,
+    /// `horizontal` or `vertical` for the EPUB (default `[book] writing`).
+    pub writing: Option<String>,
 }
 
 /// The schema.org `accessibilityHazard` vocabulary.
@@ -235,6 +243,7 @@ impl EpubTable {
             page_list: self.page_list.unwrap_or(defaults.page_list),
             accessibility_summary: summary,
             accessibility_hazards: hazards,
+            writing: Writing::Horizontal,
         })
     }
 }
@@ -348,13 +357,17 @@ fn explain(text: &str, span: std::ops::Range<usize>, message: &str) -> (String, 
         ("pdf", "toc_kicker") => {
             "toc_kicker: true (default: contents entries show the kicker before the title) or false"
         }
+        ("pdf" | "epub" | "book", "writing") => {
+            "writing: \"horizontal\" (default) or \"vertical\" (columns top to bottom, right to left)"
+        }
+        ("pdf", "tcy") => "tcy: 2, 3 or 4 (digits set upright side by side in a vertical column)",
         ("pdf", "image_dpi") => {
             "image_dpi: pixels per inch, a whole number from 72 to 1200, e.g. 300"
         }
         ("pdf", _) => {
             "keys of [pdf]: page, margin_top, margin_bottom, margin_inner, margin_outer, \
              font_size, line_height, kinsoku, punctuation, impose, footnotes, urls, link_color, \
-             page_refs, highlight, image_dpi, lists, toc_kicker"
+             page_refs, highlight, image_dpi, lists, toc_kicker, writing, tcy"
         }
         ("fonts", _) => {
             "[fonts] body, heading, code: a font path relative to the book folder \
@@ -364,7 +377,7 @@ fn explain(text: &str, span: std::ops::Range<usize>, message: &str) -> (String, 
         ("epub", "embed_font" | "page_list") => "embed_font, page_list: true or false",
         ("epub", _) => {
             "keys of [epub]: embed_font, page_list (true or false), accessibility_summary (text), \
-             accessibility_hazards (a list of schema.org hazard values)"
+             accessibility_hazards (a list of schema.org hazard values), writing"
         }
         ("book", "figure_numbers") => {
             "figure_numbers: \"book\" (图1, 图2 … through the book), \"chapter\" (图1.1) or \"source\""
@@ -372,7 +385,7 @@ fn explain(text: &str, span: std::ops::Range<usize>, message: &str) -> (String, 
         ("book", _) => {
             "[book] needs `title` and `sections` (a list of Markdown files; or an mdBook \
              src/SUMMARY.md); optional: series, editors, authors (lists of names), language, \
-             identifier, cover, date, description, figure_numbers, src"
+             identifier, cover, date, description, figure_numbers, src, writing"
         }
         _ => {
             "book.toml has a [book] table (title, sections or an mdBook src/SUMMARY.md, …) and \
@@ -380,6 +393,33 @@ fn explain(text: &str, span: std::ops::Range<usize>, message: &str) -> (String, 
         }
     };
     (message, hint.to_string())
+}
+
+impl Manifest {
+    /// `writing` of `[book]`, `[pdf]` and `[epub]`: the PDF's and the EPUB's, each its own
+    /// table's if given, else the book's, else horizontal.
+    pub fn writing(&self, file: &Path, text: &str) -> Result<(Writing, Writing)> {
+        let read = |table: &str, value: Option<&str>| -> Result<Option<Writing>> {
+            Ok(match value {
+                None => None,
+                Some("horizontal") => Some(Writing::Horizontal),
+                Some("vertical") => Some(Writing::Vertical),
+                Some(other) => {
+                    let (line, col, width) = locate(text, table, "writing");
+                    return Err(Diagnostic::error(format!("unknown writing `{other}`"))
+                        .in_file(file)
+                        .at(line, col)
+                        .width(width)
+                        .hint("use \"horizontal\" (lines, the default) or \"vertical\" (columns read right to left)".to_string())
+                        .into());
+                }
+            })
+        };
+        let book = read("book", self.book.writing.as_deref())?.unwrap_or_default();
+        let pdf = read("pdf", self.pdf.writing.as_deref())?.unwrap_or(book);
+        let epub = read("epub", self.epub.writing.as_deref())?.unwrap_or(book);
+        Ok((pdf, epub))
+    }
 }
 
 /// Line, column and width (in characters) of the value of `key` in `[table]` of book.toml's
@@ -480,7 +520,22 @@ impl PdfTable {
             notes: self.note_settings(&err_at)?,
             image_dpi,
             toc_kicker: self.toc_kicker.unwrap_or(true),
+            writing: Writing::Horizontal,
+            tcy: self.tcy(&err_at)?,
         })
+    }
+
+    /// `tcy`: 2 to 4 digits upright in one cell of a column.
+    fn tcy(&self, err_at: &ErrAt) -> Result<u8> {
+        match self.tcy.unwrap_or(2) {
+            n @ 2..=4 => Ok(n),
+            n => Err(err_at(
+                "tcy",
+                format!("tcy {n} is out of range"),
+                "use 2, 3 or 4: the longest run of digits set upright side by side in a column",
+            )
+            .into()),
+        }
     }
 
     /// `page`, `font_size`, `line_height` and the margins: each in range, and together leaving
@@ -875,6 +930,49 @@ mod tests {
             }
         );
         assert!(s.heading.path.ends_with(BUNDLED_HEADING));
+    }
+
+    fn writing(toml: &str) -> Result<(Writing, Writing)> {
+        let text = format!("[book]\ntitle='t'\nsections=[]\n{toml}");
+        parse(&text, Path::new("book.toml"))?.writing(Path::new("book.toml"), &text)
+    }
+
+    #[test]
+    fn writing_is_the_books_unless_an_edition_says_otherwise() {
+        use Writing::*;
+        assert_eq!(writing("").unwrap(), (Horizontal, Horizontal));
+        assert_eq!(writing("writing='vertical'").unwrap(), (Vertical, Vertical));
+        let pdf_only = "[pdf]\nwriting='vertical'";
+        assert_eq!(writing(pdf_only).unwrap(), (Vertical, Horizontal));
+        let epub_back = "writing='vertical'\n[epub]\nwriting='horizontal'";
+        assert_eq!(writing(epub_back).unwrap(), (Vertical, Horizontal));
+        let e = writing("[pdf]\nwriting='columns'").unwrap_err();
+        let d = e.first();
+        assert!(
+            d.message.contains("unknown writing `columns`"),
+            "{}",
+            d.message
+        );
+        assert_eq!(d.line, 5);
+    }
+
+    #[test]
+    fn tcy_is_two_to_four() {
+        let tcy = |v: &str| {
+            let text = format!("[book]\ntitle='t'\nsections=[]\n[pdf]\n{v}");
+            let m = parse(&text, Path::new("book.toml")).unwrap();
+            m.pdf.settings(Path::new("book.toml"), &text).map(|s| s.tcy)
+        };
+        assert_eq!(tcy("").unwrap(), 2);
+        assert_eq!(tcy("tcy = 4").unwrap(), 4);
+        assert!(
+            tcy("tcy = 5")
+                .unwrap_err()
+                .first()
+                .message
+                .contains("out of range")
+        );
+        assert!(tcy("tcy = 1").is_err());
     }
 
     fn epub(toml: &str) -> Result<EpubSettings> {

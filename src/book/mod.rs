@@ -20,7 +20,7 @@ pub mod yaml;
 use crate::diag::{Diagnostic, Result, Severity};
 use assets::{ImageCache, confine, io_reason};
 use confined::{BookDir, Kind};
-use model::{Book, Metadata, Part};
+use model::{Book, EpubSettings, Metadata, Part, PdfSettings};
 use source::{FigureNumbers, Placement};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -124,8 +124,15 @@ pub fn load_all(dir: &Path) -> Result<(Book, Vec<Diagnostic>)> {
     found.warnings.extend(book_notes(&read.notes));
     let cover = load_cover(&m, &mut read, &mut found.errors);
     let meta = metadata(&m, &read, cover, &mut found.errors);
-    let pdf = m.manifest.pdf.settings(&m.toml_path, &m.text)?;
-    let epub = m.manifest.epub.settings(&m.toml_path)?;
+    let (pdf_writing, epub_writing) = m.manifest.writing(&m.toml_path, &m.text)?;
+    let pdf = PdfSettings {
+        writing: pdf_writing,
+        ..m.manifest.pdf.settings(&m.toml_path, &m.text)?
+    };
+    let epub = EpubSettings {
+        writing: epub_writing,
+        ..m.manifest.epub.settings(&m.toml_path)?
+    };
     let book = Book {
         pdf,
         fonts: font_settings,

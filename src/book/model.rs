@@ -364,6 +364,21 @@ pub struct PdfSettings {
     pub lists: bool,
     /// Contents entries show their section's kicker (`[pdf] toc_kicker`, default true).
     pub toc_kicker: bool,
+    /// Lines or columns (`[pdf] writing`, else `[book] writing`, default horizontal).
+    pub writing: Writing,
+    /// In vertical setting, runs of up to this many digits stand upright side by side in one
+    /// cell (縱中橫, `[pdf] tcy`, 2 to 4, default 2); longer ones are turned like Latin.
+    pub tcy: u8,
+}
+
+/// The direction text runs in (`writing` in `[book]`, `[pdf]`, `[epub]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Writing {
+    /// Lines left to right, stacked top to bottom (横排).
+    #[default]
+    Horizontal,
+    /// Columns top to bottom, stacked right to left, bound on the right (竖排/直排).
+    Vertical,
 }
 
 /// How footnotes are numbered in the PDF (the EPUB keeps the source's numbers).
@@ -430,6 +445,8 @@ pub struct EpubSettings {
     pub accessibility_summary: Option<String>,
     /// `schema:accessibilityHazard` values (schema.org vocabulary); default `["none"]`.
     pub accessibility_hazards: Vec<String>,
+    /// Lines or columns (`[epub] writing`, else `[book] writing`, default horizontal).
+    pub writing: Writing,
 }
 
 impl Default for EpubSettings {
@@ -439,6 +456,7 @@ impl Default for EpubSettings {
             page_list: true,
             accessibility_summary: None,
             accessibility_hazards: vec!["none".into()],
+            writing: Writing::Horizontal,
         }
     }
 }

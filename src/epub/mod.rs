@@ -543,6 +543,8 @@ pub(crate) mod tests {
                 notes: Default::default(),
                 image_dpi: 300,
                 toc_kicker: true,
+                writing: Default::default(),
+                tcy: 2,
             },
             fonts: FontSettings {
                 body: FontFile {
