@@ -28,8 +28,11 @@ Run from anywhere: `python3 bench/bench.py`.
 `--hostile [BINARY]` builds only the generated worst cases of issue 12, one build each, measured
 with /usr/bin/time: 12,500 to 100,000 consecutive headings (CPU time per 1,000 headings shows
 whether the build is linear), text-only books of 1, 5 and 20 MB (peak RSS less that of a
-one-line book, divided by the source size), a paragraph, a CJK line and a Latin word as long as
-the section cap allows, and a 50 MB section (refused at once)."""
+one-line book, divided by the source size; and less that of a book of each of its characters
+once, which reads the same glyphs of the fonts: the kernel maps 64 KB of a mapped file around
+each page read, so the fonts' resident pages grow with the characters a book uses, about 15 MB
+for the 835 of these books, not with its length), a paragraph, a CJK line and a Latin word as
+long as the section cap allows, and a 50 MB section (refused at once)."""
 import argparse, glob, json, os, re, statistics, subprocess, sys, tempfile, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -168,6 +171,18 @@ def text_book(d, mb):
     return write_book(d, sections, '纯文字')
 
 
+def chars_book(d, text_dir):
+    """A book of one paragraph of each character the book in `text_dir` uses, once: the fixed
+    cost of its glyphs. Returns the number of characters."""
+    chars = set()
+    for f in glob.glob(os.path.join(text_dir, '*.md')):
+        chars |= set(open(f, encoding='utf-8').read())
+    text = ''.join(sorted(c for c in chars if not c.isspace() and c not in '#*_`[]<>!|\\'))
+    paras = '\n\n'.join(text[i:i + 200] for i in range(0, len(text), 200))
+    write_book(d, [('a.md', '# 字\n\n' + paras + '\n')])
+    return len(text)
+
+
 def hostile_books(tmp):
     """Generated worst cases (issue 12). Returns [(group, name, folder, source bytes)]."""
     para = '正文的一句话，说明这本书如何排版。'
@@ -180,7 +195,11 @@ def hostile_books(tmp):
         out.append(('headings', f'{n:,} headings', d, write_book(d, [('a.md', text)])))
     for mb in TEXT_MB:
         d = os.path.join(tmp, f'text-{mb}')
-        out.append(('text', f'text only, {mb} MB', d, text_book(d, mb)))
+        size = text_book(d, mb)
+        c = os.path.join(tmp, f'chars-{mb}')
+        n = chars_book(c, d)
+        out.append(('chars', f'its {n} characters once (fixed, {mb} MB)', c, None))
+        out.append(('text', f'text only, {mb} MB', d, size))
     cases = {
         'one paragraph at the cap': para * (room // len(para.encode())),
         'one CJK line at the cap': '长' * (room // 3) + '\n',
@@ -195,11 +214,13 @@ def hostile_books(tmp):
 
 def hostile(binary, tmp):
     """One build of each generated worst case: exit code, wall and CPU time, peak RSS. The text
-    books also get (peak RSS − the one-line book's) ÷ source size; the headings, CPU time per
+    books also get (peak RSS − the one-line book's) ÷ source size, and the same less the book
+    of their characters once instead of the one-line book; the headings, CPU time per
     1,000 headings, which stays flat when the build is linear."""
-    print('| case | source | exit | wall | CPU | peak RSS | (RSS − fixed) ÷ source | CPU per 1,000 headings |')
-    print('|---|---:|---:|---:|---:|---:|---:|---:|')
-    fixed = None
+    print('| case | source | exit | wall | CPU | peak RSS | (RSS − fixed) ÷ source '
+          '| (RSS − its characters) ÷ source | CPU per 1,000 headings |')
+    print('|---|---:|---:|---:|---:|---:|---:|---:|---:|')
+    fixed = chars = None
     books = hostile_books(tmp)
     stats = os.path.join(tmp, 'time.txt')
     for group, name, d, size in books:
@@ -212,11 +233,14 @@ def hostile(binary, tmp):
         code, wall, cpu, rss = int(code), float(wall), float(user) + float(system), int(kb) / 1024
         if group == 'fixed':
             fixed = rss
+        if group == 'chars':
+            chars = rss
         ratio = f'{(rss - fixed) / (size / 2**20):.1f}×' if group == 'text' else ''
+        own = f'{(rss - chars) / (size / 2**20):.1f}×' if group == 'text' else ''
         per = f'{cpu / (int(name.split()[0].replace(",", "")) / 1000) * 1000:.0f} ms' if group == 'headings' else ''
         src = f'{size / 2**20:.1f} MB' if size else ''
         print(f'| {name} | {src} | {code} | {wall:.2f} s | {cpu:.2f} s '
-              f'| {rss:.0f} MB | {ratio} | {per} |')
+              f'| {rss:.0f} MB | {ratio} | {own} | {per} |')
 
 
 def illustrated_book(d, pictures=60, sections=10):

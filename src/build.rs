@@ -118,7 +118,9 @@ pub fn build(dir: &Path, opts: &BuildOptions) -> Result<Built> {
 /// (each paragraph's shaping), and the PDF writer's per-page compression buffers (a few
 /// hundred KB each) add more; glibc keeps them resident. A text-only book of 20 MB peaked at
 /// 510 MB of RSS without this and at 413 MB with it; a page's worth of trimming costs well
-/// under a millisecond.
+/// under a millisecond. The `bookpress` binary allocates through mimalloc, which gives freed
+/// pages back by itself (src/main.rs); this still serves the library under glibc's allocator
+/// (the tests, other programs linking it) and what allocates from glibc directly.
 pub fn give_back_freed_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim only releases memory the allocator holds free; it takes no pointers.
