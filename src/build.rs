@@ -61,6 +61,7 @@ type Files = Vec<(&'static str, Vec<u8>)>;
 /// The EPUB's stages, which run beside the PDF's: not part of the build's total.
 pub const CONCURRENT_EPUB: &str = "write epub (concurrent)";
 pub const CONCURRENT_EPUB_CHECK: &str = "epub check (concurrent)";
+pub const CONCURRENT_EPUB_SAVE: &str = "epub save (concurrent)";
 
 /// Measures the stages of a build one after the other.
 struct Stopwatch {
@@ -197,18 +198,28 @@ fn build_loaded(
     clock.mark("pictures");
     // The two writers share nothing but what they read, so they run at once; each output's
     // bytes do not depend on which finishes first.
+    // The EPUB is also staged (written and synced to disk) on its own thread, so that its
+    // sync waits beside the PDF's drawing instead of after it.
     let (epub, pdf) = std::thread::scope(|s| {
         let epub = want(Format::Epub).then(|| {
             let (book, fonts, print, pictures) = (&book, &fonts, print.as_ref(), &pictures);
-            s.spawn(move || epub_output(book, fonts, opts, print, pictures))
+            let out_dir = &out_dir;
+            s.spawn(move || -> Result<(crate::output::Staged, Laps)> {
+                let (file, mut laps) = epub_output(book, fonts, opts, print, pictures)?;
+                let start = Instant::now();
+                let staged = out_dir.stage(&out_path(book, Path::new(""), file.0), &file.1)?;
+                laps.push((CONCURRENT_EPUB_SAVE, start.elapsed()));
+                Ok((staged, laps))
+            })
         });
         let pdf = pdf_doc.map(|doc| pdf_outputs(&book, &fonts, opts, doc, &pictures));
         let epub = epub.map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
         (epub.transpose(), pdf.transpose())
     });
-    let (epub, epub_laps) = epub?.unzip();
+    let (epub, epub_laps): (Option<_>, Option<_>) = epub?.unzip();
     let (pdf, pdf_laps) = pdf?.unzip();
-    for (name, bytes) in epub.into_iter().chain(pdf.into_iter().flatten()) {
+    staged.extend(epub);
+    for (name, bytes) in pdf.into_iter().flatten() {
         staged.push(out_dir.stage(&out_path(&book, Path::new(""), name), &bytes)?);
     }
     // The PDF's stages ran on this thread, one after the other; the EPUB's beside them.
