@@ -163,9 +163,11 @@ fn build_loaded(
     // The PDF's pages, also for the EPUB's page list: `--format epub` lays them out too, unless
     // the book turns the page list off.
     let pages_needed = want(Format::Pdf) || (want(Format::Epub) && book.epub.page_list);
-    // Code highlighted on both cores before the layout, once for both outputs.
+    // Code highlighted on both cores before the layout, once for both outputs; blocks that
+    // have not changed since the last build into this folder come from its cache.
     if book.pdf.highlight {
-        crate::highlight::prepare(&code_blocks(&book));
+        let cache = crate::highlight::cache::Cache::in_output(out_dir.path());
+        crate::highlight::prepare(&code_blocks(&book), cache.as_ref());
     }
     clock.mark("highlight");
     let doc = if pages_needed {

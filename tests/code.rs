@@ -237,3 +237,40 @@ fn unzip_sections(epub: &std::path::Path) -> String {
     docs.sort();
     docs.into_iter().map(|(_, t)| t).collect()
 }
+
+/// The book's outputs built by the binary (a process of its own each time, so nothing is
+/// remembered in memory from the build before).
+fn build_bytes(f: &Fixture) -> [Vec<u8>; 2] {
+    let o = f.command(&["build", "book", "-o", "out"], &[]);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    ["book.epub", "book.pdf"].map(|n| std::fs::read(f.out().join(n)).unwrap())
+}
+
+#[test]
+fn the_highlighting_cache_changes_no_byte_and_a_damaged_one_is_ignored() {
+    let f = Fixture::text(&[("book.toml", TOML), ("a.md", CODE)]);
+    let cold = build_bytes(&f);
+    let cache = f.out().join(".bookpress-cache/highlight.bin");
+    let stored = std::fs::read(&cache).expect("the first build stores the tokens");
+    assert_eq!(build_bytes(&f), cold, "rebuilt from the cache");
+    // Nothing changed: the rebuild left the cache as it was.
+    assert_eq!(std::fs::read(&cache).unwrap(), stored);
+    // Damaged (a byte flipped, cut short, garbage): ignored, the same bytes, and written anew.
+    let mut flipped = stored.clone();
+    flipped[stored.len() / 2] ^= 0x55;
+    for bad in [
+        flipped,
+        stored[..stored.len() - 3].to_vec(),
+        b"garbage".to_vec(),
+    ] {
+        std::fs::write(&cache, bad).unwrap();
+        assert_eq!(build_bytes(&f), cold);
+        assert_eq!(std::fs::read(&cache).unwrap(), stored);
+    }
+    // A changed block: the cache then holds the book's current blocks only.
+    f.write("a.md", CODE.replace("depth + 1", "depth + 2").as_bytes());
+    build_bytes(&f);
+    assert_ne!(std::fs::read(&cache).unwrap(), stored);
+    // The commit leaves the cache alone, and nothing else is left beside the outputs.
+    assert_eq!(f.out_names(), ["book.epub", "book.pdf"]);
+}

@@ -7,7 +7,9 @@
 //! has a handful of colours, each dark enough for black-and-white printing and for a 4.5:1
 //! contrast on white (WCAG AA) in the EPUB.
 
-use std::collections::HashMap;
+pub mod cache;
+
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::{Mutex, OnceLock};
 use syntect::parsing::{ParseState, Scope, ScopeStack, SyntaxReference, SyntaxSet};
@@ -104,21 +106,73 @@ fn memo() -> &'static Memo {
 }
 
 /// Highlights the blocks (language tag, code) on all cores ahead of their use, so that
-/// [`tokens`] finds them done. Blocks kept from an earlier build that are not among these are
-/// dropped, so a long `bookpress watch` session keeps only the current book's.
-pub fn prepare(blocks: &[(&str, &str)]) {
+/// [`tokens`] finds them done; with a `cache`, blocks highlighted by an earlier build into the
+/// same output folder are taken from it, and it is rewritten with this build's blocks when they
+/// differ from what it held. Blocks kept in memory from an earlier build that are not among
+/// these are dropped, so a long `bookpress watch` session keeps only the current book's.
+pub fn prepare(blocks: &[(&str, &str)], cache: Option<&cache::Cache>) {
     use rayon::prelude::*;
-    let current: std::collections::HashSet<(&str, &str)> = blocks.iter().copied().collect();
+    let current: HashSet<(&str, &str)> = blocks.iter().copied().collect();
     memo()
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .retain(|(lang, code), _| current.contains(&(lang.as_str(), code.as_str())));
-    blocks
+    let mut seen = HashSet::new();
+    let wanted: Vec<(&str, &str)> = blocks
+        .iter()
+        .copied()
+        .filter(|b| knows(b.0) && seen.insert(*b))
+        .collect();
+    let keys: Vec<Option<cache::Key>> = wanted
+        .iter()
+        .map(|(lang, code)| cache.map(|c| c.key(lang, code)))
+        .collect();
+    let stored = cache.map(cache::Cache::load).unwrap_or_default();
+    wanted
         .par_iter()
-        .filter(|(lang, _)| knows(lang))
-        .for_each(|(lang, code)| {
-            tokens(lang, code);
-        });
+        .zip(&keys)
+        .for_each(
+            |(&(lang, code), key)| match key.and_then(|k| stored.get(&k)) {
+                Some(t) if cache::fits(t, code) => remember(lang, code, t.clone()),
+                _ => drop(tokens(lang, code)),
+            },
+        );
+    if let Some(c) = cache {
+        store_if_changed(c, &wanted, &keys, &stored);
+    }
+}
+
+/// Rewrites the cache with the blocks' tokens unless it holds exactly those already (the usual
+/// rebuild, which then writes nothing).
+fn store_if_changed(
+    cache: &cache::Cache,
+    wanted: &[(&str, &str)],
+    keys: &[Option<cache::Key>],
+    stored: &HashMap<cache::Key, Vec<Token>>,
+) {
+    let memo = memo().lock().unwrap_or_else(|e| e.into_inner());
+    let entries: Vec<(cache::Key, &[Token])> = wanted
+        .iter()
+        .zip(keys)
+        .filter_map(|(&(lang, code), key)| {
+            let t = memo.get(&(lang.to_string(), code.to_string()))?;
+            Some(((*key)?, t.as_slice()))
+        })
+        .collect();
+    let same = entries.len() == stored.len()
+        && entries
+            .iter()
+            .all(|(k, t)| stored.get(k).is_some_and(|s| s.as_slice() == *t));
+    if !same {
+        cache.store(&entries);
+    }
+}
+
+fn remember(lang: &str, code: &str, tokens: Vec<Token>) {
+    memo()
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert((lang.to_string(), code.to_string()), tokens);
 }
 
 /// The code's tokens in order, covering it without gaps (plain code is one `Plain` token, and
@@ -129,10 +183,7 @@ pub fn tokens(lang: &str, code: &str) -> Vec<Token> {
         return t.clone();
     }
     let t = tokens_of(lang, code);
-    memo()
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .insert(key, t.clone());
+    remember(lang, code, t.clone());
     t
 }
 
@@ -204,6 +255,38 @@ struct Rules {
     plain: Vec<Scope>,
 }
 
+/// Containers: anything inside a comment or string is that, whatever else it is.
+const OUTER: [(&str, Class); 2] = [("comment", Class::Comment), ("string", Class::String)];
+
+/// Otherwise the innermost scope that matches one of these, skipping scopes under these
+/// prefixes.
+const INNER: [(&str, Class); 23] = [
+    ("constant.character", Class::String),
+    ("constant.numeric", Class::Constant),
+    ("constant.language", Class::Constant),
+    ("keyword.operator", Class::Plain),
+    ("keyword", Class::Keyword),
+    ("storage", Class::Keyword),
+    ("entity.name.function", Class::Function),
+    ("support.function", Class::Function),
+    ("variable.function", Class::Function),
+    ("entity.name.type", Class::Type),
+    ("entity.name.struct", Class::Type),
+    ("entity.name.enum", Class::Type),
+    ("entity.name.class", Class::Type),
+    ("entity.name.trait", Class::Type),
+    ("entity.other.inherited-class", Class::Type),
+    ("support.type", Class::Type),
+    ("support.class", Class::Type),
+    ("support.macro", Class::Macro),
+    ("entity.name.macro", Class::Macro),
+    ("meta.annotation", Class::Macro),
+    ("meta.preprocessor", Class::Macro),
+    ("entity.other.attribute-name", Class::Function),
+    ("entity.name.tag", Class::Keyword),
+];
+const PLAIN: [&str; 2] = ["punctuation", "meta.generic"];
+
 impl Rules {
     fn get() -> &'static Rules {
         static RULES: OnceLock<Rules> = OnceLock::new();
@@ -214,38 +297,17 @@ impl Rules {
                     .collect()
             };
             Rules {
-                outer: scopes(&[("comment", Class::Comment), ("string", Class::String)]),
-                inner: scopes(&[
-                    ("constant.character", Class::String),
-                    ("constant.numeric", Class::Constant),
-                    ("constant.language", Class::Constant),
-                    ("keyword.operator", Class::Plain),
-                    ("keyword", Class::Keyword),
-                    ("storage", Class::Keyword),
-                    ("entity.name.function", Class::Function),
-                    ("support.function", Class::Function),
-                    ("variable.function", Class::Function),
-                    ("entity.name.type", Class::Type),
-                    ("entity.name.struct", Class::Type),
-                    ("entity.name.enum", Class::Type),
-                    ("entity.name.class", Class::Type),
-                    ("entity.name.trait", Class::Type),
-                    ("entity.other.inherited-class", Class::Type),
-                    ("support.type", Class::Type),
-                    ("support.class", Class::Type),
-                    ("support.macro", Class::Macro),
-                    ("entity.name.macro", Class::Macro),
-                    ("meta.annotation", Class::Macro),
-                    ("meta.preprocessor", Class::Macro),
-                    ("entity.other.attribute-name", Class::Function),
-                    ("entity.name.tag", Class::Keyword),
-                ]),
-                plain: ["punctuation", "meta.generic"]
-                    .iter()
-                    .filter_map(|s| Scope::new(s).ok())
-                    .collect(),
+                outer: scopes(&OUTER),
+                inner: scopes(&INNER),
+                plain: PLAIN.iter().filter_map(|s| Scope::new(s).ok()).collect(),
             }
         })
+    }
+
+    /// The rules as text, part of the cache's keys: tokens stored under other rules are
+    /// not used.
+    fn fingerprint() -> String {
+        format!("{OUTER:?} {INNER:?} {PLAIN:?}")
     }
 
     fn class(&self, stack: &ScopeStack) -> Class {
@@ -278,7 +340,7 @@ mod tests {
             ("python", "def f(a):\n    return 'x'\n"),
             ("nosuchlang", "plain"),
         ];
-        prepare(&blocks);
+        prepare(&blocks, None);
         for (lang, code) in blocks {
             assert_eq!(tokens(lang, code), tokens_of(lang, code), "{lang}");
         }
@@ -288,7 +350,7 @@ mod tests {
         assert_eq!(tokens("text", blocks[0].1).len(), 1);
         // The next build's blocks replace these (only this test highlights this code, so a
         // build in another test running at the same time cannot bring it back).
-        prepare(&blocks[1..2]);
+        prepare(&blocks[1..2], None);
         let memo = memo().lock().unwrap_or_else(|e| e.into_inner());
         assert!(!memo.contains_key(&("rust".to_string(), blocks[0].1.to_string())));
     }
@@ -354,7 +416,7 @@ mod tests {
 
     #[test]
     fn the_epub_style_sheet_gives_each_class_the_pdf_colour() {
-        let css = include_str!("epub/style.css");
+        let css = include_str!("../epub/style.css");
         for c in COLOURED {
             let [r, g, b] = c.rgb().expect("a colour");
             let rule = format!(
