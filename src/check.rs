@@ -691,6 +691,7 @@ fn source_lints(book: &Book) -> Vec<Diagnostic> {
     }
     out.extend(lint_model(book));
     out.extend(literal_emphasis(book));
+    out.extend(crate::lint::vertical_lints(book));
     out
 }
 

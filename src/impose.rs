@@ -53,6 +53,44 @@ pub struct ImposeOptions {
     pub creep_mm: f32,
     /// Impose even a PDF whose pages already are landscape sheets (one imposed before).
     pub force: bool,
+    /// Which edge the booklet is bound on; None: the input's `/Direction` (R2L: right).
+    pub binding: Option<Binding>,
+}
+
+/// The edge a booklet is bound on, which decides which half of each sheet side a page takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Binding {
+    /// Bound on the left (horizontal text): page 1 on the right half of the first front.
+    #[default]
+    Left,
+    /// Bound on the right (vertical text, read right to left): every side mirrored, so page 1
+    /// is on the left half of the first front and the booklet opens from the right.
+    Right,
+}
+
+/// The binding a PDF asks for: right when its catalog's `/ViewerPreferences` says
+/// `/Direction /R2L` (read from the bytes, so only where the catalog is not in a compressed
+/// object stream, as in bookpress's own PDFs), else left.
+pub fn binding_of(pdf: &[u8]) -> Binding {
+    let r2l = [&b"/Direction/R2L"[..], b"/Direction /R2L"]
+        .iter()
+        .any(|pat| pdf.windows(pat.len()).any(|w| w == *pat));
+    if r2l { Binding::Right } else { Binding::Left }
+}
+
+/// The sheets for a right-bound booklet: each side of [`saddle_order`] or [`cut_stack_order`]
+/// with its halves swapped; a left-bound one as it is.
+pub fn bound(sheets: Vec<Sheet>, binding: Binding) -> Vec<Sheet> {
+    match binding {
+        Binding::Left => sheets,
+        Binding::Right => sheets
+            .into_iter()
+            .map(|s| Sheet {
+                front: (s.front.1, s.front.0),
+                back: (s.back.1, s.back.0),
+            })
+            .collect(),
+    }
 }
 
 /// The most creep the pages allow, in mm: the blank between a page and the fold on its half of
@@ -203,6 +241,7 @@ fn impose_counted(pdf: &[u8], opts: &ImposeOptions) -> Result<(Vec<u8>, usize)> 
         Mode::Saddle => saddle_order(dims.len()),
         Mode::CutStack => cut_stack_order(dims.len()),
     };
+    let sheets = bound(sheets, opts.binding.unwrap_or_else(|| binding_of(pdf)));
     let (w_mm, h_mm) = opts.sheet.size_mm();
     let (sw, sh) = (w_mm * PT_PER_MM, h_mm * PT_PER_MM);
     let size = Size::from_wh(sw, sh).ok_or_else(|| err("invalid sheet size"))?;
@@ -385,6 +424,44 @@ mod tests {
         let (xl0, ..) = place(0, 420.0, 595.0, sw, sh, 0.0);
         let (xr0, ..) = place(1, 420.0, 595.0, sw, sh, 0.0);
         assert!((xl - xl0 - 3.0).abs() < 1e-3 && (xr0 - xr - 3.0).abs() < 1e-3);
+    }
+
+    /// Right binding: for every N, the mirror of left binding on every side, and each page once.
+    #[test]
+    fn right_bound_order_for_1_to_16_pages() {
+        for n in 1..=16 {
+            for order in [saddle_order(n), cut_stack_order(n)] {
+                let left = one_based(&order);
+                let right = one_based(&bound(order, Binding::Right));
+                assert_eq!(left.len(), right.len());
+                for (l, r) in left.iter().zip(&right) {
+                    assert_eq!([r[1], r[0], r[3], r[2]], *l, "n = {n}");
+                }
+                let mut seen: Vec<usize> =
+                    right.iter().flatten().copied().filter(|&p| p > 0).collect();
+                seen.sort();
+                assert_eq!(seen, (1..=n).collect::<Vec<_>>(), "n = {n}");
+            }
+        }
+        // Page 1 on the left half of the first front, the last page beside it.
+        let r = |n| one_based(&bound(saddle_order(n), Binding::Right));
+        assert_eq!(r(8), vec![[1, 8, 7, 2], [3, 6, 5, 4]]);
+        assert_eq!(r(4), vec![[1, 4, 3, 2]]);
+        assert_eq!(r(1), vec![[1, 0, 0, 0]]);
+        assert_eq!(r(16)[0..2], [[1, 16, 15, 2], [3, 14, 13, 4]]);
+        let c = one_based(&bound(cut_stack_order(8), Binding::Right));
+        assert_eq!(c, vec![[5, 1, 2, 6], [7, 3, 4, 8]]);
+        assert_eq!(bound(saddle_order(8), Binding::Left), saddle_order(8));
+    }
+
+    #[test]
+    fn binding_comes_from_the_viewer_preferences() {
+        assert_eq!(
+            binding_of(b"<</ViewerPreferences<</Direction/R2L>>>>"),
+            Binding::Right
+        );
+        assert_eq!(binding_of(b"/Direction /R2L"), Binding::Right);
+        assert_eq!(binding_of(b"/Direction/L2R"), Binding::Left);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use bookpress::build::{BuildOptions, Format, build};
 use bookpress::diag::{Diagnostic, Severity};
-use bookpress::impose::{ImposeOptions, Mode, SheetSize};
+use bookpress::impose::{Binding, ImposeOptions, Mode, SheetSize};
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
@@ -77,6 +77,10 @@ enum Command {
         /// Impose even a PDF whose pages already are landscape sheets (imposed before)
         #[arg(long)]
         force: bool,
+        /// The booklet's bound edge: right for vertical text read right to left (default: right
+        /// when the PDF's viewer preferences say /Direction /R2L, else left)
+        #[arg(long, value_enum)]
+        binding: Option<BindingArg>,
     },
     /// Download the book's remote pictures once into BOOK_DIR/.bookpress-cache/images/ (builds
     /// never use the network; they take the pictures from there)
@@ -192,8 +196,15 @@ impl SheetArgs {
             marks: self.marks,
             creep_mm: self.creep,
             force: false,
+            binding: None,
         }
     }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum BindingArg {
+    Left,
+    Right,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -302,10 +313,15 @@ fn main() -> ExitCode {
             output,
             sheets,
             force,
+            binding,
         } => {
             let output = output.unwrap_or_else(|| print_name(&input));
             let opts = ImposeOptions {
                 force,
+                binding: binding.map(|b| match b {
+                    BindingArg::Left => Binding::Left,
+                    BindingArg::Right => Binding::Right,
+                }),
                 ..sheets.options()
             };
             match bookpress::impose::impose_file(&input, &output, &opts) {

@@ -24,7 +24,7 @@ use std::io::{Cursor, Write};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
-use crate::book::model::{Block, Book, Image, Inline, OutlineNode, Role, plain_text};
+use crate::book::model::{Block, Book, Image, Inline, OutlineNode, Role, Writing, plain_text};
 use crate::book::walk;
 use crate::diag::{Diagnostic, Result};
 use crate::typeset::page::{PageStart, Part, SourcePos};
@@ -102,6 +102,11 @@ struct Item {
     media_type: &'static str,
     properties: Option<&'static str>,
     data: Vec<u8>,
+}
+
+/// The EPUB is set in columns (`[epub] writing`, else `[book] writing`).
+fn vertical(book: &Book) -> bool {
+    book.epub.writing == Writing::Vertical
 }
 
 fn lang_of(book: &Book) -> &str {
@@ -188,7 +193,17 @@ fn section_files(book: &Book) -> Vec<String> {
 /// Font family name the embedded body font is declared under.
 const EMBED_FAMILY: &str = "bookpress-body";
 
-fn stylesheet(embedded: Option<&str>) -> String {
+/// The additions for vertical writing, after the horizontal rules they override.
+pub const VERTICAL_STYLE: &str = include_str!("vertical.css");
+
+/// The stylesheet: [`STYLE`], with the embedded font first when there is one, and
+/// [`VERTICAL_STYLE`] after it in vertical writing.
+fn stylesheet(embedded: Option<&str>, vertical: bool) -> String {
+    let css = horizontal_stylesheet(embedded);
+    if vertical { css + VERTICAL_STYLE } else { css }
+}
+
+fn horizontal_stylesheet(embedded: Option<&str>) -> String {
     match embedded {
         None => STYLE.to_string(),
         Some(href) => {
@@ -245,7 +260,7 @@ fn package_files(
             href: "style.css".into(),
             media_type: "text/css",
             properties: None,
-            data: stylesheet(font_href.as_deref()).into_bytes(),
+            data: stylesheet(font_href.as_deref(), vertical(book)).into_bytes(),
         },
         Item {
             id: "cover".into(),
@@ -280,6 +295,7 @@ fn package_files(
             lang,
             file,
             highlight: book.pdf.highlight,
+            tcy: vertical(book).then_some(book.pdf.tcy),
         };
         items.push(Item {
             id: file.trim_end_matches(".xhtml").to_string(),
@@ -751,7 +767,7 @@ pub(crate) mod tests {
 
     #[test]
     fn embedded_font_is_declared() {
-        let css = stylesheet(Some("fonts/body.otf"));
+        let css = stylesheet(Some("fonts/body.otf"), false);
         assert!(css.starts_with("@font-face"));
         assert!(css.contains("font-family: \"bookpress-body\", \"Noto Serif CJK SC\""));
         assert!(!STYLE.contains("bookpress-body"));

@@ -67,6 +67,12 @@ pub(super) fn opf_document(
     for id in spine {
         itemrefs.push_str(&format!("<itemref idref=\"{id}\"/>\n"));
     }
+    // Columns run right to left, so pages do too: the reader turns them leftwards.
+    let direction = if vertical(book) {
+        " page-progression-direction=\"rtl\""
+    } else {
+        ""
+    };
     let prefix = if font_embedded {
         " prefix=\"ibooks: http://vocabulary.itunes.apple.com/rdf/ibooks/vocabulary-extensions-1.0/\""
     } else {
@@ -76,7 +82,7 @@ pub(super) fn opf_document(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
 <package xmlns=\"http://www.idpf.org/2007/opf\" version=\"3.0\" unique-identifier=\"bookid\" xml:lang=\"{}\"{prefix}>\n\
 <metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n{md}</metadata>\n\
-<manifest>\n{manifest}</manifest>\n<spine toc=\"ncx\">\n{itemrefs}</spine>\n</package>\n",
+<manifest>\n{manifest}</manifest>\n<spine toc=\"ncx\"{direction}>\n{itemrefs}</spine>\n</package>\n",
         xml::attr(lang)
     )
 }

@@ -23,6 +23,9 @@ mod context;
 mod rules;
 #[cfg(test)]
 mod tests;
+mod vertical;
+
+pub use vertical::vertical_lints;
 
 use crate::book::manifest::line_col;
 use crate::diag::Diagnostic;

@@ -176,7 +176,30 @@ fn render_pages<P: std::borrow::Borrow<document::Page>>(
         .finish()
         .map_err(|e| Diagnostic::error(format!("the PDF writer failed: {e:?}")))?;
     drop_suspects(&mut bytes);
+    if book.pdf.writing == crate::book::model::Writing::Vertical {
+        open_from_the_right(&mut bytes)?;
+    }
     Ok(bytes)
+}
+
+/// A vertical book is bound on the right: `/ViewerPreferences` gets `/Direction/R2L`, so
+/// viewers show spreads with the first page on the right and the print file is folded that
+/// way. krilla has no setting for it; the 14 bytes go where [`drop_suspects`] freed 15 in the
+/// same catalog, so every byte offset (xref) stays right.
+fn open_from_the_right(bytes: &mut [u8]) -> Result<()> {
+    const FROM: &[u8] =
+        b"/MarkInfo<</Marked true>>               /ViewerPreferences<</DisplayDocTitle true>>";
+    const TO: &[u8] =
+        b"/MarkInfo<</Marked true>> /ViewerPreferences<</DisplayDocTitle true/Direction/R2L>>";
+    const { assert!(FROM.len() == TO.len()) };
+    let at = bytes
+        .windows(FROM.len())
+        .rposition(|w| w == FROM)
+        .ok_or_else(|| {
+            Diagnostic::error("the PDF writer's catalog has changed: cannot mark it right-to-left")
+        })?;
+    bytes[at..at + TO.len()].copy_from_slice(TO);
+    Ok(())
 }
 
 /// krilla always writes `/MarkInfo<</Marked true/Suspects false>>` (and offers no setting for

@@ -18,9 +18,9 @@ impl Writer<'_> {
     }
 
     pub(super) fn inline(&mut self, i: &Inline) {
-        let lang = self.ctx.lang;
+        let (lang, tcy) = (self.ctx.lang, self.ctx.tcy);
         match i {
-            Inline::Text(t) => self.marked_text(t, &|s| latin::tag_latin(s, lang)),
+            Inline::Text(t) => self.marked_text(t, &|s| latin::tag_text(s, lang, tcy)),
             Inline::Emph(c) => self.wrap("em", c),
             Inline::Strong(c) => self.wrap("strong", c),
             Inline::Strike(c) => self.wrap("s", c),

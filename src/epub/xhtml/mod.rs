@@ -52,6 +52,8 @@ pub struct Ctx<'a> {
     pub file: &'a str,
     /// Syntax colours in code blocks (`[pdf] highlight`: both editions follow one switch).
     pub highlight: bool,
+    /// In vertical writing, the longest digit run set upright (`[pdf] tcy`); None horizontally.
+    pub tcy: Option<u8>,
 }
 
 impl Ctx<'_> {
@@ -62,6 +64,15 @@ impl Ctx<'_> {
         match target.split_once('#') {
             Some((file, frag)) if file == self.file => Some(format!("#{frag}")),
             _ => Some(target.clone()),
+        }
+    }
+
+    /// A heading or byline's text: escaped, and in vertical writing with its short digit runs
+    /// upright as in the body (horizontally exactly as before: escaped only).
+    fn title_text(&self, s: &str) -> String {
+        match self.tcy {
+            Some(_) => super::latin::tag_text(s, self.lang, self.tcy),
+            None => xml::text(s),
         }
     }
 
@@ -119,15 +130,15 @@ pub fn section(sec: &Section, ctx: &Ctx, marks: &[Mark]) -> String {
     w.out.push_str("<header>\n");
     if let Some(k) = sec.kicker.as_deref().filter(|k| !k.trim().is_empty()) {
         w.out
-            .push_str(&format!("<p class=\"kicker\">{}</p>\n", xml::text(k)));
+            .push_str(&format!("<p class=\"kicker\">{}</p>\n", ctx.title_text(k)));
     }
     w.out.push_str(&format!(
         "<h1 class=\"title\" id=\"{sid}-title\">{}</h1>\n",
-        xml::text(&sec.title)
+        ctx.title_text(&sec.title)
     ));
     if let Some(a) = sec.author.as_deref().filter(|a| !a.trim().is_empty()) {
         w.out
-            .push_str(&format!("<p class=\"byline\">{}</p>\n", xml::text(a)));
+            .push_str(&format!("<p class=\"byline\">{}</p>\n", ctx.title_text(a)));
     }
     w.out.push_str("</header>\n");
     w.part = Part::Body;

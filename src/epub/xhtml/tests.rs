@@ -44,6 +44,7 @@ fn render_marked(
         lang: "zh-CN",
         file: "section-01.xhtml",
         highlight: true,
+        tcy: None,
     };
     let sec = Section {
         id: "sec-1".into(),
