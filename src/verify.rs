@@ -352,6 +352,7 @@ mod tests {
                     rgb: None,
                     node: None,
                     artifact: ArtifactKind::Layout,
+                    turned: false,
                 })],
                 ..Page::default()
             }],

@@ -340,7 +340,7 @@ pub fn draw_page(
                     g.node,
                     g.artifact,
                     true,
-                    |s| draw_run(s, g, font, &mut res.outlines),
+                    |s| draw_placed_run(s, g, font, &mut res.outlines),
                 );
             }
             Item::Image(im) => {
@@ -452,6 +452,21 @@ fn with_tag(
         }
         (None, _) => f(s),
     }
+}
+
+/// Draws a run, turned a quarter clockwise about its origin when it is Latin in a column.
+fn draw_placed_run(s: &mut Surface, g: &GlyphRun, font: Font, outlines: &mut Outlines) {
+    if !g.turned {
+        return draw_run(s, g, font, outlines);
+    }
+    s.push_transform(&Transform::from_row(0.0, 1.0, -1.0, 0.0, g.x, g.y));
+    let at_origin = GlyphRun {
+        x: 0.0,
+        y: 0.0,
+        ..g.clone()
+    };
+    draw_run(s, &at_origin, font, outlines);
+    s.pop();
 }
 
 fn draw_run(s: &mut Surface, g: &GlyphRun, font: Font, outlines: &mut Outlines) {

@@ -222,6 +222,8 @@ pub struct GlyphRun {
     /// Logical structure node, or `None` for an artifact (running head, page number).
     pub node: Option<NodeId>,
     pub artifact: ArtifactKind,
+    /// Drawn turned a quarter clockwise about (x, y): Latin in a vertical column.
+    pub turned: bool,
 }
 
 impl GlyphRun {

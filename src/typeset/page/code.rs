@@ -274,6 +274,7 @@ fn run(
         rgb: class.rgb(),
         node: Some(node),
         artifact: ArtifactKind::Layout,
+        turned: false,
     }
 }
 

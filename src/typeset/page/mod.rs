@@ -44,6 +44,7 @@ mod runs;
 mod setter;
 mod spacing;
 mod table;
+mod vertical;
 
 pub use crate::typeset::document::*;
 pub use geometry::{Geometry, LIST_INDENT_EM, MIN_MEASURE_EM, QUOTE_INDENT_EM, SMALL};
@@ -60,6 +61,17 @@ use std::collections::HashMap;
 
 /// Lays the book out into pages.
 pub fn layout(book: &Book, fonts: &FontSet) -> Result<Document> {
+    if vertical::is_vertical(book) {
+        // Laid out on the page turned a quarter, then turned back into columns.
+        let mut doc = layout_lines(&vertical::transposed(book), fonts)?;
+        vertical::into_columns(&mut doc, book, fonts);
+        return Ok(doc);
+    }
+    layout_lines(book, fonts)
+}
+
+/// Lays the book out into pages of horizontal lines.
+fn layout_lines(book: &Book, fonts: &FontSet) -> Result<Document> {
     let g = Geometry::new(book);
     let mut lay = Setter::new(book, fonts, g.clone());
     // Collect: the structure tree starts with the TOC's node, then the body's nodes.

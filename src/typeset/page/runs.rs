@@ -458,6 +458,7 @@ pub(super) fn line_items(
             rgb: st.color,
             node: st.node,
             artifact: ArtifactKind::Layout,
+            turned: false,
         }));
         if st.dots {
             for g in group {
