@@ -153,7 +153,21 @@ fn render_pages<P: std::borrow::Borrow<document::Page>>(
     }
     pdf.set_outline(outline);
 
-    let m = &book.meta;
+    pdf.set_metadata(metadata(&book.meta));
+    pdf.set_tag_tree(tagger.finish(&book.meta.language));
+
+    let mut bytes = pdf
+        .finish()
+        .map_err(|e| Diagnostic::error(format!("the PDF writer failed: {e:?}")))?;
+    drop_suspects(&mut bytes);
+    if book.pdf.writing == crate::book::model::Writing::Vertical {
+        open_from_the_right(&mut bytes)?;
+    }
+    Ok(bytes)
+}
+
+/// The document information: title, language, dates, identifier and the people named.
+fn metadata(m: &crate::book::model::Metadata) -> Metadata {
     let mut meta = Metadata::new()
         .title(m.title.clone())
         .language(m.language.clone())
@@ -169,17 +183,7 @@ fn render_pages<P: std::borrow::Borrow<document::Page>>(
     if !people.is_empty() {
         meta = meta.authors(people);
     }
-    pdf.set_metadata(meta);
-    pdf.set_tag_tree(tagger.finish(&m.language));
-
-    let mut bytes = pdf
-        .finish()
-        .map_err(|e| Diagnostic::error(format!("the PDF writer failed: {e:?}")))?;
-    drop_suspects(&mut bytes);
-    if book.pdf.writing == crate::book::model::Writing::Vertical {
-        open_from_the_right(&mut bytes)?;
-    }
-    Ok(bytes)
+    meta
 }
 
 /// A vertical book is bound on the right: `/ViewerPreferences` gets `/Direction/R2L`, so
