@@ -285,10 +285,72 @@ fn vert_glyph(fonts: &FontSet, font: FontId, c: char) -> Option<u16> {
     ];
     let out = rustybuzz::shape(face, &features, buf);
     let id = out.glyph_infos().first()?.glyph_id as u16;
+    if id != plain && id != 0 {
+        return Some(id);
+    }
+    // The shaper gave the horizontal glyph back: the font's glyph for Unicode's vertical
+    // presentation form of the character (︐︒﹁﹂︵︶︱︙ …), drawn in its place; the text the
+    // glyph stands for stays the source's character.
+    let form = vertical_presentation_form(c)?;
+    let id = face.glyph_index(form)?.0;
     (id != plain && id != 0).then_some(id)
+}
+
+/// Unicode's vertical presentation form (U+FE10–FE19, U+FE30–FE48) of a CJK punctuation mark.
+fn vertical_presentation_form(c: char) -> Option<char> {
+    Some(match c {
+        '，' => '︐',
+        '、' => '︑',
+        '。' => '︒',
+        '：' => '︓',
+        '；' => '︔',
+        '！' => '︕',
+        '？' => '︖',
+        '〖' => '︗',
+        '〗' => '︘',
+        '…' => '︙',
+        '—' => '︱',
+        '–' => '︲',
+        '（' => '︵',
+        '）' => '︶',
+        '｛' => '︷',
+        '｝' => '︸',
+        '〔' => '︹',
+        '〕' => '︺',
+        '【' => '︻',
+        '】' => '︼',
+        '《' => '︽',
+        '》' => '︾',
+        '〈' => '︿',
+        '〉' => '﹀',
+        '「' => '﹁',
+        '」' => '﹂',
+        '『' => '﹃',
+        '』' => '﹄',
+        '［' => '﹇',
+        '］' => '﹈',
+        _ => return None,
+    })
 }
 
 /// Whether the book's PDF is set in columns.
 pub(super) fn is_vertical(book: &Book) -> bool {
     book.pdf.writing == Writing::Vertical
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn brackets_and_stops_take_vertical_forms() {
+        let fonts = FontSet::load(&crate::typeset::fonts::testfont::settings()).unwrap();
+        let body = fonts.body();
+        let plain = |c| fonts.face(body).face.glyph_index(c).unwrap().0;
+        for c in ['「', '」', '『', '』', '，', '。', '：', '（', '—', '…'] {
+            let v = vert_glyph(&fonts, body, c).unwrap_or_else(|| panic!("no vertical {c}"));
+            assert_ne!(v, plain(c), "{c}");
+        }
+        assert_eq!(vert_glyph(&fonts, body, '學'), None);
+    }
 }
