@@ -92,6 +92,11 @@ impl Turn<'_> {
         (self.page_w - y, x)
     }
 
+    /// A box (x, y, width, height) of the transposed page, turned onto the upright one.
+    fn turn_box(&self, x: f32, y: f32, width: f32, height: f32) -> (f32, f32, f32, f32) {
+        (self.page_w - y - height, x, height, width)
+    }
+
     fn item(&mut self, it: Item, out: &mut Vec<Item>) {
         match it {
             Item::Glyphs(g) => self.run(g, out),
@@ -105,19 +110,16 @@ impl Turn<'_> {
                 out.push(Item::Dot(d));
             }
             Item::Rect(mut r) => {
-                (r.x, r.y) = (self.page_w - r.y - r.height, r.x);
-                (r.width, r.height) = (r.height, r.width);
+                (r.x, r.y, r.width, r.height) = self.turn_box(r.x, r.y, r.width, r.height);
                 out.push(Item::Rect(r));
             }
             Item::Link(mut r) => {
-                (r.x, r.y) = (self.page_w - r.y - r.height, r.x);
-                (r.width, r.height) = (r.height, r.width);
+                (r.x, r.y, r.width, r.height) = self.turn_box(r.x, r.y, r.width, r.height);
                 out.push(Item::Link(r));
             }
             Item::Image(mut im) => {
                 // A picture stays upright: its box turns, the picture is fitted into it.
-                let (bx, by) = (self.page_w - im.y - im.height, im.x);
-                let (bw, bh) = (im.height, im.width);
+                let (bx, by, bw, bh) = self.turn_box(im.x, im.y, im.width, im.height);
                 let scale = (bw / im.width).min(bh / im.height).min(1.0);
                 let (w, h) = (im.width * scale, im.height * scale);
                 (im.x, im.y) = (bx + (bw - w) / 2.0, by + (bh - h) / 2.0);
