@@ -133,8 +133,8 @@ pub fn layout(doc: &crate::typeset::document::Document) -> Result<()> {
                             "page {n} draws the .notdef glyph for `{what}` ({code})"
                         )));
                     }
-                    let top = g.y - g.size;
-                    if !inside(g.x, top, g.x + g.width(), g.y) {
+                    let (x0, y0, x1, y1) = g.bounds();
+                    if !inside(x0, y0, x1, y1) {
                         let text: String = g.text.chars().take(20).collect();
                         return Err(fail(format!(
                             "page {n}: text `{text}` at ({:.0}, {:.0}) pt lies off the {w:.0}×{h:.0} pt page",
@@ -335,7 +335,9 @@ mod tests {
     }
 
     fn one_glyph_page(id: u16, x: f32, y: f32) -> crate::typeset::document::Document {
-        use crate::typeset::document::{ArtifactKind, Document, GlyphRun, Item, Page, RunGlyph};
+        use crate::typeset::document::{
+            ArtifactKind, Document, GlyphRun, InColumn, Item, Page, RunGlyph,
+        };
         use crate::typeset::fonts::FontId;
         Document {
             width: 420.0,
@@ -352,7 +354,7 @@ mod tests {
                     rgb: None,
                     node: None,
                     artifact: ArtifactKind::Layout,
-                    turned: false,
+                    column: InColumn::Across,
                 })],
                 ..Page::default()
             }],

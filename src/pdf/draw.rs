@@ -8,8 +8,8 @@ use crate::book::model::{self, ImageFormat};
 use crate::diag::{Diagnostic, Result};
 use crate::pdf::pictures::{PrintKey, PrintPicture, key_for};
 use crate::typeset::document::{
-    ArtifactKind, GlyphRun, ImageItem, Item, LinkItem, NodeId, Page, RectItem, StructKind,
-    StructNode,
+    ArtifactKind, GlyphRun, ImageItem, InColumn, Item, LinkItem, NodeId, Page, RectItem, RunGlyph,
+    StructKind, StructNode,
 };
 use crate::typeset::fonts::{FontId, FontSet};
 use krilla::color::{luma, rgb};
@@ -339,7 +339,7 @@ pub fn draw_page(
                     tags.as_deref_mut(),
                     g.node,
                     g.artifact,
-                    true,
+                    Some(span_of(g)),
                     |s| draw_placed_run(s, g, font, &mut res.outlines),
                 );
             }
@@ -356,7 +356,7 @@ pub fn draw_page(
                     tags.as_deref_mut(),
                     im.node,
                     ArtifactKind::Layout,
-                    false,
+                    None,
                     |s| match pic {
                         Picture::Drawing(tree) => draw_drawing(s, im, &tree),
                         Picture::Raster(img, o) => draw_image(s, im, img, o),
@@ -369,7 +369,7 @@ pub fn draw_page(
                     tags.as_deref_mut(),
                     l.node,
                     l.artifact,
-                    false,
+                    None,
                     |s| {
                         let mut pb = PathBuilder::new();
                         pb.move_to(l.x0, l.y0);
@@ -389,7 +389,7 @@ pub fn draw_page(
                 );
             }
             Item::Dot(d) => {
-                with_tag(surface, tags.as_deref_mut(), None, d.artifact, false, |s| {
+                with_tag(surface, tags.as_deref_mut(), None, d.artifact, None, |s| {
                     if let Some(path) = circle(d.cx, d.cy, d.r) {
                         s.set_stroke(None);
                         s.set_fill(Some(Fill::default()));
@@ -403,7 +403,7 @@ pub fn draw_page(
                     tags.as_deref_mut(),
                     None,
                     ArtifactKind::Layout,
-                    false,
+                    None,
                     |s| draw_rect(s, r),
                 );
             }
@@ -421,20 +421,33 @@ pub fn draw_page(
     Ok(links)
 }
 
+/// The span a run's text is marked as. A column's stretch carries its text as `ActualText`:
+/// its glyphs are placed one below the other, which text extraction would otherwise read as
+/// one line per character.
+fn span_of(g: &GlyphRun) -> SpanTag<'_> {
+    let span = SpanTag::empty();
+    if g.column == InColumn::Down {
+        span.with_actual_text(Some(&g.text))
+    } else {
+        span
+    }
+}
+
+/// Draws with `f` inside the marked content of `node` (a span when `span` is given) or as an
+/// artifact of its kind.
 fn with_tag(
     s: &mut Surface,
     tags: Option<&mut Tagger>,
     node: Option<NodeId>,
     artifact: ArtifactKind,
-    text: bool,
+    span: Option<SpanTag>,
     f: impl FnOnce(&mut Surface),
 ) {
     match (tags, node) {
         (Some(t), Some(n)) => {
-            let id = s.start_tagged(if text {
-                ContentTag::Span(SpanTag::empty())
-            } else {
-                ContentTag::Other
+            let id = s.start_tagged(match span {
+                Some(span) => ContentTag::Span(span),
+                None => ContentTag::Other,
             });
             f(s);
             s.end_tagged();
@@ -454,19 +467,53 @@ fn with_tag(
     }
 }
 
-/// Draws a run, turned a quarter clockwise about its origin when it is Latin in a column.
+/// Draws a run as it stands in its column: turned a quarter clockwise about its origin (Latin),
+/// narrowed about it (a number of three or four digits in one cell), or down the column.
 fn draw_placed_run(s: &mut Surface, g: &GlyphRun, font: Font, outlines: &mut Outlines) {
-    if !g.turned {
-        return draw_run(s, g, font, outlines);
-    }
-    s.push_transform(&Transform::from_row(0.0, 1.0, -1.0, 0.0, g.x, g.y));
-    let at_origin = GlyphRun {
-        x: 0.0,
-        y: 0.0,
-        ..g.clone()
+    let transform = match g.column {
+        InColumn::Across => return draw_run(s, g, font, outlines),
+        InColumn::Down if outlined(g) => {
+            // Outlined forms are cut from horizontal runs: a column's head or folio is placed
+            // cell by cell.
+            for cell in cells(g) {
+                draw_run(s, &cell, font.clone(), outlines);
+            }
+            return;
+        }
+        InColumn::Down => return draw_run(s, g, font, outlines),
+        InColumn::Squeezed(f) => Transform::from_row(f, 0.0, 0.0, 1.0, g.x * (1.0 - f), 0.0),
+        InColumn::Turned => Transform::from_row(0.0, 1.0, -1.0, 0.0, g.x, g.y),
     };
-    draw_run(s, &at_origin, font, outlines);
+    s.push_transform(&transform);
+    let placed = if g.column == InColumn::Turned {
+        GlyphRun {
+            x: 0.0,
+            y: 0.0,
+            ..g.clone()
+        }
+    } else {
+        g.clone()
+    };
+    draw_run(s, &placed, font, outlines);
     s.pop();
+}
+
+/// The glyphs of a run set down a column, each a horizontal run of its own in its cell.
+fn cells(g: &GlyphRun) -> Vec<GlyphRun> {
+    let mut pen = g.y;
+    g.glyphs
+        .iter()
+        .map(|gl| {
+            let one = GlyphRun {
+                y: pen + gl.x_offset,
+                glyphs: vec![RunGlyph::new(gl.id, gl.advance, 0.0, gl.text_range())].into(),
+                column: InColumn::Across,
+                ..g.clone()
+            };
+            pen += gl.advance;
+            one
+        })
+        .collect()
 }
 
 fn draw_run(s: &mut Surface, g: &GlyphRun, font: Font, outlines: &mut Outlines) {
@@ -545,6 +592,9 @@ fn draw_run(s: &mut Surface, g: &GlyphRun, font: Font, outlines: &mut Outlines) 
 /// last glyph of a justified line still ends within 0.005 pt of the measure. Whole thousandths
 /// make the `TJ` adjustments short whole numbers (`-20` rather than `-19.999878`), which keeps
 /// page streams smaller and compresses much better.
+///
+/// A run set down a column advances downwards: krilla's y axis points up, so its advances and
+/// offsets along the column are negative y.
 fn milli_em_glyphs(g: &GlyphRun) -> Vec<KrillaGlyph> {
     let milli = |pt: f32| (f64::from(pt) / f64::from(g.size) * 1000.0).round();
     let mut pen = 0.0f64;
@@ -554,15 +604,21 @@ fn milli_em_glyphs(g: &GlyphRun) -> Vec<KrillaGlyph> {
         .map(|gl| {
             pen += f64::from(gl.advance);
             let next = (pen / f64::from(g.size) * 1000.0).round();
-            let advance = next - at;
+            let advance = ((next - at) / 1000.0) as f32;
             at = next;
+            let offset = (milli(gl.x_offset) / 1000.0) as f32;
+            let (x_advance, x_offset, y_advance, y_offset) = if g.column == InColumn::Down {
+                (0.0, 0.0, -advance, -offset)
+            } else {
+                (advance, offset, 0.0, 0.0)
+            };
             KrillaGlyph {
                 glyph_id: GlyphId::new(u32::from(gl.id)),
                 text_range: gl.text_range(),
-                x_advance: (advance / 1000.0) as f32,
-                x_offset: (milli(gl.x_offset) / 1000.0) as f32,
-                y_offset: 0.0,
-                y_advance: 0.0,
+                x_advance,
+                x_offset,
+                y_offset,
+                y_advance,
                 location: None,
             }
         })

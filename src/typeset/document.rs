@@ -222,14 +222,51 @@ pub struct GlyphRun {
     /// Logical structure node, or `None` for an artifact (running head, page number).
     pub node: Option<NodeId>,
     pub artifact: ArtifactKind,
-    /// Drawn turned a quarter clockwise about (x, y): Latin in a vertical column.
-    pub turned: bool,
+    /// How the run stands in a vertical column, if it is not ordinary horizontal text.
+    pub column: InColumn,
+}
+
+/// How a [`GlyphRun`] stands in a vertical column.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub enum InColumn {
+    /// Ordinary text: left to right along the baseline.
+    #[default]
+    Across,
+    /// Drawn turned a quarter clockwise about (x, y): Latin down a vertical column.
+    Turned,
+    /// Set down the column: each glyph stands upright, its advance moves the pen down the page
+    /// and its offset moves it along the column; (x, y) is the first glyph's horizontal origin
+    /// (left of its cell, on its baseline).
+    Down,
+    /// Side by side in one cell (縱中橫), narrowed by this factor about (x, y) so that three or
+    /// four digits fit the column's em.
+    Squeezed(f32),
 }
 
 impl GlyphRun {
-    /// Total advance width.
+    /// Total advance width (for a run set down a column, its length).
     pub fn width(&self) -> f32 {
         self.glyphs.iter().map(|g| g.advance).sum()
+    }
+
+    /// The box (x0, y0, x1, y1) the run's em boxes take on the page, as the pen sees it.
+    pub fn bounds(&self) -> (f32, f32, f32, f32) {
+        let len = self.width();
+        if let InColumn::Squeezed(f) = self.column {
+            return (self.x, self.y - self.size, self.x + len * f, self.y);
+        }
+        if self.column == InColumn::Down {
+            (
+                self.x,
+                self.y - self.size,
+                self.x + self.size,
+                self.y - self.size + len,
+            )
+        } else if self.column == InColumn::Turned {
+            (self.x, self.y, self.x + self.size, self.y + len)
+        } else {
+            (self.x, self.y - self.size, self.x + len, self.y)
+        }
     }
 }
 

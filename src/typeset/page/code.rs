@@ -9,7 +9,7 @@
 use crate::diag::{Diagnostic, Result};
 use crate::highlight::{self, Class, Token};
 use crate::typeset::document::{
-    ArtifactKind, GlyphRun, Item, LineItem, NodeId, RectItem, RunGlyph, StructKind,
+    ArtifactKind, GlyphRun, InColumn, Item, LineItem, NodeId, RectItem, RunGlyph, StructKind,
 };
 use crate::typeset::fonts::FontId;
 use crate::typeset::page::geometry::SMALL;
@@ -274,7 +274,7 @@ fn run(
         rgb: class.rgb(),
         node: Some(node),
         artifact: ArtifactKind::Layout,
-        turned: false,
+        column: InColumn::Across,
     }
 }
 

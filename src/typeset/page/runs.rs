@@ -6,8 +6,8 @@ use crate::book::model::{self, Inline, InlineStyle};
 use crate::cjk;
 use crate::diag::Result;
 use crate::typeset::document::{
-    ArtifactKind, DotItem, GlyphRun, Glyphs, Item, LineItem, LinkItem, LinkTarget, NodeId,
-    RectItem, RunGlyph, StructKind,
+    ArtifactKind, DotItem, GlyphRun, Glyphs, InColumn, Item, LineItem, LinkItem, LinkTarget,
+    NodeId, RectItem, RunGlyph, StructKind,
 };
 use crate::typeset::fonts::{FontId, FontSet};
 use crate::typeset::inline::{self, Paragraph, ParagraphSpec, StyledRun};
@@ -458,7 +458,7 @@ pub(super) fn line_items(
             rgb: st.color,
             node: st.node,
             artifact: ArtifactKind::Layout,
-            turned: false,
+            column: InColumn::Across,
         }));
         if st.dots {
             for g in group {

@@ -12,7 +12,7 @@
 
 use crate::book::model::{Book, Writing};
 use crate::cjk;
-use crate::typeset::document::{Document, GlyphRun, Item, RunGlyph};
+use crate::typeset::document::{Document, GlyphRun, InColumn, Item, RunGlyph};
 use crate::typeset::fonts::{FontId, FontSet};
 use std::collections::HashMap;
 
@@ -67,6 +67,10 @@ pub(super) fn into_columns(doc: &mut Document, book: &Book, fonts: &FontSet) {
     }
     top(&mut doc.outline);
 }
+
+/// The widest a number set side by side in one cell (縱中橫) may be, in ems: two of the
+/// font's digits (about 0.55 em each) stay as they are.
+const COMBINED_WIDTH: f32 = 1.1;
 
 struct Turn<'a> {
     page_w: f32,
@@ -136,7 +140,7 @@ impl Turn<'_> {
         let mut k = 0;
         while k < g.glyphs.len() {
             let mut end = k + 1;
-            while end < g.glyphs.len() && stands[end] == stands[k] && stands[k] != Stand::Upright {
+            while end < g.glyphs.len() && stands[end] == stands[k] {
                 end += 1;
             }
             let mut stand = stands[k];
@@ -144,11 +148,12 @@ impl Turn<'_> {
                 stand = Stand::Turned;
             }
             let advance: f32 = g.glyphs[k..end].iter().map(|gl| gl.advance).sum();
-            match stand {
-                Stand::Upright => self.upright(&g, k, pen, out),
-                Stand::Combined => self.combined(&g, k..end, pen, advance, out),
-                Stand::Turned => out.push(Item::Glyphs(self.turned(&g, k..end, pen))),
-            }
+            let placed = match stand {
+                Stand::Upright => self.upright(&g, k..end, pen),
+                Stand::Combined => self.combined(&g, k..end, pen, advance),
+                Stand::Turned => self.turned(&g, k..end, pen),
+            };
+            out.push(Item::Glyphs(placed));
             pen += advance;
             k = end;
         }
@@ -161,49 +166,62 @@ impl Turn<'_> {
         (self.page_w - centre, em_top)
     }
 
-    /// One glyph upright in its cell, which starts `pen` down the column.
-    fn upright(&mut self, g: &GlyphRun, k: usize, pen: f32, out: &mut Vec<Item>) {
-        let gl = &g.glyphs[k];
-        let text = &g.text[gl.text_range()];
+    /// Glyphs `r` upright down the column, one cell each, the first starting `pen` down it:
+    /// one run set `down`, so a column's stretch is one text object in the PDF.
+    fn upright(&mut self, g: &GlyphRun, r: std::ops::Range<usize>, pen: f32) -> GlyphRun {
         let (cx, em_top) = self.column(g);
-        let id = text
-            .chars()
-            .next()
-            .filter(|c| !cjk::is_ideograph(*c))
-            .and_then(|c| self.vert_form(g.font, c))
-            .unwrap_or(gl.id);
-        // The shaper's horizontal offset (a compressed bracket's shift) moves it along the
-        // column.
-        let y = pen + gl.x_offset + em_top;
-        let mut one = single(g, std::slice::from_ref(gl), text);
-        one.glyphs = vec![RunGlyph::new(id, g.size, 0.0, 0..text.len())].into();
-        one.x = cx - g.size / 2.0;
-        one.y = y;
-        out.push(Item::Glyphs(one));
+        let mut run = self.slice(g, r);
+        let text = run.text.clone();
+        run.glyphs = run
+            .glyphs
+            .iter()
+            .map(|gl| {
+                let id = text[gl.text_range()]
+                    .chars()
+                    .next()
+                    .filter(|c| !cjk::is_ideograph(*c))
+                    .and_then(|c| self.vert_form(g.font, c))
+                    .unwrap_or(gl.id);
+                // The shaper's horizontal offset (a compressed bracket's shift) moves the glyph
+                // along the column.
+                RunGlyph::new(id, gl.advance, gl.x_offset, gl.text_range())
+            })
+            .collect();
+        run.x = cx - g.size / 2.0;
+        run.y = pen + em_top;
+        run.column = InColumn::Down;
+        run
     }
 
-    /// A short number side by side, centred across the column in the space it took.
+    /// A short number side by side in one cell, centred across the column and down the space it
+    /// took.
     fn combined(
         &self,
         g: &GlyphRun,
         r: std::ops::Range<usize>,
         pen: f32,
         advance: f32,
-        out: &mut Vec<Item>,
-    ) {
+    ) -> GlyphRun {
         let (cx, em_top) = self.column(g);
         let mut run = self.slice(g, r);
-        let cell = advance.max(g.size);
-        run.x = cx - advance / 2.0;
-        run.y = pen + (advance - cell) / 2.0 + em_top;
-        out.push(Item::Glyphs(run));
+        // Wider than the column's em (three or four digits), the number is narrowed to it:
+        // left as it is, it would reach halfway into the gap between the columns.
+        let squeeze = (g.size * COMBINED_WIDTH / advance).min(1.0);
+        let wide = advance * squeeze;
+        run.x = cx - wide / 2.0;
+        // One em cell, centred down the space the number took in the line.
+        run.y = pen + (advance - g.size) / 2.0 + em_top;
+        if squeeze < 1.0 {
+            run.column = InColumn::Squeezed(squeeze);
+        }
+        run
     }
 
     /// Latin turned with the frame: the run's origin is the frame's point, drawn turned.
     fn turned(&self, g: &GlyphRun, r: std::ops::Range<usize>, pen: f32) -> GlyphRun {
         let mut run = self.slice(g, r);
         (run.x, run.y) = self.point(pen, g.y);
-        run.turned = true;
+        run.column = InColumn::Turned;
         run
     }
 
@@ -247,7 +265,7 @@ fn single(g: &GlyphRun, glyphs: &[RunGlyph], text: &str) -> GlyphRun {
     GlyphRun {
         glyphs: glyphs.to_vec().into(),
         text: text.to_string(),
-        turned: false,
+        column: InColumn::Across,
         ..g.clone()
     }
 }
@@ -274,13 +292,29 @@ fn digits(g: &GlyphRun, r: std::ops::Range<usize>) -> usize {
 }
 
 /// The glyph the face's `vert` (and `vrt2`) feature gives a character, if it changes it.
+///
+/// Shaped as Han in the language of the character's region (the punctuation's for stops, the
+/// text's for the rest, as the horizontal text is): Noto CJK and Source Han keep one set of
+/// vertical stops per region behind `locl`, centred in the cell for Taiwan and Hong Kong, in
+/// its upper right for the mainland, as clreq sets them; shaped without a language a zh-Hant
+/// book got the mainland's, and the em dash (proportional until `locl`) no vertical form.
 fn vert_glyph(fonts: &FontSet, font: FontId, c: char) -> Option<u16> {
-    let face = &fonts.face(font).face;
+    let loaded = fonts.face(font);
+    let face = &loaded.face;
     let plain = face.glyph_index(c)?.0;
+    let stop = cjk::classify(c, None, None) == cjk::Class::Stop;
+    let lang = if stop {
+        loaded.punct_lang.as_ref()
+    } else {
+        loaded.lang.as_ref()
+    };
     let mut buf = rustybuzz::UnicodeBuffer::new();
     buf.push_str(c.encode_utf8(&mut [0; 4]));
     buf.set_direction(rustybuzz::Direction::TopToBottom);
-    buf.guess_segment_properties();
+    buf.set_script(rustybuzz::script::HAN);
+    if let Some(l) = lang {
+        buf.set_language(l.clone());
+    }
     let features = [
         rustybuzz::Feature::new(rustybuzz::ttf_parser::Tag::from_bytes(b"vert"), 1, ..),
         rustybuzz::Feature::new(rustybuzz::ttf_parser::Tag::from_bytes(b"vrt2"), 1, ..),
@@ -290,9 +324,9 @@ fn vert_glyph(fonts: &FontSet, font: FontId, c: char) -> Option<u16> {
     if id != plain && id != 0 {
         return Some(id);
     }
-    // The shaper gave the horizontal glyph back: the font's glyph for Unicode's vertical
-    // presentation form of the character (︐︒﹁﹂︵︶︱︙ …), drawn in its place; the text the
-    // glyph stands for stays the source's character.
+    // A font without `vert` forms for the character: its glyph for Unicode's vertical
+    // presentation form (︐︒﹁﹂︵︶︱︙ …), drawn in its place; the text the glyph stands
+    // for stays the source's character.
     let form = vertical_presentation_form(c)?;
     let id = face.glyph_index(form)?.0;
     (id != plain && id != 0).then_some(id)
@@ -354,5 +388,52 @@ mod tests {
             assert_ne!(v, plain(c), "{c}");
         }
         assert_eq!(vert_glyph(&fonts, body, '學'), None);
+    }
+
+    /// Where the ink of a character's vertical form sits: its centre as a share of the em box
+    /// across (0 left, 1 right) and down (0 top, 1 bottom).
+    fn ink_centre(language: &str, c: char) -> (f32, f32) {
+        let settings = crate::typeset::fonts::testfont::settings();
+        let (fonts, _) = FontSet::load_localized(&settings, language, None).unwrap();
+        let body = fonts.body();
+        let id = vert_glyph(&fonts, body, c).unwrap_or_else(|| panic!("no vertical {c}"));
+        let face = &fonts.face(body).face;
+        let b = face
+            .glyph_bounding_box(rustybuzz::ttf_parser::GlyphId(id))
+            .unwrap();
+        let upem = face.units_per_em() as f32;
+        let top = fonts.em_box_top(body).0;
+        let x = f32::from(b.x_min + b.x_max) / 2.0 / upem;
+        let y = top - f32::from(b.y_min + b.y_max) / 2.0 / upem;
+        (x, y)
+    }
+
+    #[test]
+    fn stops_sit_centred_for_taiwan_and_upper_right_for_the_mainland() {
+        for c in ['，', '。', '、'] {
+            let (x, y) = ink_centre("zh-Hant", c);
+            assert!(
+                (x - 0.5).abs() < 0.1 && (y - 0.5).abs() < 0.1,
+                "{c} zh-Hant ({x}, {y})"
+            );
+            let (x, y) = ink_centre("zh-HK", c);
+            assert!(
+                (x - 0.5).abs() < 0.1 && (y - 0.5).abs() < 0.1,
+                "{c} zh-HK ({x}, {y})"
+            );
+            let (x, y) = ink_centre("zh-Hans", c);
+            assert!(x > 0.7 && y < 0.3, "{c} zh-Hans ({x}, {y})");
+        }
+    }
+
+    #[test]
+    fn the_em_dash_takes_the_fonts_vertical_bar_in_either_region() {
+        for lang in ["zh-Hant", "zh-Hans"] {
+            let (x, y) = ink_centre(lang, '—');
+            assert!(
+                (x - 0.5).abs() < 0.05 && (y - 0.5).abs() < 0.1,
+                "{lang} ({x}, {y})"
+            );
+        }
     }
 }
