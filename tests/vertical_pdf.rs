@@ -429,6 +429,12 @@ fn brackets_dashes_and_ellipses_take_their_vertical_forms_and_copy_out_as_typed(
         let (w, h) = ink(&pdf, page, &find(c));
         assert!(h > 2.0 * w, "{c}: ink {w}×{h}");
     }
+    // `——` is two vertical bars, one an em below the other (horizontally it is one glyph).
+    let dashes: Vec<&Glyph> = drawn.iter().filter(|g| g.text == "—").collect();
+    assert_eq!(dashes.len(), 2, "{dashes:?}");
+    assert!((dashes[1].y - dashes[0].y - SIZE).abs() < 0.1, "{dashes:?}");
+    let (w, h) = ink(&pdf, page, dashes[1]);
+    assert!(h > 2.0 * w, "second —: ink {w}×{h}");
     // Stops sit centred in the cell (zh-Hant).
     let (cx, cy) = ink_centre(&pdf, page, &find("。"));
     assert!(

@@ -172,25 +172,49 @@ impl Turn<'_> {
         let (cx, em_top) = self.column(g);
         let mut run = self.slice(g, r);
         let text = run.text.clone();
-        run.glyphs = run
-            .glyphs
-            .iter()
-            .map(|gl| {
-                let id = text[gl.text_range()]
-                    .chars()
-                    .next()
-                    .filter(|c| !cjk::is_ideograph(*c))
-                    .and_then(|c| self.vert_form(g.font, c))
-                    .unwrap_or(gl.id);
-                // The shaper's horizontal offset (a compressed bracket's shift) moves the glyph
-                // along the column.
-                RunGlyph::new(id, gl.advance, gl.x_offset, gl.text_range())
-            })
-            .collect();
+        let mut glyphs = Vec::with_capacity(run.glyphs.len());
+        for gl in &run.glyphs {
+            self.stand_up(g.font, gl, &text, &mut glyphs);
+        }
+        run.glyphs = glyphs.into();
         run.x = cx - g.size / 2.0;
         run.y = pen + em_top;
         run.column = InColumn::Down;
         run
+    }
+
+    /// A glyph of a column's stretch, in its vertical form if the font has one. A glyph that
+    /// stands for several marks (the font's two-em dash for `——`) becomes one vertical form
+    /// per mark, each its share of the advance: the vertical forms have no such ligature.
+    fn stand_up(&mut self, font: FontId, gl: &RunGlyph, text: &str, out: &mut Vec<RunGlyph>) {
+        let range = gl.text_range();
+        let marks: Vec<(usize, char)> = text[range.clone()]
+            .char_indices()
+            .map(|(i, c)| (range.start + i, c))
+            .collect();
+        let forms: Option<Vec<u16>> = marks
+            .iter()
+            .map(|&(_, c)| {
+                (!cjk::is_ideograph(c))
+                    .then(|| self.vert_form(font, c))
+                    .flatten()
+            })
+            .collect();
+        // The shaper's horizontal offset (a compressed bracket's shift) moves the glyph along
+        // the column.
+        match forms {
+            Some(ids) if ids.len() > 1 => {
+                let share = gl.advance / ids.len() as f32;
+                for (k, (&(at, c), id)) in marks.iter().zip(ids).enumerate() {
+                    let offset = if k == 0 { gl.x_offset } else { 0.0 };
+                    out.push(RunGlyph::new(id, share, offset, at..at + c.len_utf8()));
+                }
+            }
+            Some(ids) if ids.len() == 1 => {
+                out.push(RunGlyph::new(ids[0], gl.advance, gl.x_offset, range));
+            }
+            _ => out.push(RunGlyph::new(gl.id, gl.advance, gl.x_offset, range)),
+        }
     }
 
     /// A short number side by side in one cell, centred across the column and down the space it
