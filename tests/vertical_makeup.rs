@@ -421,3 +421,72 @@ fn cover_title_is_a_column_right_of_centre() {
         "editors not a column left of the title"
     );
 }
+
+/// A vertical book with a cover picture and a figure (a 3:2 picture) in its one section.
+fn pictured() -> Fixture {
+    let toml = "[book]\ntitle = \"論語\"\nlanguage = \"zh-Hant\"\nwriting = \"vertical\"\n\
+                cover = \"images/cover.jpg\"\nsections = [\"1.md\"]\n";
+    let para = "子曰：「學而時習之，不亦說乎？有朋自遠方來，不亦樂乎？」".repeat(8);
+    let md = format!("# 學而第一\n\n{para}\n\n![杏壇弦歌](images/fig.jpg)\n\n{para}\n");
+    let f = Fixture::text(&[("book.toml", toml), ("1.md", &md)]);
+    f.copy("book/images/fig-1.jpg", "images/cover.jpg");
+    f.copy("book/images/fig-1.jpg", "images/fig.jpg");
+    f
+}
+
+fn images(
+    page: &bookpress::typeset::document::Page,
+) -> Vec<&bookpress::typeset::document::ImageItem> {
+    page.items
+        .iter()
+        .filter_map(|it| match it {
+            Item::Image(i) => Some(i),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The cover picture fills the first page to the trim edge, as in a horizontal book.
+#[test]
+fn cover_picture_fills_the_page() {
+    let f = pictured();
+    let (book, doc) = laid_out(&f);
+    let cover = images(&doc.pages[0]);
+    assert_eq!(cover.len(), 1);
+    let (w, h) = (book.pdf.page_width, book.pdf.page_height);
+    let c = cover[0];
+    let got = [c.x, c.y, c.width, c.height];
+    for (g, want) in got.iter().zip([0.0, 0.0, w, h]) {
+        assert!(
+            (g - want).abs() < 0.01,
+            "cover picture at {got:?}, not the page {w}×{h}"
+        );
+    }
+}
+
+/// A figure's picture stands upright in its own proportions between columns, its caption a
+/// column after it (to its left).
+#[test]
+fn figures_stand_upright_with_the_caption_to_their_left() {
+    let f = pictured();
+    let (_, doc) = laid_out(&f);
+    let (page, pic) = doc
+        .pages
+        .iter()
+        .skip(1)
+        .find_map(|p| images(p).first().map(|i| (p, *i)))
+        .expect("the figure");
+    assert!((pic.width / pic.height - 1.5).abs() < 0.01, "{pic:?}");
+    let caption: Vec<&GlyphRun> = runs(page, ArtifactKind::Layout)
+        .into_iter()
+        .filter(|g| "杏壇弦歌".contains(g.text.as_str()) && !g.text.is_empty())
+        .collect();
+    assert_eq!(caption.len(), 4, "the caption's characters");
+    assert!(caption.iter().all(|g| !g.turned));
+    let (x0, x1) = span(&caption, |g| g.x);
+    assert!(x1 - x0 < 0.5, "caption not one column");
+    assert!(
+        x1 + caption[0].size <= pic.x,
+        "caption not left of the picture"
+    );
+}

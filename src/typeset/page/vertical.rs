@@ -130,12 +130,9 @@ impl Turn<'_> {
                 out.push(Item::Link(r));
             }
             Item::Image(mut im) => {
-                // A picture stays upright: its box turns, the picture is fitted into it.
-                let (bx, by, bw, bh) = self.turn_box(im.x, im.y, im.width, im.height);
-                let scale = (bw / im.width).min(bh / im.height).min(1.0);
-                let (w, h) = (im.width * scale, im.height * scale);
-                (im.x, im.y) = (bx + (bw - w) / 2.0, by + (bh - h) / 2.0);
-                (im.width, im.height) = (w, h);
+                // The frame laid the picture out turned (figures::picture_box, the cover
+                // picture on the turned page): the turned box is the upright picture's.
+                (im.x, im.y, im.width, im.height) = self.turn_box(im.x, im.y, im.width, im.height);
                 out.push(Item::Image(im));
             }
         }
