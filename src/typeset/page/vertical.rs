@@ -55,13 +55,13 @@ pub(super) fn into_columns(doc: &mut Document, book: &Book, turned: &Book, fonts
     let frame = furniture::Frame::new(book, turned);
     let mut corrections = Vec::with_capacity(doc.pages.len());
     for (index, page) in doc.pages.iter_mut().enumerate() {
+        let (dx, dy) = frame.correction(index, page);
         let (placed, items): (Vec<Item>, Vec<Item>) = std::mem::take(&mut page.items)
             .into_iter()
             .partition(furniture::is_furniture);
         for it in items {
             turn.item(it, &mut page.items);
         }
-        let (dx, dy) = frame.correction(index, &page.start);
         page.items.iter_mut().for_each(|it| it.translate(dx, dy));
         corrections.push((dx, dy));
         turn.furniture(&frame, index, placed, page);

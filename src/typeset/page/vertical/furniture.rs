@@ -43,9 +43,9 @@ impl Frame {
 
     /// How far page `index`'s turned columns move to sit on its own margins: a recto's binding
     /// margin is on its right, and every page's columns start `top` below the page's top edge.
-    pub(super) fn correction(&self, index: usize, start: &PageStart) -> (f32, f32) {
+    pub(super) fn correction(&self, index: usize, page: &Page) -> (f32, f32) {
         // The cover and the cover picture are placed on the page, not in the type area.
-        if matches!(start, PageStart::Cover | PageStart::Blank) {
+        if page.start == PageStart::Cover || is_cover_picture(page) {
             return (0.0, 0.0);
         }
         let dy = self.top - self.turned.left(index) + self.turned.pad;
@@ -88,6 +88,12 @@ impl Frame {
 /// A right-bound book's recto: the left page of a spread (page i, 1, 3 …).
 fn is_recto(index: usize) -> bool {
     index.is_multiple_of(2)
+}
+
+/// Whether the page is the cover picture, which fills it to the trim edge.
+fn is_cover_picture(page: &Page) -> bool {
+    page.start == PageStart::Blank
+        && matches!(page.items.as_slice(), [Item::Image(i)] if i.x == 0.0 && i.y == 0.0)
 }
 
 /// Whether the item is a running head, its rule or a folio, which are placed, not turned.
