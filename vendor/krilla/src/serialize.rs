@@ -755,7 +755,17 @@ impl SerializeContext {
 
     fn serialize_fonts(&mut self, chunk_container: &mut ChunkContainer) -> KrillaResult<()> {
         let fonts = self.global_objects.font_map.take();
-        for font_container in fonts.values() {
+        // bookpress patch (see PATCH.md): every CID font's subset and compressed program first,
+        // all at once, then the objects in the same order as before.
+        let inputs = fonts
+            .values()
+            .map(|c| {
+                let c = c.borrow();
+                (!c.cid_font().is_empty()).then(|| c.cid_font().program_inputs())
+            })
+            .collect();
+        let programs = crate::text::cid::font_programs(inputs, &self.serialize_settings());
+        for (font_container, program) in fonts.values().zip(programs) {
             let borrowed = font_container.borrow();
 
             if !borrowed.type3_mapper().is_empty() {
@@ -767,9 +777,10 @@ impl SerializeContext {
 
             if !borrowed.cid_font().is_empty() {
                 let f = self.register_font_identifier(borrowed.cid_font().identifier());
+                let program = program.expect("a program for every non-empty CID font");
                 borrowed
                     .cid_font()
-                    .serialize(self, chunk_container, f.get_ref())?;
+                    .serialize(self, chunk_container, f.get_ref(), program)?;
             }
         }
 

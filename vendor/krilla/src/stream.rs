@@ -314,6 +314,15 @@ pub(crate) struct FilterStream<'a> {
 }
 
 impl FilterStream<'_> {
+    /// The same stream owning its bytes (bookpress patch, see PATCH.md: a font's program is
+    /// prepared on another thread than the one that writes it).
+    pub(crate) fn into_owned(self) -> FilterStream<'static> {
+        FilterStream {
+            content: std::borrow::Cow::Owned(self.content.into_owned()),
+            filters: self.filters,
+        }
+    }
+
     pub(crate) fn encoded_data(&self) -> &[u8] {
         &self.content
     }

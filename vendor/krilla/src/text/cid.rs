@@ -17,8 +17,8 @@ use crate::chunk_container::ChunkContainer;
 use crate::configure::ValidationError;
 use crate::error::{KrillaError, KrillaResult};
 use crate::geom::Rect;
-use crate::serialize::SerializeContext;
-use crate::stream::FilterStreamBuilder;
+use crate::serialize::{SerializeContext, SerializeSettings};
+use crate::stream::{FilterStream, FilterStreamBuilder};
 use crate::surface::Location;
 use crate::text::outline::OutlineBuilder;
 use crate::text::Font;
@@ -184,11 +184,17 @@ impl CIDFont {
         FontIdentifier::Cid(CIDIdentifier(self.font.clone()))
     }
 
+    /// What [`font_program`] needs, owned, so that it can run on another thread.
+    pub(crate) fn program_inputs(&self) -> (Font, GlyphRemapper) {
+        (self.font.clone(), self.glyph_remapper.clone())
+    }
+
     pub(crate) fn serialize(
         &self,
         sc: &mut SerializeContext,
         chunk_container: &mut ChunkContainer,
         root_ref: Ref,
+        program: KrillaResult<FontProgram>,
     ) -> KrillaResult<()> {
         let chunk = &mut chunk_container.non_stream.fonts;
         let mut stream_chunk = sc.new_chunk();
@@ -198,8 +204,6 @@ impl CIDFont {
         let cmap_ref = sc.new_ref();
         let cid_set_ref = sc.new_ref();
         let data_ref = sc.new_ref();
-
-        let glyph_remapper = &self.glyph_remapper;
 
         let is_glyf = self.font.font_ref().glyf().is_ok();
         let is_cff = self.font.font_ref().cff().is_ok();
@@ -234,24 +238,11 @@ impl CIDFont {
             sc.register_validation_error(ValidationError::RestrictedLicense(self.font.clone()));
         }
 
-        let (subsetted, global_bbox) = subset_font(self.font.clone(), glyph_remapper)?;
-        let num_glyphs = subsetted.num_glyphs();
-        let subsetted_data = subsetted.font_data().0;
-
-        let font_stream = {
-            let mut data = subsetted_data.as_ref().as_ref();
-
-            // If we have a CFF font, only embed the standalone CFF program.
-            let subsetted_ref = skrifa::FontRef::new(data).map_err(|_| {
-                KrillaError::Font(self.font.clone(), "failed to read font subset".to_string())
-            })?;
-
-            if let Some(cff) = subsetted_ref.data_for_tag(Cff::TAG) {
-                data = cff.as_bytes();
-            }
-
-            FilterStreamBuilder::new_from_binary_data(data).finish(&sc.serialize_settings())
-        };
+        let FontProgram {
+            stream: font_stream,
+            num_glyphs,
+            global_bbox,
+        } = program?;
 
         let base_font = base_font_name(&self.font, &self.glyph_remapper);
         let base_font_type0 = if is_cff {
@@ -433,10 +424,65 @@ pub(crate) fn base_font_name<T: Hash>(font: &Font, data: &T) -> String {
     format!("{subset_tag}+{trimmed}")
 }
 
+/// A CID font's embedded program: its subset, compressed, with the subset's glyph count and
+/// bounding box. Split out of [`CIDFont::serialize`] (bookpress patch, see PATCH.md) so that
+/// the fonts of a document are subset and compressed at once, see [`font_programs`].
+pub(crate) struct FontProgram {
+    stream: FilterStream<'static>,
+    num_glyphs: u32,
+    global_bbox: Rect,
+}
+
+/// [`font_program`] for each input, on rayon's threads when the feature is on; the results
+/// are in the inputs' order, and each is what the serial computation gives.
+pub(crate) fn font_programs(
+    inputs: Vec<Option<(Font, GlyphRemapper)>>,
+    settings: &SerializeSettings,
+) -> Vec<Option<KrillaResult<FontProgram>>> {
+    let one = |input: Option<(Font, GlyphRemapper)>| {
+        input.map(|(font, remapper)| font_program(font, &remapper, settings))
+    };
+    #[cfg(feature = "rayon")]
+    {
+        use rayon::prelude::*;
+        inputs.into_par_iter().map(one).collect()
+    }
+    #[cfg(not(feature = "rayon"))]
+    {
+        inputs.into_iter().map(one).collect()
+    }
+}
+
+fn font_program(
+    font: Font,
+    glyph_remapper: &GlyphRemapper,
+    settings: &SerializeSettings,
+) -> KrillaResult<FontProgram> {
+    let (subsetted, global_bbox) = subset_font(font.clone(), glyph_remapper)?;
+    let num_glyphs = subsetted.num_glyphs();
+    let subsetted_data = subsetted.font_data().0;
+    let mut data = subsetted_data.as_ref().as_ref();
+
+    // If we have a CFF font, only embed the standalone CFF program.
+    let subsetted_ref = skrifa::FontRef::new(data)
+        .map_err(|_| KrillaError::Font(font.clone(), "failed to read font subset".to_string()))?;
+
+    if let Some(cff) = subsetted_ref.data_for_tag(Cff::TAG) {
+        data = cff.as_bytes();
+    }
+
+    let stream = FilterStreamBuilder::new_from_binary_data(data)
+        .finish(settings)
+        .into_owned();
+    Ok(FontProgram {
+        stream,
+        num_glyphs,
+        global_bbox,
+    })
+}
+
 #[cfg_attr(feature = "comemo", comemo::memoize)]
 fn subset_font(font: Font, glyph_remapper: &GlyphRemapper) -> KrillaResult<(Font, Rect)> {
-    let mut bbox: Option<Rect> = None;
-
     let variation_coordinates = font
         .variation_coordinates()
         .iter()
@@ -457,16 +503,25 @@ fn subset_font(font: Font, glyph_remapper: &GlyphRemapper) -> KrillaResult<(Font
     })?;
     let global_bbox = font.bbox();
 
-    for g in 0..font.num_glyphs() {
-        if let Some(path_bbox) = compute_bbox(&font, skrifa::GlyphId::new(g)) {
-            bbox = bbox
-                .map(|mut r| {
-                    r.expand(&path_bbox);
-                    r
-                })
-                .or(Some(path_bbox));
-        }
-    }
+    // The union of the glyphs' boxes (min and max of each side) does not depend on the
+    // order the glyphs are taken in, so they may be measured on several threads.
+    let union = |a: Rect, b: Rect| {
+        let mut r = a;
+        r.expand(&b);
+        r
+    };
+    #[cfg(feature = "rayon")]
+    let bbox = {
+        use rayon::prelude::*;
+        (0..font.num_glyphs())
+            .into_par_iter()
+            .filter_map(|g| compute_bbox(&font, skrifa::GlyphId::new(g)))
+            .reduce_with(union)
+    };
+    #[cfg(not(feature = "rayon"))]
+    let bbox = (0..font.num_glyphs())
+        .filter_map(|g| compute_bbox(&font, skrifa::GlyphId::new(g)))
+        .reduce(union);
 
     Ok((font, bbox.unwrap_or(global_bbox)))
 }
