@@ -12,8 +12,10 @@ use crate::typeset::sysfonts::SystemFace;
 use std::collections::BTreeSet;
 use std::path::Path;
 
-/// The file, 1-based line and column of the first `c` in section `at` (`None`: book.toml).
-fn place(book: &Book, c: char, at: Option<usize>) -> (&Path, u32, u32) {
+/// The file, 1-based line and column of the first `c` in section `at` (`None`: book.toml). A
+/// character the file's own text does not have came from a file it includes (`{{#include}}`):
+/// then the line of the block it was met in, `line`, which points at the include.
+fn place(book: &Book, c: char, at: Option<usize>, line: u32) -> (&Path, u32, u32) {
     let (file, text) = match at {
         Some(i) => (
             book.sections[i].source.as_path(),
@@ -21,7 +23,7 @@ fn place(book: &Book, c: char, at: Option<usize>) -> (&Path, u32, u32) {
         ),
         None => (Path::new("book.toml"), book.toml_text.as_str()),
     };
-    let (line, col) = position_of(text, c).unwrap_or((0, 0));
+    let (line, col) = position_of(text, c).unwrap_or((line, u32::from(line > 0)));
     (file, line, col)
 }
 
@@ -39,10 +41,10 @@ pub fn uncovered_characters(book: &Book, fonts: &FontSet) -> Vec<Diagnostic> {
     let body_lacks_han = body_lacks_han(fonts);
     let (han, other): (Vec<Missing>, Vec<Missing>) = uncovered(book, fonts)
         .into_iter()
-        .partition(|(c, _)| body_lacks_han && cjk::is_chinese(*c));
+        .partition(|(c, _, _)| body_lacks_han && cjk::is_chinese(*c));
     let mut out = Vec::new();
-    if let Some(&(c, i)) = han.first() {
-        let (file, line, col) = place(book, c, i);
+    if let Some(&(c, i, line)) = han.first() {
+        let (file, line, col) = place(book, c, i, line);
         let body = &book.fonts.body.path;
         let name = body.file_name().map_or_else(
             || body.display().to_string(),
@@ -64,8 +66,8 @@ pub fn uncovered_characters(book: &Book, fonts: &FontSet) -> Vec<Diagnostic> {
         }
         out.push(d);
     }
-    out.extend(other.into_iter().map(|(c, i)| {
-        let (file, line, col) = place(book, c, i);
+    out.extend(other.into_iter().map(|(c, i, line)| {
+        let (file, line, col) = place(book, c, i, line);
         Diagnostic::error(format!(
             "no font can draw {} (U+{:04X})",
             printable(c),
@@ -89,8 +91,9 @@ fn body_lacks_han(fonts: &FontSet) -> bool {
         .any(|&c| fonts.covers(fonts.body(), c))
 }
 
-/// A character no configured font has, and the section it is first met in (`None`: book.toml).
-type Missing = (char, Option<usize>);
+/// A character no configured font has, the section it is first met in (`None`: book.toml) and
+/// the line of the block there (0: the section's title or byline, or book.toml).
+type Missing = (char, Option<usize>, u32);
 
 /// The distinct characters that no face of their chain can draw, in the order first met, each
 /// with where it is first met: `Some(section index)`, or `None` for book.toml.
@@ -106,12 +109,12 @@ fn uncovered(book: &Book, fonts: &FontSet) -> Vec<Missing> {
         for c in t.chars().filter(|c| needs_glyph(*c)) {
             if !fonts.covers(fonts.heading(), c) && !fonts.covers(fonts.body(), c) && seen.insert(c)
             {
-                out.push((c, None));
+                out.push((c, None, 0));
             }
         }
     }
     for (i, s) in book.sections.iter().enumerate() {
-        section_text(s, &mut |text, face| {
+        section_text(s, &mut |text, face, line| {
             let face = match face {
                 Face::Heading => fonts.heading(),
                 Face::Body => fonts.body(),
@@ -119,7 +122,7 @@ fn uncovered(book: &Book, fonts: &FontSet) -> Vec<Missing> {
             };
             for c in text.chars().filter(|c| needs_glyph(*c)) {
                 if !fonts.covers(face, c) && seen.insert(c) {
-                    out.push((c, Some(i)));
+                    out.push((c, Some(i), line));
                 }
             }
         });
@@ -140,7 +143,7 @@ pub fn add_system_fonts(book: &Book, fonts: &mut FontSet) -> Vec<Diagnostic> {
     let lacks_han = body_lacks_han(fonts);
     let missing: Vec<Missing> = uncovered(book, fonts)
         .into_iter()
-        .filter(|(c, _)| !(lacks_han && cjk::is_chinese(*c)))
+        .filter(|(c, _, _)| !(lacks_han && cjk::is_chinese(*c)))
         .collect();
     if missing.is_empty() {
         return Vec::new();
@@ -162,11 +165,11 @@ pub fn add_system_fonts(book: &Book, fonts: &mut FontSet) -> Vec<Diagnostic> {
         if fonts.push_fallback(&face.file).is_err() {
             continue;
         }
-        let (file, line, col) = place(book, chars[0].0, chars[0].1);
+        let (file, line, col) = place(book, chars[0].0, chars[0].1, chars[0].2);
         let listed: Vec<String> = chars
             .iter()
             .take(8)
-            .map(|&(c, _)| format!("{} (U+{:04X})", printable(c), c as u32))
+            .map(|&(c, _, _)| format!("{} (U+{:04X})", printable(c), c as u32))
             .collect();
         let more = match chars.len() {
             n if n > 8 => format!(" and {} more", n - 8),
@@ -243,17 +246,18 @@ enum Face {
 }
 
 /// Calls `f` with every piece of text of a section and the face it is set in.
-fn section_text(s: &Section, f: &mut dyn FnMut(&str, Face)) {
-    f(&s.title, Face::Heading);
+fn section_text(s: &Section, f: &mut dyn FnMut(&str, Face, u32)) {
+    f(&s.title, Face::Heading, 0);
     for t in [&s.author, &s.kicker].into_iter().flatten() {
-        f(t, Face::Body);
+        f(t, Face::Body, 0);
     }
     for v in s.blocks() {
+        let line = v.block.span().line;
         for (run, list) in v.block.runs() {
             let heading = matches!(run, Run::Heading | Run::HeadCell);
             for i in walk::inlines(list) {
                 if let Inline::Code(t) = i.inline {
-                    f(t, Face::Code);
+                    f(t, Face::Code, line);
                 } else if let Inline::Text(t) = i.inline {
                     f(
                         t,
@@ -262,13 +266,14 @@ fn section_text(s: &Section, f: &mut dyn FnMut(&str, Face)) {
                         } else {
                             Face::Body
                         },
+                        line,
                     );
                 }
             }
         }
         match v.block {
-            Block::Figure(fig) => fig.credit.iter().for_each(|c| f(c, Face::Body)),
-            Block::Code { text, .. } => f(text, Face::Code),
+            Block::Figure(fig) => fig.credit.iter().for_each(|c| f(c, Face::Body, line)),
+            Block::Code { text, .. } => f(text, Face::Code, line),
             _ => {}
         }
     }

@@ -313,6 +313,26 @@ fn characters_no_font_has_are_errors_with_code_point_and_place() {
     );
 }
 
+#[test]
+fn a_character_no_font_has_in_an_included_file_points_at_the_include() {
+    // The character is only in the included listing, not in the Markdown file: the error points
+    // at the block that includes it (the code fence on line 5), not at no line at all.
+    let f = Fixture::section("# 标题\n\n正文。\n\n```rust\n{{#include main.rs}}\n```\n");
+    f.write("main.rs", "fn main() { let s = \"𠀀\"; }\n".as_bytes());
+    f.write(
+        "book.toml",
+        format!("{TOML}[fonts]\nsystem = false\n").as_bytes(),
+    );
+    let e = match f.build_with(Vec::new()) {
+        Err(e) => e,
+        Ok(_) => panic!("built"),
+    };
+    f.assert_no_output();
+    let d = &e.diagnostics[0];
+    assert!(d.message.contains("U+20000"), "{e}");
+    assert_eq!((d.line, d.column), (5, 1), "{e}");
+}
+
 // --- the output folder --------------------------------------------------------------------------
 
 #[test]

@@ -20,18 +20,6 @@ const MAGIC: &[u8; 16] = b"bookpress-hl-v1\n";
 /// An entry's key: the first 128 bits of a SHA-256.
 pub type Key = [u8; 16];
 
-/// The classes in the order their byte stands for in the file.
-const CLASSES: [Class; 8] = [
-    Class::Plain,
-    Class::Keyword,
-    Class::String,
-    Class::Comment,
-    Class::Constant,
-    Class::Function,
-    Class::Type,
-    Class::Macro,
-];
-
 pub struct Cache {
     path: PathBuf,
     salt: Vec<u8>,
@@ -124,7 +112,7 @@ fn encode(entries: &[(Key, &[Token])]) -> Vec<u8> {
         out.extend((tokens.len() as u32).to_le_bytes());
         for t in *tokens {
             out.extend((t.range.end as u32).to_le_bytes());
-            out.push(CLASSES.iter().position(|c| *c == t.class).unwrap_or(0) as u8);
+            out.push(Class::ALL.iter().position(|c| *c == t.class).unwrap_or(0) as u8);
         }
     }
     let sum = ring::digest::digest(&ring::digest::SHA256, &out);
@@ -151,7 +139,7 @@ fn decode(data: &[u8]) -> Option<HashMap<Key, Vec<Token>>> {
         let mut start = 0;
         for _ in 0..n {
             let end = r.u32()? as usize;
-            let class = *CLASSES.get(usize::from(r.take(1)?[0]))?;
+            let class = *Class::ALL.get(usize::from(r.take(1)?[0]))?;
             tokens.push(Token {
                 range: start..end,
                 class,

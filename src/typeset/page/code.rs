@@ -76,10 +76,17 @@ impl Setter<'_> {
         };
         let mut lines: Vec<(Vec<Cell>, bool, usize)> = Vec::new();
         let mut at = 0;
+        // Characters before a line's start, counted on from the last line's (offsets only
+        // grow), so a long block costs its length, not its length squared.
+        let (mut counted_to, mut chars_before) = (0, 0);
         for line in text.split('\n') {
             let cells = self.cells(line, at)?;
             for (k, part) in wrap(&cells, m.cols).into_iter().enumerate() {
-                let chars_before = text[..part.first().map_or(at, |c| c.at)].chars().count();
+                let start = part.first().map_or(at, |c| c.at);
+                if start > counted_to {
+                    chars_before += text[counted_to..start].chars().count();
+                    counted_to = start;
+                }
                 lines.push((part, k > 0, chars_before));
             }
             at += line.len() + 1;

@@ -1,6 +1,6 @@
 //! Collect: figures (floating blocks: picture, caption, credit).
 
-use crate::book::model::{self, Inline};
+use crate::book::model::{self, Inline, Writing};
 use crate::diag::Result;
 use crate::typeset::document::{ImageItem, Item, LinkTarget, NodeId, StructKind};
 use crate::typeset::inline;
@@ -39,12 +39,7 @@ impl Setter<'_> {
         } else {
             pw * 72.0 / 150.0
         };
-        let mut w = natural.min(width);
-        let max_h = self.g.area_h - 4.0 * self.g.pitch;
-        if w * ph / pw > max_h {
-            w = max_h * pw / ph;
-        }
-        let h = w * ph / pw;
+        let (w, h) = self.picture_box(natural, pw / ph, width);
         let mut blk = BlockBox {
             float: true,
             ..BlockBox::default()
@@ -109,6 +104,27 @@ impl Setter<'_> {
         });
         blk.pos = Some(self.here(0));
         Ok(blk)
+    }
+
+    /// The picture's box in the frame, along the line and across it, for a picture `natural`
+    /// wide of aspect `aspect` (width / height) on a line `width` long: no wider than the line,
+    /// and room left on the page for the caption. A vertical book's frame is the page turned,
+    /// so its picture is laid out turned (its width across the columns, its height down them)
+    /// and stood upright again with the page.
+    fn picture_box(&self, natural: f32, aspect: f32, width: f32) -> (f32, f32) {
+        let max_h = self.g.area_h - 4.0 * self.g.pitch;
+        if self.book.pdf.writing == Writing::Vertical {
+            let mut across = natural.min(max_h);
+            if across / aspect > width {
+                across = width * aspect;
+            }
+            return (across / aspect, across);
+        }
+        let mut w = natural.min(width);
+        if w / aspect > max_h {
+            w = max_h * aspect;
+        }
+        (w, w / aspect)
     }
 
     /// A grey line under a caption (a credit, a URL) at `size`, aligned as the caption; returns

@@ -1,7 +1,7 @@
 //! Front matter: the cover page and the table of contents (目录), which the layout sets again
 //! with real page numbers once the body is paginated.
 
-use crate::book::model::{self, Book};
+use crate::book::model::{self, Book, Writing};
 use crate::diag::Result;
 use crate::typeset::document::{
     ArtifactKind, DotItem, ImageItem, Item, LineItem, LinkItem, LinkTarget, NodeId, Part,
@@ -167,17 +167,18 @@ impl Setter<'_> {
         for (idx, l) in lines.iter_mut().enumerate() {
             if idx == last {
                 let nw = nl.first().map(|n| n.width).unwrap_or(0.0);
+                let at = self.toc_number_start(&num, w, nw);
                 if let Some(n) = nl.first() {
                     for it in &n.items {
                         let mut it = it.clone();
-                        it.translate(w - nw, 0.0);
+                        it.translate(at, 0.0);
                         l.items.push(it);
                     }
                 }
                 // Leader dots on a fixed pitch so they line up from entry to entry.
                 let step = size * 0.5;
                 let from = l.width + size * 0.5;
-                let to = w - nw - size * 0.5;
+                let to = at - size * 0.5;
                 let mut k = (from / step).ceil();
                 while k * step <= to {
                     l.items.push(Item::Dot(DotItem {
@@ -215,6 +216,23 @@ impl Setter<'_> {
             }));
         }
         Ok(())
+    }
+
+    /// Where an entry's page number `num`, `nw` wide, starts on a line `w` long. A vertical
+    /// book stands a short number upright side by side (縱中橫) with its em box at the top of
+    /// the space it takes (a number narrower than an em: centred on it), so that number starts
+    /// where its em box ends at the column's foot, level with the others.
+    fn toc_number_start(&self, num: &str, w: f32, nw: f32) -> f32 {
+        let size = self.g.size;
+        let tcy = usize::from(self.book.pdf.tcy.clamp(2, 4));
+        let upright = num.chars().all(|c| c.is_ascii_digit()) && num.len() <= tcy;
+        if self.book.pdf.writing != Writing::Vertical || !upright {
+            w - nw
+        } else if nw < size {
+            w - (size + nw) / 2.0
+        } else {
+            w - size
+        }
     }
 
     /// A contents entry's kicker (the label above its section's title, `[pdf] toc_kicker`):

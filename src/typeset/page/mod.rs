@@ -63,8 +63,9 @@ use std::collections::HashMap;
 pub fn layout(book: &Book, fonts: &FontSet) -> Result<Document> {
     if vertical::is_vertical(book) {
         // Laid out on the page turned a quarter, then turned back into columns.
-        let mut doc = layout_lines(&vertical::transposed(book), fonts)?;
-        vertical::into_columns(&mut doc, book, fonts);
+        let turned = vertical::transposed(book);
+        let mut doc = layout_lines(&turned, fonts)?;
+        vertical::into_columns(&mut doc, book, &turned, fonts);
         return Ok(doc);
     }
     layout_lines(book, fonts)

@@ -16,8 +16,12 @@ use crate::typeset::document::{Document, GlyphRun, Item, RunGlyph};
 use crate::typeset::fonts::{FontId, FontSet};
 use std::collections::HashMap;
 
+mod furniture;
+
 /// The book as the transposed frame sees it: the page turned, so the right margin is the top
-/// one and the top and bottom margins are the inner and outer ones.
+/// one and the top and bottom margins are the inner and outer ones. Its `writing` stays
+/// vertical, for what the frame sets differently because it will be turned (the contents'
+/// page numbers).
 pub(super) fn transposed(book: &Book) -> Book {
     let mut b = book.clone();
     let p = &mut b.pdf;
@@ -34,12 +38,11 @@ pub(super) fn transposed(book: &Book) -> Book {
     p.margin_outer = bottom;
     p.margin_top = outer;
     p.margin_bottom = inner;
-    p.writing = Writing::Horizontal;
     b
 }
 
 /// Turns a document laid out on the transposed book back onto the upright page.
-pub(super) fn into_columns(doc: &mut Document, book: &Book, fonts: &FontSet) {
+pub(super) fn into_columns(doc: &mut Document, book: &Book, turned: &Book, fonts: &FontSet) {
     let page_w = book.pdf.page_width;
     doc.width = book.pdf.page_width;
     doc.height = book.pdf.page_height;
@@ -49,14 +52,23 @@ pub(super) fn into_columns(doc: &mut Document, book: &Book, fonts: &FontSet) {
         tcy: usize::from(book.pdf.tcy.clamp(2, 4)),
         vert: HashMap::new(),
     };
-    for page in &mut doc.pages {
-        let items = std::mem::take(&mut page.items);
+    let frame = furniture::Frame::new(book, turned);
+    let mut corrections = Vec::with_capacity(doc.pages.len());
+    for (index, page) in doc.pages.iter_mut().enumerate() {
+        let (dx, dy) = frame.correction(index, page);
+        let (placed, items): (Vec<Item>, Vec<Item>) = std::mem::take(&mut page.items)
+            .into_iter()
+            .partition(furniture::is_furniture);
         for it in items {
             turn.item(it, &mut page.items);
         }
+        page.items.iter_mut().for_each(|it| it.translate(dx, dy));
+        corrections.push((dx, dy));
+        turn.furniture(&frame, index, placed, page);
     }
     for d in &mut doc.destinations {
-        (d.x, d.y) = (page_w - d.y, d.x);
+        let (dx, dy) = corrections.get(d.page).copied().unwrap_or_default();
+        (d.x, d.y) = (page_w - d.y + dx, d.x + dy);
     }
     // Outline entries keep their page; their y (a line's top) becomes the page top.
     fn top(entries: &mut [crate::typeset::document::OutlineEntry]) {
@@ -118,12 +130,9 @@ impl Turn<'_> {
                 out.push(Item::Link(r));
             }
             Item::Image(mut im) => {
-                // A picture stays upright: its box turns, the picture is fitted into it.
-                let (bx, by, bw, bh) = self.turn_box(im.x, im.y, im.width, im.height);
-                let scale = (bw / im.width).min(bh / im.height).min(1.0);
-                let (w, h) = (im.width * scale, im.height * scale);
-                (im.x, im.y) = (bx + (bw - w) / 2.0, by + (bh - h) / 2.0);
-                (im.width, im.height) = (w, h);
+                // The frame laid the picture out turned (figures::picture_box, the cover
+                // picture on the turned page): the turned box is the upright picture's.
+                (im.x, im.y, im.width, im.height) = self.turn_box(im.x, im.y, im.width, im.height);
                 out.push(Item::Image(im));
             }
         }
