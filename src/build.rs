@@ -202,7 +202,11 @@ fn build_loaded(
     // bytes do not depend on which finishes first.
     // The EPUB is also staged (written and synced to disk) on its own thread, so that its
     // sync waits beside the PDF's drawing instead of after it.
-    let (epub, pdf) = std::thread::scope(|s| {
+    // The commit's journal is written and synced beside the drawing too: the commit itself is
+    // then renames only.
+    let names = output_names(&book, opts, want(Format::Epub), pdf_doc.is_some());
+    let (epub, pdf, journal) = std::thread::scope(|s| {
+        let journal = s.spawn(|| out_dir.journal_ahead(&names));
         let epub = want(Format::Epub).then(|| {
             let (book, fonts, print, pictures) = (&book, &fonts, print.as_ref(), &pictures);
             let out_dir = &out_dir;
@@ -216,7 +220,10 @@ fn build_loaded(
         });
         let pdf = pdf_doc.map(|doc| pdf_outputs(&book, &fonts, opts, doc, &pictures));
         let epub = epub.map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
-        (epub.transpose(), pdf.transpose())
+        let journal = journal
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        (epub.transpose(), pdf.transpose(), journal)
     });
     let (epub, epub_laps): (Option<_>, Option<_>) = epub?.unzip();
     let (pdf, pdf_laps) = pdf?.unzip();
@@ -229,7 +236,7 @@ fn build_loaded(
     for (name, d) in epub_laps.unwrap_or_default() {
         clock.timings.push((name, d));
     }
-    let files = out_dir.commit(staged)?;
+    let files = out_dir.commit_journaled(staged, journal)?;
     // Still under the output folder's lock: the cache keeps only what the book still uses.
     cache.prune(want(Format::Epub) && want(Format::Pdf));
     Ok(Built {
@@ -326,6 +333,22 @@ fn code_blocks(book: &Book) -> Vec<(&str, &str)> {
             Block::Code { text, lang, .. } => Some((lang.as_str(), text.as_str())),
             _ => None,
         })
+        .collect()
+}
+
+/// The outputs' names in the order they are staged: the EPUB, the PDF, its imposed print
+/// file (see [`pdf_outputs`]).
+fn output_names(book: &Book, opts: &BuildOptions, epub: bool, pdf: bool) -> Vec<PathBuf> {
+    let imposed = opts.impose.is_some() || book.pdf.impose.is_some();
+    let suffixes = [
+        (epub, ".epub"),
+        (pdf, ".pdf"),
+        (pdf && imposed, "-print.pdf"),
+    ];
+    suffixes
+        .into_iter()
+        .filter(|(made, _)| *made)
+        .map(|(_, suffix)| out_path(book, Path::new(""), suffix))
         .collect()
 }
 

@@ -101,16 +101,56 @@ impl OutputDir {
         Staged::write(&self.dir.join(name), bytes)
     }
 
+    /// Writes the journal of a commit of outputs named `names` (in the order they will be
+    /// staged) now, synced, so that its sync waits beside the work that makes the outputs
+    /// instead of inside [`OutputDir::commit_journaled`]. A journal with no commit behind it
+    /// is harmless: rolling it back finds no file set aside, and a name planned as new is
+    /// still free (this build holds the folder's lock). When it cannot be written, the commit
+    /// writes its own and reports what stands in the way. Dropped without a commit, it
+    /// removes itself.
+    pub fn journal_ahead(&self, names: &[PathBuf]) -> Journal {
+        let names: Vec<String> = names.iter().map(|n| file_name(n)).collect();
+        let path = self.dir.join(JOURNAL);
+        LIVE.lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(path.clone());
+        // Registered first, so that what is written is removed however this ends.
+        let mut journal = Journal { path, plan: None };
+        journal.plan = self.plan_names(&names).ok().filter(|plan| {
+            // A journal half written is removed with `journal` when it is dropped.
+            self.write_journal(plan).is_ok()
+        });
+        journal
+    }
+
     /// Puts every staged file in place, or none: when any step fails the previous outputs are
     /// back as they were and the error says which file failed.
     pub fn commit(&self, staged: Vec<Staged>) -> Result<Vec<PathBuf>> {
+        self.commit_with(staged, None)
+    }
+
+    /// [`OutputDir::commit`] with the journal written by [`OutputDir::journal_ahead`]: when it
+    /// planned what the staged files need (the same names, the same old files), it is not
+    /// written again; otherwise it is rewritten first, as by `commit`.
+    pub fn commit_journaled(&self, staged: Vec<Staged>, journal: Journal) -> Result<Vec<PathBuf>> {
+        self.commit_with(staged, Some(journal))
+    }
+
+    fn commit_with(&self, staged: Vec<Staged>, ahead: Option<Journal>) -> Result<Vec<PathBuf>> {
         let mut live = LIVE.lock().unwrap_or_else(|p| p.into_inner());
         let temps: Vec<PathBuf> = staged.iter().map(|s| s.path().to_path_buf()).collect();
         let moved = self.plan(&staged).and_then(|plan| {
-            self.write_journal(&plan)?;
+            if ahead.as_ref().and_then(|j| j.plan.as_ref()) != Some(&plan) {
+                self.write_journal(&plan)?;
+            }
             Ok((self.swap(&plan, staged)?, plan))
         });
-        live.retain(|p| !temps.contains(p));
+        let journal = self.dir.join(JOURNAL);
+        live.retain(|p| !temps.contains(p) && *p != journal);
+        // From here the journal is the commit's: removed at its end below, or by a roll-back.
+        if let Some(mut j) = ahead {
+            j.path = PathBuf::new();
+        }
         match moved {
             Ok((files, plan)) => {
                 // The commit point: without the journal, the old files are only leftovers.
@@ -138,9 +178,13 @@ impl OutputDir {
     /// For each staged file: its final name, and the name its old version is moved aside to.
     /// A name taken by anything but a file (a folder, a link) is refused before anything moves.
     fn plan(&self, staged: &[Staged]) -> std::result::Result<Plan, (PathBuf, std::io::Error)> {
-        let mut plan = Vec::with_capacity(staged.len());
-        for (i, s) in staged.iter().enumerate() {
-            let name = file_name(&s.target);
+        let names: Vec<String> = staged.iter().map(|s| file_name(&s.target)).collect();
+        self.plan_names(&names)
+    }
+
+    fn plan_names(&self, names: &[String]) -> std::result::Result<Plan, (PathBuf, std::io::Error)> {
+        let mut plan = Vec::with_capacity(names.len());
+        for (i, name) in names.iter().cloned().enumerate() {
             let path = self.dir.join(&name);
             let old = match std::fs::symlink_metadata(&path) {
                 Ok(m) if m.file_type().is_file() => Some(format!("{PREFIX}{i}.old")),
@@ -234,6 +278,24 @@ impl OutputDir {
             }
         }
         Ok(())
+    }
+}
+
+/// A commit's journal written ahead ([`OutputDir::journal_ahead`]), waiting for its commit.
+pub struct Journal {
+    /// Empty once the commit has taken it over.
+    path: PathBuf,
+    /// What was written, `None` if it could not be.
+    plan: Option<Plan>,
+}
+
+impl Drop for Journal {
+    fn drop(&mut self) {
+        if self.path.as_os_str().is_empty() {
+            return;
+        }
+        let _ = std::fs::remove_file(&self.path);
+        forget_live(&self.path);
     }
 }
 
@@ -445,6 +507,61 @@ mod tests {
         out.commit(staged).unwrap();
         assert_eq!(names(d.path()), ["e.epub", "e.pdf"]);
         assert_eq!(std::fs::read(d.path().join("e.epub")).unwrap(), b"2");
+    }
+
+    #[test]
+    fn a_journal_written_ahead_serves_the_commit_and_goes_with_it() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(d.path().join("f.epub"), b"1").unwrap();
+        let out = OutputDir::open(d.path()).unwrap();
+        let journal = out.journal_ahead(&[PathBuf::from("f.epub"), PathBuf::from("f.pdf")]);
+        assert_eq!(
+            std::fs::read_to_string(d.path().join(JOURNAL)).unwrap(),
+            "f.epub\t.bookpress-0.old\nf.pdf\t\n"
+        );
+        let staged = vec![
+            out.stage(Path::new("f.epub"), b"2").unwrap(),
+            out.stage(Path::new("f.pdf"), b"2").unwrap(),
+        ];
+        out.commit_journaled(staged, journal).unwrap();
+        assert_eq!(names(d.path()), ["f.epub", "f.pdf"]);
+        assert_eq!(std::fs::read(d.path().join("f.epub")).unwrap(), b"2");
+    }
+
+    #[test]
+    fn a_journal_ahead_that_planned_other_names_still_commits_all() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(d.path().join("g.pdf"), b"1").unwrap();
+        let out = OutputDir::open(d.path()).unwrap();
+        // Planned for the EPUB only; the PDF, which had an old version, is staged too.
+        let journal = out.journal_ahead(&[PathBuf::from("g.epub")]);
+        let staged = vec![
+            out.stage(Path::new("g.epub"), b"2").unwrap(),
+            out.stage(Path::new("g.pdf"), b"2").unwrap(),
+        ];
+        out.commit_journaled(staged, journal).unwrap();
+        assert_eq!(names(d.path()), ["g.epub", "g.pdf"]);
+        assert_eq!(std::fs::read(d.path().join("g.pdf")).unwrap(), b"2");
+    }
+
+    #[test]
+    fn a_journal_ahead_without_its_commit_changes_nothing() {
+        let d = tempfile::tempdir().unwrap();
+        let dir = d.path();
+        std::fs::write(dir.join("h.epub"), b"old").unwrap();
+        let names_ahead = [PathBuf::from("h.epub"), PathBuf::from("h.pdf")];
+        let out = OutputDir::open(dir).unwrap();
+        // A build that fails before its commit: the journal goes with it.
+        drop(out.journal_ahead(&names_ahead));
+        assert_eq!(names(dir), ["h.epub"]);
+        // A build killed before its commit leaves the journal: the next one finds nothing to
+        // undo, and the old output stays.
+        std::mem::forget(out.journal_ahead(&names_ahead));
+        forget_live(&dir.join(JOURNAL));
+        drop(out);
+        drop(OutputDir::open(dir).unwrap());
+        assert_eq!(names(dir), ["h.epub"]);
+        assert_eq!(std::fs::read(dir.join("h.epub")).unwrap(), b"old");
     }
 
     #[cfg(unix)]

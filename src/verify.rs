@@ -186,7 +186,6 @@ pub fn pdf_owned(bytes: Vec<u8>, expect: PdfExpect) -> Result<Vec<u8>> {
 }
 
 fn pdf_shared(bytes: std::sync::Arc<Vec<u8>>, expect: PdfExpect) -> Result<()> {
-    use hayro_syntax::object::{Array, Dict, Name, Object, Stream};
     let fail = |d: String| bug("PDF", d);
     let pdf = hayro_syntax::Pdf::new(bytes).map_err(|e| fail(format!("unreadable: {e:?}")))?;
     let pages = pdf.pages().len();
@@ -196,6 +195,31 @@ fn pdf_shared(bytes: std::sync::Arc<Vec<u8>>, expect: PdfExpect) -> Result<()> {
             expect.pages
         )));
     }
+    // Reading every object (for the fonts and the outline) and decoding every page's content
+    // (for .notdef) are the two costs of the check: the objects on this thread while the
+    // pages go to all cores. Errors are reported in the same order as when done one after
+    // the other: the fonts', then the first page found wrong.
+    let (objects, first_notdef) = rayon::join(|| fonts_and_outline(&pdf), || first_notdef(&pdf));
+    let (outline, fonts) = objects.map_err(fail)?;
+    if let Some((i, at)) = first_notdef {
+        return Err(fail(format!(
+            "page {} draws the .notdef glyph (code 0, in a text string at byte {at})",
+            i + 1
+        )));
+    }
+    if expect.outline && !outline {
+        return Err(fail("it has no bookmarks".into()));
+    }
+    if pages > 0 && fonts == 0 {
+        return Err(fail("it has no fonts".into()));
+    }
+    Ok(())
+}
+
+/// Whether the PDF has bookmarks, and how many fonts it has, each checked: a Type0 font with
+/// Identity-H encoding, a subset's name, a ToUnicode map and its program embedded.
+fn fonts_and_outline(pdf: &hayro_syntax::Pdf) -> std::result::Result<(bool, usize), String> {
+    use hayro_syntax::object::{Array, Dict, Name, Object, Stream};
     let mut outline = false;
     let mut fonts = 0;
     for object in pdf.objects() {
@@ -221,24 +245,20 @@ fn pdf_shared(bytes: std::sync::Arc<Vec<u8>>, expect: PdfExpect) -> Result<()> {
             Some("Type0") => {}
             // Descendant CIDFonts are checked through their Type0 parent.
             Some("CIDFontType0" | "CIDFontType2") => continue,
-            other => {
-                return Err(fail(format!(
-                    "font `{name}` is of unexpected type {other:?}"
-                )));
-            }
+            other => return Err(format!("font `{name}` is of unexpected type {other:?}")),
         }
         fonts += 1;
         let encoding = dict.get::<Name>("Encoding").map(|n| n.as_str().to_owned());
         if encoding.as_deref() != Some("Identity-H") {
-            return Err(fail(format!(
+            return Err(format!(
                 "font `{name}` has encoding {encoding:?}, not Identity-H"
-            )));
+            ));
         }
         if !is_subset_name(&name) {
-            return Err(fail(format!("font `{name}` is not marked as a subset")));
+            return Err(format!("font `{name}` is not marked as a subset"));
         }
         if dict.get::<Stream>("ToUnicode").is_none() {
-            return Err(fail(format!("font `{name}` has no ToUnicode map")));
+            return Err(format!("font `{name}` has no ToUnicode map"));
         }
         let embedded = dict
             .get::<Array>("DescendantFonts")
@@ -250,24 +270,20 @@ fn pdf_shared(bytes: std::sync::Arc<Vec<u8>>, expect: PdfExpect) -> Result<()> {
                     .any(|k| d.get::<Stream>(k).is_some())
             });
         if !embedded {
-            return Err(fail(format!("font `{name}` is not embedded")));
+            return Err(format!("font `{name}` is not embedded"));
         }
     }
-    for (i, page) in pdf.pages().iter().enumerate() {
-        if let Some(at) = notdef_in_page(page) {
-            return Err(fail(format!(
-                "page {} draws the .notdef glyph (code 0, in a text string at byte {at})",
-                i + 1
-            )));
-        }
-    }
-    if expect.outline && !outline {
-        return Err(fail("it has no bookmarks".into()));
-    }
-    if pages > 0 && fonts == 0 {
-        return Err(fail("it has no fonts".into()));
-    }
-    Ok(())
+    Ok((outline, fonts))
+}
+
+/// The first page (index, and the byte offset in its content) that draws the .notdef glyph,
+/// the pages read on all cores.
+fn first_notdef(pdf: &hayro_syntax::Pdf) -> Option<(usize, usize)> {
+    use rayon::prelude::*;
+    pdf.pages()
+        .par_iter()
+        .enumerate()
+        .find_map_first(|(i, page)| notdef_in_page(page).map(|at| (i, at)))
 }
 
 /// Every font is a Type0 font with 2-byte codes (Identity-H), where code 0 is CID 0, the
