@@ -260,11 +260,10 @@ fn crc32(data: &[u8]) -> u32 {
 
 // --- text the typesetter must survive -----------------------------------------------------------
 
-#[test]
-fn characters_no_font_has_are_errors_with_code_point_and_place() {
-    let f = Fixture::section("# 标题\n\n正文𠀀字。\n\n表情😀。\n");
-    // Without the machine's fonts: one of them may have 😀 (DejaVu Sans does), and then it is
-    // set in it with a warning (tests/system_fonts.rs).
+/// Builds `f` without the machine's fonts (one of them may have a character the test wants no
+/// font to have: DejaVu Sans has 😀, see tests/system_fonts.rs) and returns the refusal, having
+/// checked that nothing was written.
+fn refused_without_system_fonts(f: &Fixture) -> bookpress::diag::Error {
     f.write(
         "book.toml",
         format!("{TOML}[fonts]\nsystem = false\n").as_bytes(),
@@ -274,6 +273,13 @@ fn characters_no_font_has_are_errors_with_code_point_and_place() {
         Ok(_) => panic!("built"),
     };
     f.assert_no_output();
+    e
+}
+
+#[test]
+fn characters_no_font_has_are_errors_with_code_point_and_place() {
+    let f = Fixture::section("# 标题\n\n正文𠀀字。\n\n表情😀。\n");
+    let e = refused_without_system_fonts(&f);
     let errs: Vec<_> = e
         .diagnostics
         .iter()
@@ -319,15 +325,7 @@ fn a_character_no_font_has_in_an_included_file_points_at_the_include() {
     // at the block that includes it (the code fence on line 5), not at no line at all.
     let f = Fixture::section("# 标题\n\n正文。\n\n```rust\n{{#include main.rs}}\n```\n");
     f.write("main.rs", "fn main() { let s = \"𠀀\"; }\n".as_bytes());
-    f.write(
-        "book.toml",
-        format!("{TOML}[fonts]\nsystem = false\n").as_bytes(),
-    );
-    let e = match f.build_with(Vec::new()) {
-        Err(e) => e,
-        Ok(_) => panic!("built"),
-    };
-    f.assert_no_output();
+    let e = refused_without_system_fonts(&f);
     let d = &e.diagnostics[0];
     assert!(d.message.contains("U+20000"), "{e}");
     assert_eq!((d.line, d.column), (5, 1), "{e}");

@@ -485,16 +485,16 @@ fn draw_placed_run(s: &mut Surface, g: &GlyphRun, font: Font, outlines: &mut Out
         InColumn::Turned => Transform::from_row(0.0, 1.0, -1.0, 0.0, g.x, g.y),
     };
     s.push_transform(&transform);
-    let placed = if g.column == InColumn::Turned {
-        GlyphRun {
+    if g.column == InColumn::Turned {
+        let at_origin = GlyphRun {
             x: 0.0,
             y: 0.0,
             ..g.clone()
-        }
+        };
+        draw_run(s, &at_origin, font, outlines);
     } else {
-        g.clone()
-    };
-    draw_run(s, &placed, font, outlines);
+        draw_run(s, g, font, outlines);
+    }
     s.pop();
 }
 

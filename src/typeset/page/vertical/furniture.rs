@@ -168,11 +168,9 @@ impl Turn<'_> {
         let Some(first) = runs.first() else {
             return;
         };
-        let size = first.size;
-        let em_top = self.fonts.em_box_top(first.font).at(size);
         // Where the turned head's column would stand, and where it should.
-        let centre = self.page_w - (first.y - em_top + size / 2.0);
-        let gap = frame.turned.pitch * 0.75 + size / 2.0;
+        let (centre, _) = self.column(first);
+        let gap = frame.turned.pitch * 0.75 + first.size / 2.0;
         let wanted = if is_recto(index) {
             frame.columns_left(index) - gap
         } else {
