@@ -198,6 +198,21 @@ impl Item {
             }
         }
     }
+
+    /// Moves the item's structure node `by` places along the tree (a section collected on its
+    /// own numbers its nodes from 0; see `page/join.rs`).
+    pub fn shift_node(&mut self, by: NodeId) {
+        let node = match self {
+            Item::Glyphs(g) => &mut g.node,
+            Item::Image(i) => &mut i.node,
+            Item::Line(l) => &mut l.node,
+            Item::Link(l) => &mut l.node,
+            Item::Dot(_) | Item::Rect(_) => return,
+        };
+        if let Some(n) = node {
+            *n += by;
+        }
+    }
 }
 
 /// Glyphs of one font and size on one baseline, drawn left to right from (x, y).

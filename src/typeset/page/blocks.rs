@@ -382,40 +382,35 @@ impl Setter<'_> {
         self.set_notes(s, sec)
     }
 
-    /// Every section (opening, blocks, footnotes) as pieces, each section from a new page. Set
-    /// once: where the body starts changes only its pagination.
-    pub(super) fn collect_body(&mut self) -> Result<Vec<Piece>> {
+    /// Section `si` (opening, blocks, footnotes) as pieces, from a new page (a recto if it is
+    /// the first of the body). Set once: where the body starts changes only its pagination.
+    pub(super) fn collect_section(&mut self, si: usize, recto: bool) -> Result<Vec<Piece>> {
+        let book = self.book;
+        let s = &book.sections[si];
         let mut pieces = Vec::new();
-        let mut first_body = true;
-        for (si, s) in self.book.sections.iter().enumerate() {
-            self.at = SourcePos {
-                section: si,
-                part: Part::Opening,
-                path: Vec::new(),
-                offset: 0,
-            };
-            let body = s.role == Role::Body;
-            let recto = body && first_body;
-            if body {
-                first_body = false;
-            }
-            pieces.push(Piece::NewPage {
-                recto,
-                head: Some(s.title.clone()),
-                body,
-            });
-            let sec = self.node(StructKind::Section, None, None);
-            self.start_marks();
-            pieces.push(Piece::Block(self.opening(s, sec)?));
-            self.at.part = Part::Body;
-            let m = self.g.measure;
-            if let Some(b) = s.blocks.first() {
-                self.space(Some(Kind::Opening), kind_of(b), &mut pieces);
-            }
-            self.blocks(&s.blocks, 0.0, m, sec, &mut pieces)?;
-            self.footnotes(s, sec)?;
-            pieces.push(Piece::Flush);
+        self.at = SourcePos {
+            section: si,
+            part: Part::Opening,
+            path: Vec::new(),
+            offset: 0,
+        };
+        let body = s.role == Role::Body;
+        pieces.push(Piece::NewPage {
+            recto,
+            head: Some(s.title.clone()),
+            body,
+        });
+        let sec = self.node(StructKind::Section, None, None);
+        self.start_marks();
+        pieces.push(Piece::Block(self.opening(s, sec)?));
+        self.at.part = Part::Body;
+        let m = self.g.measure;
+        if let Some(b) = s.blocks.first() {
+            self.space(Some(Kind::Opening), kind_of(b), &mut pieces);
         }
+        self.blocks(&s.blocks, 0.0, m, sec, &mut pieces)?;
+        self.footnotes(s, sec)?;
+        pieces.push(Piece::Flush);
         Ok(pieces)
     }
 }

@@ -25,6 +25,7 @@
 //! - [`setter`]: the state carried while collecting (fonts, geometry, structure nodes, position);
 //! - [`runs`]: inlines → styled runs → set lines of display items (calls the inline stage);
 //! - [`blocks`], [`code`], [`figures`], [`table`]: collect a section's blocks into [`paginate::Piece`]s;
+//! - [`join`]: the sections collected on both cores, joined in book order;
 //! - [`notes`]: footnotes and link addresses set as notes, marks numbered;
 //! - [`front`]: the cover and the table of contents;
 //! - [`paginate`]: distribute pieces onto pages (no fonts); [`paginate::footnotes`]: their notes at
@@ -37,6 +38,7 @@ mod figures;
 mod finalize;
 mod front;
 pub mod geometry;
+mod join;
 mod lists;
 mod notes;
 mod paginate;

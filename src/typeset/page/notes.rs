@@ -168,7 +168,7 @@ impl Setter<'_> {
     pub(super) fn reset_notes(&mut self, info: PassInfo) {
         self.notes = NoteSet::default();
         self.marks = Marks {
-            info,
+            info: std::sync::Arc::new(info),
             ..Marks::default()
         };
     }

@@ -9,6 +9,7 @@ use crate::typeset::page::geometry::Geometry;
 use crate::typeset::page::paginate::footnotes::NoteSet;
 use crate::units::Em;
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 /// What a pagination tells the next collect.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -24,7 +25,8 @@ pub(super) struct PassInfo {
 /// The marks of the section being collected.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Marks {
-    pub(super) info: PassInfo,
+    /// Shared by the sections, which are collected on several threads.
+    pub(super) info: Arc<PassInfo>,
     /// This section's PDF numbers by footnote id or address, in order of first mark.
     pub(super) numbers: HashMap<String, u32>,
     /// Address marks of this section: (mark name, address, number), for the notes.

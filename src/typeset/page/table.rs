@@ -23,7 +23,7 @@ use crate::typeset::page::geometry::{Geometry, SMALL, snap};
 use crate::typeset::page::paginate::{BlockBox, Piece, TableHead};
 use crate::typeset::page::runs::Segment;
 use crate::typeset::page::setter::Setter;
-use std::rc::Rc;
+use std::sync::Arc;
 
 /// One step below the table size when a table is too wide at it (六号 7.5 pt under 10.5 pt).
 const SMALLER: f32 = 7.5 / 10.5;
@@ -436,7 +436,7 @@ fn rule_rows(
         }
         hd.pos = None;
         hd.keep_next = false;
-        Rc::new(TableHead {
+        Arc::new(TableHead {
             table: tn,
             head: hd,
         })

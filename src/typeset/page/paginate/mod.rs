@@ -19,7 +19,7 @@
 use crate::typeset::document::{Destination, Item, SourcePos};
 use crate::typeset::page::geometry::{Geometry, snap};
 use footnotes::{Foot, NoteSet};
-use std::rc::Rc;
+use std::sync::Arc;
 
 /// Footnote placement is part of pagination: the paginator places each line's notes as it goes.
 pub(super) mod footnotes;
@@ -124,7 +124,7 @@ pub(super) struct BlockBox {
     /// Off the baseline grid: what follows starts right below it (a table row but the last).
     pub(super) off_grid: bool,
     /// A table row: its table's header, drawn again above it on a page the table continues on.
-    pub(super) repeat: Option<Rc<TableHead>>,
+    pub(super) repeat: Option<Arc<TableHead>>,
     /// Blank at the block's top that make-up may take away, whole grid lines (the drop of a
     /// section's opening).
     pub(super) sink: f32,

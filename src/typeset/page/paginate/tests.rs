@@ -358,7 +358,7 @@ fn a_table_repeats_its_header_on_every_page_it_continues_on() {
         off_grid: true,
         ..block("H", 1)
     };
-    let rep = Rc::new(TableHead {
+    let rep = Arc::new(TableHead {
         table: 7,
         head: BlockBox {
             keep_next: false,
