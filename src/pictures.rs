@@ -115,6 +115,9 @@ fn run(job: &Job, cache: Option<&cache::Cache>) -> Result<Done> {
     let img = job.image;
     let mut stats = Stats::default();
     let hash = cache.map(|_| cache::content_hash(&img.data));
+    if let (Some(c), Some(h)) = (cache, hash.as_deref()) {
+        c.shown(h);
+    }
     let lookup = |variant: &str| cache?.get(hash.as_deref()?, variant);
     let store = |variant: &str, data: &[u8]| {
         if let (Some(c), Some(h)) = (cache, hash.as_deref()) {

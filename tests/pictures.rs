@@ -187,6 +187,24 @@ fn the_picture_cache_drops_what_the_book_no_longer_uses() {
     assert_eq!(b.pictures.decoded, 0, "{:?}", b.pictures);
     assert_eq!(cache_entries(&f), left);
 
+    // Nor does an EPUB-only build drop the print copy of a picture the EPUB takes as it is.
+    let mid = encode(
+        DynamicImage::ImageRgb8(photo(1600, 1000)),
+        ImageFormat::Jpeg,
+    );
+    f.write("mid.jpg", &mid);
+    f.write("a.md", format!("{md}\n![中图](mid.jpg)\n").as_bytes());
+    let b = f.build_with(Vec::new()).unwrap();
+    assert_eq!(b.pictures.decoded, 1, "{:?}", b.pictures);
+    let with_mid = cache_entries(&f);
+    assert_eq!(with_mid.len(), 3, "{with_mid:?}");
+    let e = f.build_with(vec![Format::Epub]).unwrap();
+    assert_eq!(e.pictures.decoded, 0, "{:?}", e.pictures);
+    assert_eq!(cache_entries(&f), with_mid);
+    let b = f.build_with(Vec::new()).unwrap();
+    assert_eq!(b.pictures.decoded, 0, "{:?}", b.pictures);
+    let left = with_mid;
+
     // A failed build prunes nothing, whatever it got as far as.
     f.write("a.md", "# 图片\n\n![坏图](bad.png)\n".as_bytes());
     f.write("bad.png", b"not a picture");

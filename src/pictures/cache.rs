@@ -43,6 +43,14 @@ impl Cache {
         used.hashes.insert(hash.to_string());
     }
 
+    /// A picture this build showed, whether or not it asked the cache for a copy of it (an
+    /// output that takes it as it is asks for none): after a build of some outputs the other
+    /// outputs' copies of it stay.
+    pub fn shown(&self, hash: &str) {
+        let mut used = self.used.lock().unwrap_or_else(|e| e.into_inner());
+        used.hashes.insert(hash.to_string());
+    }
+
     /// A stored copy, if there is one that reads back as a whole picture.
     pub fn get(&self, hash: &str, variant: &str) -> Option<Vec<u8>> {
         let name = file_name(hash, variant);
@@ -194,6 +202,21 @@ mod tests {
             v.sort();
             v
         });
+    }
+
+    #[test]
+    fn a_picture_shown_as_it_is_keeps_its_other_copies_after_a_build_of_some_outputs() {
+        let d = tempfile::tempdir().unwrap();
+        let h = content_hash(b"source");
+        Cache::in_output(d.path()).put(&h, "print 300", &png());
+        let c = Cache::in_output(d.path());
+        c.shown(&h);
+        assert_eq!(c.prune(false), 0);
+        assert_eq!(names(d.path()), [file_name(&h, "print 300")]);
+        // Shown as it is by a build of every output, which wanted no print copy: it goes.
+        let c = Cache::in_output(d.path());
+        c.shown(&h);
+        assert_eq!(c.prune(true), 1);
     }
 
     #[test]
