@@ -28,7 +28,7 @@ pub(crate) struct StreamChunks {
     pub(crate) pages: Vec<DChunk>,
     pub(crate) embedded_files: Vec<Chunk>,
     pub(crate) icc_profiles: Vec<Chunk>,
-    pub(crate) x_objects: Vec<Chunk>,
+    pub(crate) x_objects: Vec<DChunk>,
     pub(crate) images: Vec<Deferred<KrillaResult<Chunk>>>,
 }
 

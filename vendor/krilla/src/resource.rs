@@ -247,6 +247,20 @@ impl ResourceDictionary {
     ) where
         T: ResourcesExt,
     {
+        match self.to_pdf_resources_ref(sc, resources_chunk) {
+            Some(resources_ref) => parent.set_resources(resources_ref),
+            None => parent.resources().finish(),
+        }
+    }
+
+    /// bookpress patch (see PATCH.md): [`Self::to_pdf_resources`] without the parent, so that
+    /// the parent can be written later on another thread: the indirect resources dictionary's
+    /// reference, or `None` for an empty direct one.
+    pub(crate) fn to_pdf_resources_ref(
+        &self,
+        sc: &mut SerializeContext,
+        resources_chunk: &mut Chunk,
+    ) -> Option<Ref> {
         let write_proc_sets = !sc.serialize_settings().pdf_version().deprecates_proc_sets();
         let has_resource_entries = self.color_spaces.len() > 0
             || self.ext_g_states.len() > 0
@@ -260,8 +274,7 @@ impl ResourceDictionary {
             // there isn't a parent resource dictionary to inherit from, but we just
             // assume it is always mandatory), so just write an empty one as a direct
             // object instead of an indirect object, for aesthetic reasons.
-            parent.resources().finish();
-            return;
+            return None;
         }
 
         let resources_ref = sc.new_ref();
@@ -282,7 +295,7 @@ impl ResourceDictionary {
         write_resource_type::<XObject>(&mut resources, &self.x_objects);
         write_resource_type::<Shading>(&mut resources, &self.shadings);
         write_resource_type::<Font>(&mut resources, &self.fonts);
-        parent.set_resources(resources_ref);
+        Some(resources_ref)
     }
 }
 

@@ -11,7 +11,7 @@ use crate::resource;
 use crate::resource::{Resource, Resourceable};
 use crate::serialize::{Cacheable, MaybeDeviceColorSpace, SerializeContext};
 use crate::stream::{FilterStreamBuilder, Stream};
-use crate::util::{NameExt, Prehashed};
+use crate::util::{Deferred, NameExt, Prehashed};
 
 #[derive(Debug, Hash, Eq, PartialEq)]
 struct Repr {
@@ -97,51 +97,70 @@ impl Cacheable for XObject {
             None
         };
 
-        let x_object_stream = FilterStreamBuilder::new_from_content_stream(
-            &self.0.stream.content,
-            &serialize_settings,
-        )
-        .finish(&serialize_settings);
-        let mut x_object = chunk.form_xobject(root_ref, x_object_stream.encoded_data());
-        x_object_stream.write_filters(x_object.deref_mut().deref_mut());
-
-        self.0.stream.resource_dictionary.to_pdf_resources(
-            &mut x_object,
+        // bookpress patch (see PATCH.md): everything that takes references from `sc` is done
+        // here, in the same order as before; compressing the form's content and writing its
+        // dictionary is deferred to rayon's threads like a page's stream, so that a book's
+        // hundreds of forms are not compressed one after the other on the drawing thread.
+        // `None`: DeviceRGB; `Some`: the sRGB colour space's reference.
+        let transparency_group_cs: Option<Option<Ref>> =
+            transparency_group_cs.map(|cs| match cs {
+                MaybeDeviceColorSpace::DeviceRgb => None,
+                // Can only be SRGB
+                MaybeDeviceColorSpace::ColorSpace(cs) => Some(cs.get_ref()),
+                _ => unreachable!(),
+            });
+        let resources_ref = self.0.stream.resource_dictionary.to_pdf_resources_ref(
             sc,
             &mut chunk_container.non_stream.resource_dictionaries,
         );
-        x_object.bbox(
-            self.0
-                .custom_bbox
-                .unwrap_or(self.0.stream.bbox)
-                .to_pdf_rect(),
-        );
+        let bbox = self
+            .0
+            .custom_bbox
+            .unwrap_or(self.0.stream.bbox)
+            .to_pdf_rect();
+        let isolated = self.0.isolated;
+        let deferred = Deferred::new(move || {
+            let x_object_stream = FilterStreamBuilder::new_from_content_stream(
+                &self.0.stream.content,
+                &serialize_settings,
+            )
+            .finish(&serialize_settings);
+            let mut x_object = chunk.form_xobject(root_ref, x_object_stream.encoded_data());
+            x_object_stream.write_filters(x_object.deref_mut().deref_mut());
 
-        if use_transparency_group {
-            let mut group = x_object.group();
-            let transparency = group.transparency();
-
-            if self.0.isolated {
-                transparency.isolated(self.0.isolated);
-            }
-
-            if let Some(transparency_group_cs) = transparency_group_cs {
-                let pdf_cs = transparency.insert(Name(b"CS"));
-
-                match transparency_group_cs {
-                    MaybeDeviceColorSpace::DeviceRgb => pdf_cs.primitive(DEVICE_RGB.to_pdf_name()),
-                    // Can only be SRGB
-                    MaybeDeviceColorSpace::ColorSpace(cs) => pdf_cs.primitive(cs.get_ref()),
-                    _ => unreachable!(),
+            match resources_ref {
+                Some(resources_ref) => {
+                    x_object.pair(Name(b"Resources"), resources_ref);
                 }
+                None => x_object.resources().finish(),
+            }
+            x_object.bbox(bbox);
+
+            if use_transparency_group {
+                let mut group = x_object.group();
+                let transparency = group.transparency();
+
+                if isolated {
+                    transparency.isolated(isolated);
+                }
+
+                if let Some(transparency_group_cs) = transparency_group_cs {
+                    let pdf_cs = transparency.insert(Name(b"CS"));
+
+                    match transparency_group_cs {
+                        None => pdf_cs.primitive(DEVICE_RGB.to_pdf_name()),
+                        Some(cs) => pdf_cs.primitive(cs),
+                    }
+                }
+
+                transparency.finish();
+                group.finish();
             }
 
-            transparency.finish();
-            group.finish();
-        }
-
-        x_object.finish();
-        chunk_container.streams.x_objects.push(chunk);
+            x_object.finish();
+            chunk
+        });
+        chunk_container.streams.x_objects.push(deferred);
     }
 }
 
