@@ -293,10 +293,7 @@ fn first_notdef(pdf: &hayro_syntax::Pdf) -> Option<(usize, usize)> {
 /// The content is decoded here and dropped after the page, not through `Page::page_stream`,
 /// which keeps every page's decoded stream until the whole file is dropped.
 fn notdef_in_page(page: &hayro_syntax::page::Page) -> Option<usize> {
-    use hayro_syntax::content::TypedIter;
-    use hayro_syntax::content::ops::TypedInstruction as Op;
-    use hayro_syntax::object::{Array, MaybeRef, Object, Stream};
-    let zero = |b: &[u8]| b.chunks_exact(2).position(|c| c == [0, 0]).map(|i| i * 2);
+    use hayro_syntax::object::{Array, Stream};
     let decoded = |s: Stream<'_>| s.decoded().ok().map(|d| d.to_vec());
     let raw = page.raw();
     let content = if let Some(s) = raw.get::<Stream<'_>>("Contents") {
@@ -314,23 +311,158 @@ fn notdef_in_page(page: &hayro_syntax::page::Page) -> Option<usize> {
         }
         all
     };
-    let mut ops = TypedIter::new(&content);
-    while let Some(op) = ops.next() {
-        let found = match op {
-            Op::ShowText(t) => zero(t.0.as_bytes()),
-            Op::NextLineAndShowText(t) => zero(t.0.as_bytes()),
-            Op::ShowTextWithParameters(t) => zero(t.2.as_bytes()),
-            Op::ShowTexts(t) => t.0.raw_iter().find_map(|o| match o {
-                MaybeRef::NotRef(Object::String(s)) => zero(s.as_bytes()),
-                _ => None,
-            }),
-            _ => None,
-        };
-        if found.is_some() {
-            return found;
+    zero_code_shown(&content)
+}
+
+/// The byte offset of the first 0x0000 code in a string shown by `Tj`, `TJ`, `'` or `"` in a
+/// content stream. Only strings and operators are told apart, which is all the question
+/// needs: a general content parser, which builds every operand of every operator, took most
+/// of the time of the whole check, as long as the rest of writing a long book's PDF. Strings
+/// of other operators (a marked-content property list's `/ActualText`) are not looked at.
+fn zero_code_shown(content: &[u8]) -> Option<usize> {
+    let zero = |b: &[u8]| b.chunks_exact(2).position(|c| c == [0, 0]).map(|i| i * 2);
+    let mut strings: Vec<Vec<u8>> = Vec::new();
+    let mut i = 0;
+    while i < content.len() {
+        match content[i] {
+            b'(' => {
+                let (text, next) = literal_string(content, i + 1);
+                strings.push(text);
+                i = next;
+            }
+            b'<' if content.get(i + 1) == Some(&b'<') => i += 2,
+            b'<' => {
+                let (text, next) = hex_string(content, i + 1);
+                strings.push(text);
+                i = next;
+            }
+            b'%' => {
+                while i < content.len() && !matches!(content[i], b'\r' | b'\n') {
+                    i += 1;
+                }
+            }
+            b'/' => i = token_end(content, i + 1),
+            c if is_pdf_delimiter(c) || c.is_ascii_whitespace() || c == 0 => i += 1,
+            _ => {
+                let end = token_end(content, i);
+                let token = &content[i..end];
+                if matches!(token, b"Tj" | b"TJ" | b"'" | b"\"")
+                    && let Some(at) = strings.iter().find_map(|s| zero(s))
+                {
+                    return Some(at);
+                }
+                // Numbers are operands; any other word is an operator, which uses them up.
+                if !token
+                    .iter()
+                    .all(|&c| c.is_ascii_digit() || matches!(c, b'.' | b'-' | b'+'))
+                {
+                    strings.clear();
+                }
+                i = end;
+            }
         }
     }
     None
+}
+
+fn is_pdf_delimiter(c: u8) -> bool {
+    matches!(
+        c,
+        b'(' | b')' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'/' | b'%'
+    )
+}
+
+/// Where the name, number or operator starting at `i` ends.
+fn token_end(content: &[u8], mut i: usize) -> usize {
+    while i < content.len()
+        && !is_pdf_delimiter(content[i])
+        && !content[i].is_ascii_whitespace()
+        && content[i] != 0
+    {
+        i += 1;
+    }
+    i
+}
+
+/// A literal string's bytes, from just after its `(`, and the index after its `)`: nested
+/// parentheses, backslash escapes (octal codes, line continuations).
+fn literal_string(content: &[u8], mut i: usize) -> (Vec<u8>, usize) {
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    while i < content.len() {
+        let c = content[i];
+        i += 1;
+        match c {
+            b'(' => {
+                depth += 1;
+                out.push(c);
+            }
+            b')' if depth == 0 => break,
+            b')' => {
+                depth -= 1;
+                out.push(c);
+            }
+            b'\\' => {
+                let Some(&e) = content.get(i) else { break };
+                i += 1;
+                match e {
+                    b'n' => out.push(b'\n'),
+                    b'r' => out.push(b'\r'),
+                    b't' => out.push(b'\t'),
+                    b'b' => out.push(8),
+                    b'f' => out.push(12),
+                    b'0'..=b'7' => {
+                        let mut v = u32::from(e - b'0');
+                        for _ in 0..2 {
+                            match content.get(i) {
+                                Some(&d @ b'0'..=b'7') => {
+                                    v = v * 8 + u32::from(d - b'0');
+                                    i += 1;
+                                }
+                                _ => break,
+                            }
+                        }
+                        out.push(v as u8);
+                    }
+                    b'\r' => {
+                        if content.get(i) == Some(&b'\n') {
+                            i += 1;
+                        }
+                    }
+                    b'\n' => {}
+                    other => out.push(other),
+                }
+            }
+            _ => out.push(c),
+        }
+    }
+    (out, i)
+}
+
+/// A hex string's bytes, from just after its `<`, and the index after its `>` (white space
+/// inside is ignored; an odd last digit is followed by 0).
+fn hex_string(content: &[u8], mut i: usize) -> (Vec<u8>, usize) {
+    let mut out = Vec::new();
+    let mut high: Option<u8> = None;
+    while i < content.len() {
+        let c = content[i];
+        i += 1;
+        let v = match c {
+            b'>' => break,
+            b'0'..=b'9' => c - b'0',
+            b'a'..=b'f' => c - b'a' + 10,
+            b'A'..=b'F' => c - b'A' + 10,
+            _ => continue,
+        };
+        match high.take() {
+            Some(h) => out.push(h << 4 | v),
+            None => high = Some(v),
+        }
+    }
+    if let Some(h) = high {
+        out.push(h << 4);
+    }
+    (out, i)
 }
 
 /// `ABCDEF+Name`: six capital letters and a plus, the PDF convention for a subset font.
@@ -458,6 +590,33 @@ mod tests {
         // A zero byte straddling two codes (0x0500 0x0006) is not code 0.
         let e = pdf(&tiny_pdf("BT /F1 10 Tf <05000006> Tj ET"), expect).unwrap_err();
         assert!(e.to_string().contains("it has no fonts"), "{e}");
+    }
+
+    #[test]
+    fn zero_codes_are_found_only_in_shown_strings() {
+        // Literal strings: an octal escape, a raw zero pair, nesting and escaped parentheses.
+        assert_eq!(zero_code_shown(b"BT (\\000\\000) Tj ET"), Some(0));
+        assert_eq!(zero_code_shown(b"BT (\\(\\)\0\0) Tj ET"), Some(2));
+        assert_eq!(zero_code_shown(b"BT ((ab)\\000\\000) Tj ET"), Some(4));
+        assert_eq!(zero_code_shown(b"BT 1 2 (ab\\0\\0) \" ET"), Some(2));
+        // A line continuation adds nothing; `\\05` is one byte.
+        assert_eq!(zero_code_shown(b"(\\\n\\0\\0) Tj"), Some(0));
+        assert_eq!(zero_code_shown(b"(\\05\\0) Tj"), None);
+        // Hex strings with white space inside, in a TJ array, after a dictionary.
+        assert_eq!(zero_code_shown(b"[<0005> -20 <00 06 00 00>] TJ"), Some(2));
+        assert_eq!(
+            zero_code_shown(b"<</MCID 3>> BDC <00000001> Tj EMC"),
+            Some(0)
+        );
+        // Strings of other operators are not text; the operator uses its strings up.
+        assert_eq!(
+            zero_code_shown(b"/Span <</ActualText <FEFF00000041>>> BDC <0005> Tj EMC"),
+            None
+        );
+        assert_eq!(zero_code_shown(b"<0000> gs <0005> Tj"), None);
+        // A comment's parenthesis is not a string.
+        assert_eq!(zero_code_shown(b"% (\n<0005> Tj"), None);
+        assert_eq!(zero_code_shown(b"BT /F1 10 Tf <0001 0002> Tj ET"), None);
     }
 
     #[test]
