@@ -256,3 +256,68 @@ fn heads_and_folios_take_the_fewest_forms() {
         "{numbers} page numbers came back as text"
     );
 }
+
+/// The runs of one structure node that follow each other on a page (a paragraph's lines) are
+/// one marked-content span: the PDF has as many MCIDs as such groups, far fewer than runs, and
+/// the tagged text of a paragraph reads whole (`pdfinfo -struct-text`), several lines long.
+#[test]
+fn a_paragraphs_lines_on_a_page_share_one_marked_content_span() {
+    use bookpress::typeset::document::{InColumn, Item};
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let book = bookpress::book::load(&root.join("book")).expect("book");
+    let fonts = FontSet::load(&book.fonts).expect("fonts");
+    let doc = bookpress::typeset::page::layout(&book, &fonts).expect("layout");
+    let (mut runs, mut groups, mut others) = (0, 0, 0);
+    for p in &doc.pages {
+        let mut last = None;
+        for it in &p.items {
+            let node = match it {
+                Item::Glyphs(g) if g.column != InColumn::Down => g.node,
+                _ => None,
+            };
+            if node.is_some() {
+                runs += 1;
+                if node != last {
+                    groups += 1;
+                }
+            }
+            last = node;
+            // Pictures and rules of a node are marked one by one.
+            let alone = match it {
+                Item::Image(im) => im.node,
+                Item::Line(l) => l.node,
+                Item::Glyphs(g) if g.column == InColumn::Down => g.node,
+                _ => None,
+            };
+            others += usize::from(alone.is_some());
+        }
+    }
+    assert!(groups * 3 < runs, "{groups} groups of {runs} runs");
+    let (_, p) = sample_pdf();
+    let q = p.with_extension("mcid.pdf");
+    let (ok, out) = tool(
+        "qpdf",
+        &[
+            "--qdf",
+            "--object-streams=disable",
+            p.to_str().unwrap(),
+            q.to_str().unwrap(),
+        ],
+    );
+    assert!(ok, "{out}");
+    let bytes = std::fs::read(&q).expect("qdf");
+    // Marked content in the pages' streams (the structure tree names some MCIDs again).
+    let text = String::from_utf8_lossy(&bytes);
+    let mcids = text
+        .match_indices("/MCID ")
+        .filter(|(at, _)| {
+            let rest = text[at + 6..].trim_start_matches(|c: char| c.is_ascii_digit());
+            rest.starts_with(">>BDC")
+        })
+        .count();
+    assert_eq!(mcids, groups + others, "one MCID per group of runs");
+    let (ok, tagged) = tool("pdfinfo", &["-struct-text", p.to_str().unwrap()]);
+    assert!(ok, "{tagged}");
+    let longest = tagged.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+    assert!(longest > 100, "no paragraph reads whole: longest {longest}");
+}

@@ -330,7 +330,16 @@ pub fn draw_page(
     if moved {
         surface.push_transform(&Transform::from_translate(offset.0, offset.1));
     }
-    for it in &page.items {
+    let mut next = 0;
+    while let Some(it) = page.items.get(next) {
+        next += 1;
+        if let Some(end) = span_group_end(&page.items, next - 1)
+            && let Some(t) = tags.as_deref_mut()
+        {
+            draw_span_group(surface, &page.items[next - 1..end], res, t)?;
+            next = end;
+            continue;
+        }
         match it {
             Item::Glyphs(g) => {
                 let font = res.font(g.font)?;
@@ -419,6 +428,59 @@ pub fn draw_page(
         surface.pop();
     }
     Ok(links)
+}
+
+/// Where a group of runs that can share one marked-content span ends, when the run at
+/// `start` begins one: the runs that follow it, horizontal and of the same structure node (a
+/// paragraph's lines, a code line's coloured tokens). One span for all of them instead of one
+/// per run: the structure tree's leaves were most of its size and of the time to write it.
+fn span_group_end(items: &[Item], start: usize) -> Option<usize> {
+    let shares = |it: &Item, node| match it {
+        Item::Glyphs(g) => g.node.is_some() && g.node == node && g.column != InColumn::Down,
+        _ => false,
+    };
+    let Item::Glyphs(first) = &items[start] else {
+        return None;
+    };
+    if !shares(&items[start], first.node) {
+        return None;
+    }
+    let len = items[start..]
+        .iter()
+        .take_while(|it| shares(it, first.node))
+        .count();
+    (len > 1).then_some(start + len)
+}
+
+/// Draws `group` (runs of one node, see [`span_group_end`]) inside one span.
+fn draw_span_group(
+    surface: &mut Surface,
+    group: &[Item],
+    res: &mut Resources,
+    tags: &mut Tagger,
+) -> Result<()> {
+    let runs: Vec<&GlyphRun> = group
+        .iter()
+        .filter_map(|it| match it {
+            Item::Glyphs(g) => Some(g),
+            _ => None,
+        })
+        .collect();
+    // Every font first: an error must not leave the span open.
+    let fonts = runs
+        .iter()
+        .map(|g| res.font(g.font))
+        .collect::<Result<Vec<_>>>()?;
+    let Some(node) = runs.first().and_then(|g| g.node) else {
+        return Ok(());
+    };
+    let id = surface.start_tagged(ContentTag::Span(SpanTag::empty()));
+    for (g, font) in runs.into_iter().zip(fonts) {
+        draw_placed_run(surface, g, font, &mut res.outlines);
+    }
+    surface.end_tagged();
+    tags.push(node, id);
+    Ok(())
 }
 
 /// The span a run's text is marked as. A column's stretch carries its text as `ActualText`:
