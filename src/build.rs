@@ -142,7 +142,7 @@ fn build_loaded(
         FontSet::load_localized(&book.fonts, &book.meta.language, book.pdf.punctuation)?;
     warnings.extend(notes);
     warnings.extend(crate::check::add_system_fonts(&book, &mut fonts));
-    let font_files = (0..fonts.len())
+    let font_files: Vec<(PathBuf, u32)> = (0..fonts.len())
         .map(|i| {
             let id = crate::typeset::fonts::FontId(i as u16);
             (fonts.path(id).to_path_buf(), fonts.data(id).1)
@@ -205,6 +205,8 @@ fn build_loaded(
     // The commit's journal is written and synced beside the drawing too: the commit itself is
     // then renames only.
     let names = output_names(&book, opts, want(Format::Epub), pdf_doc.is_some());
+    let font_cache = font_cache(pdf_doc.is_some(), &out_dir, &font_files);
+    let fonts_made = font_cache.as_ref().map(|c| c.store());
     let (epub, pdf, journal) = std::thread::scope(|s| {
         let journal = s.spawn(|| out_dir.journal_ahead(&names));
         let epub = want(Format::Epub).then(|| {
@@ -218,7 +220,7 @@ fn build_loaded(
                 Ok((staged, laps))
             })
         });
-        let pdf = pdf_doc.map(|doc| pdf_outputs(&book, &fonts, opts, doc, &pictures));
+        let pdf = pdf_doc.map(|doc| pdf_outputs(&book, &fonts, opts, doc, &pictures, fonts_made));
         let epub = epub.map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
         let journal = journal
             .join()
@@ -239,6 +241,7 @@ fn build_loaded(
     let files = out_dir.commit_journaled(staged, journal)?;
     // Still under the output folder's lock: the cache keeps only what the book still uses.
     cache.prune(want(Format::Epub) && want(Format::Pdf));
+    let _ = font_cache.map(|c| c.prune());
     Ok(Built {
         files,
         warnings: std::mem::take(warnings),
@@ -246,6 +249,16 @@ fn build_loaded(
         timings: clock.timings,
         pictures: pictures.stats,
     })
+}
+
+/// The output folder's font-program cache, when a PDF is written.
+fn font_cache(
+    pdf: bool,
+    out_dir: &OutputDir,
+    font_files: &[(PathBuf, u32)],
+) -> Option<std::sync::Arc<crate::pdf::font_cache::Cache>> {
+    pdf.then(|| crate::pdf::font_cache::Cache::in_output(out_dir.path(), font_files))
+        .flatten()
 }
 
 /// The EPUB, read back: (file name suffix, bytes).
@@ -286,6 +299,7 @@ fn pdf_outputs(
     opts: &BuildOptions,
     doc: Document,
     pictures: &Prepared,
+    fonts_made: Option<krilla::FontProgramStoreRef>,
 ) -> Result<(Files, Laps)> {
     let mut lap = Instant::now();
     let mut laps = Vec::new();
@@ -298,7 +312,7 @@ fn pdf_outputs(
         pages,
         outline: !doc.outline.is_empty(),
     };
-    let bytes = crate::pdf::render_owned(book, fonts, doc, &pictures.print)?;
+    let bytes = crate::pdf::render_owned(book, fonts, doc, &pictures.print, fonts_made)?;
     mark("write pdf", &mut laps);
     let bytes = crate::verify::pdf_owned(bytes, expect)?;
     mark("pdf check", &mut laps);

@@ -418,6 +418,24 @@ pub fn temp_builder() -> tempfile::Builder<'static, 'static> {
     b
 }
 
+/// What tells this binary from another for the output folder's caches: the version, the
+/// executable's size and modification time. `None` when they cannot be read (no cache then:
+/// a rebuilt binary must never read what an older one stored).
+pub fn binary_identity() -> Option<String> {
+    let exe = std::fs::metadata(std::env::current_exe().ok()?).ok()?;
+    let modified = exe
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
+    Some(format!(
+        "{} {} {}",
+        env!("CARGO_PKG_VERSION"),
+        exe.len(),
+        modified.as_nanos()
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

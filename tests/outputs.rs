@@ -33,12 +33,26 @@ fn spawn(book: &Path, out: &Path) -> Child {
 }
 
 /// What the build left of its own in `out` besides the lock: staged or set-aside files.
+/// What a build left behind in `out` besides its outputs, its lock and its cache (which any
+/// build may fill, see src/pdf/font_cache.rs); in the cache, a temporary file is a leftover.
 fn leftovers(out: &Path) -> Vec<String> {
-    std::fs::read_dir(out)
+    let mut left: Vec<String> = std::fs::read_dir(out)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|n| n.starts_with(".bookpress") && n != ".bookpress.lock")
-        .collect()
+        .filter(|n| n != ".bookpress-cache")
+        .collect();
+    for sub in ["fonts", "pictures"] {
+        let Ok(entries) = std::fs::read_dir(out.join(".bookpress-cache").join(sub)) else {
+            continue;
+        };
+        left.extend(
+            entries
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .filter(|n| n.starts_with(".part-")),
+        );
+    }
+    left
 }
 
 fn read(p: PathBuf) -> Vec<u8> {

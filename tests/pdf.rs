@@ -321,3 +321,56 @@ fn a_paragraphs_lines_on_a_page_share_one_marked_content_span() {
     let longest = tagged.lines().map(|l| l.chars().count()).max().unwrap_or(0);
     assert!(longest > 100, "no paragraph reads whole: longest {longest}");
 }
+
+/// A rebuild takes the fonts' subsets from the output folder's cache: the PDF is the same
+/// bytes from a cold folder, from the cache, and from a cache whose entries were damaged.
+#[test]
+fn font_programs_from_the_cache_give_the_same_pdf() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = tempfile::tempdir().expect("tmp");
+    let build = || {
+        let status = Command::new(env!("CARGO_BIN_EXE_bookpress"))
+            .args(["-q", "build"])
+            .arg(root.join("book"))
+            .arg("-o")
+            .arg(out.path())
+            .args(["--format", "pdf"])
+            .env("SOURCE_DATE_EPOCH", "1622678400")
+            .status()
+            .expect("bookpress runs");
+        assert!(status.success());
+        std::fs::read(out.path().join("book.pdf")).expect("pdf")
+    };
+    let cold = build();
+    let dir = out.path().join(".bookpress-cache/fonts");
+    let entries = || -> Vec<PathBuf> {
+        let mut v: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .expect("the font cache is written")
+            .map(|e| e.unwrap().path())
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(entries().len(), 2, "the body and the heading font");
+    let before: Vec<_> = entries()
+        .iter()
+        .map(|p| std::fs::metadata(p).unwrap().modified().unwrap())
+        .collect();
+    assert!(build() == cold, "a build from the cache differs");
+    let after: Vec<_> = entries()
+        .iter()
+        .map(|p| std::fs::metadata(p).unwrap().modified().unwrap())
+        .collect();
+    assert_eq!(
+        before, after,
+        "the rebuild read the entries, it did not make them again"
+    );
+    for p in entries() {
+        let mut bytes = std::fs::read(&p).unwrap();
+        let n = bytes.len();
+        bytes[n / 2] ^= 0x55;
+        std::fs::write(&p, &bytes).unwrap();
+    }
+    assert!(build() == cold, "a build past damaged entries differs");
+    assert_eq!(entries().len(), 2);
+}

@@ -30,17 +30,9 @@ impl Cache {
     /// another (its file's size and modification time are part of every key, so a rebuilt
     /// binary with other grammars or rules never reads an older one's tokens).
     pub fn in_output(out_dir: &Path) -> Option<Cache> {
-        let exe = std::fs::metadata(std::env::current_exe().ok()?).ok()?;
-        let modified = exe
-            .modified()
-            .ok()?
-            .duration_since(std::time::UNIX_EPOCH)
-            .ok()?;
         let salt = format!(
-            "{} {} {} {}",
-            env!("CARGO_PKG_VERSION"),
-            exe.len(),
-            modified.as_nanos(),
+            "{} {}",
+            crate::output::binary_identity()?,
             super::Rules::fingerprint()
         );
         Some(Cache {

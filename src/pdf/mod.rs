@@ -3,6 +3,7 @@
 //! metadata with `/Lang`, JPEG passthrough, a tag tree, deterministic bytes.
 
 pub mod draw;
+pub mod font_cache;
 pub mod pictures;
 
 use crate::book::model::Book;
@@ -42,19 +43,21 @@ pub fn render_with(
     doc: &Document,
     pictures: &HashMap<pictures::PrintKey, pictures::PrintPicture>,
 ) -> Result<Vec<u8>> {
-    render_pages(book, fonts, doc, doc.pages.iter(), pictures)
+    render_pages(book, fonts, doc, doc.pages.iter(), pictures, None)
 }
 
 /// [`render_with`], dropping each page once it is drawn: the glyphs of the pages drawn are
 /// freed while the rest are drawn, instead of all of them living until the file is finished.
+/// Font programs made before come from `fonts_made` (see [`font_cache`]).
 pub fn render_owned(
     book: &Book,
     fonts: &FontSet,
     mut doc: Document,
     pictures: &HashMap<pictures::PrintKey, pictures::PrintPicture>,
+    fonts_made: Option<krilla::FontProgramStoreRef>,
 ) -> Result<Vec<u8>> {
     let pages = std::mem::take(&mut doc.pages);
-    render_pages(book, fonts, &doc, pages.into_iter(), pictures)
+    render_pages(book, fonts, &doc, pages.into_iter(), pictures, fonts_made)
 }
 
 /// Draws `pages` (those of `doc`, whose other parts are read from it).
@@ -64,8 +67,10 @@ fn render_pages<P: std::borrow::Borrow<document::Page>>(
     doc: &Document,
     pages: impl Iterator<Item = P>,
     pictures: &HashMap<pictures::PrintKey, pictures::PrintPicture>,
+    fonts_made: Option<krilla::FontProgramStoreRef>,
 ) -> Result<Vec<u8>> {
     let settings = SerializeSettings {
+        font_program_store: fonts_made,
         enable_tagging: true,
         configuration: krilla::configure::ConfigurationBuilder::new()
             .with_accessibility_validator(krilla::configure::Accessibility::UA1)

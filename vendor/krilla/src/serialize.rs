@@ -43,6 +43,27 @@ const MAX_FLOAT: f32 = 32767.0;
 const DICT_LEN: usize = 4095;
 const ARRAY_LEN: usize = 8191;
 
+/// bookpress patch (see PATCH.md): a store of finished CID font programs. The key names the
+/// font (krilla's hash of it), its index and the glyphs kept, in their new order; the value
+/// is an encoded [`crate::text::cid::FontProgram`]. A store may forget anything, and what it
+/// gives back is checked for its form only: the store answers for its contents.
+pub trait FontProgramStore: Send + Sync {
+    /// The value kept under `key`, if any.
+    fn load(&self, key: &[u8]) -> Option<Vec<u8>>;
+    /// Keeps `value` under `key`.
+    fn save(&self, key: &[u8], value: &[u8]);
+}
+
+/// A shared [`FontProgramStore`] (bookpress patch).
+#[derive(Clone)]
+pub struct FontProgramStoreRef(pub Arc<dyn FontProgramStore>);
+
+impl std::fmt::Debug for FontProgramStoreRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("FontProgramStore")
+    }
+}
+
 /// Settings that should be applied when creating a PDF document.
 #[derive(Clone, Debug)]
 pub struct SerializeSettings {
@@ -116,6 +137,9 @@ pub struct SerializeSettings {
     /// just use the default function which doesn't render them at all. If you do want this, it
     /// is recommended that you use the function provided by the `krilla-svg` crate.
     pub render_svg_glyph_fn: RenderSvgGlyphFn,
+    /// bookpress patch (see PATCH.md): where finished CID font programs (subset, compressed)
+    /// may be looked up and kept, so that a program made before is not made again.
+    pub font_program_store: Option<FontProgramStoreRef>,
 }
 
 pub type RenderSvgGlyphFn = fn(&[u8], rgb::Color, GlyphId, (f32, f32), &mut Surface) -> Option<()>;
@@ -148,6 +172,7 @@ impl Default for SerializeSettings {
             configuration: Configuration::default(),
             enable_tagging: true,
             render_svg_glyph_fn: |_, _, _, _, _| None,
+            font_program_store: None,
         }
     }
 }

@@ -327,6 +327,48 @@ impl FilterStream<'_> {
         &self.content
     }
 
+    /// bookpress patch (see PATCH.md): the stream as bytes for a store: its filters (a count,
+    /// then a byte each) and its encoded data.
+    pub(crate) fn to_stored(&self, out: &mut Vec<u8>) {
+        let filters: Vec<StreamFilter> = match &self.filters {
+            StreamFilters::None => vec![],
+            StreamFilters::Single(f) => vec![*f],
+            StreamFilters::Multiple(m) => m.clone(),
+        };
+        out.push(filters.len() as u8);
+        for f in filters {
+            out.push(match f {
+                StreamFilter::Flate => 0,
+                StreamFilter::FlateMemoized => 1,
+                StreamFilter::AsciiHex => 2,
+                #[cfg(feature = "raster-images")]
+                StreamFilter::Dct => 3,
+            });
+        }
+        out.extend_from_slice(&self.content);
+    }
+
+    /// bookpress patch: the stream [`Self::to_stored`] wrote, or `None` if `bytes` are not one.
+    pub(crate) fn from_stored(bytes: &[u8]) -> Option<FilterStream<'static>> {
+        let (&count, rest) = bytes.split_first()?;
+        let codes = rest.get(..usize::from(count))?;
+        let mut filters = StreamFilters::None;
+        for &c in codes {
+            filters.add(match c {
+                0 => StreamFilter::Flate,
+                1 => StreamFilter::FlateMemoized,
+                2 => StreamFilter::AsciiHex,
+                #[cfg(feature = "raster-images")]
+                3 => StreamFilter::Dct,
+                _ => return None,
+            });
+        }
+        Some(FilterStream {
+            content: Cow::Owned(rest[usize::from(count)..].to_vec()),
+            filters,
+        })
+    }
+
     pub(crate) fn write_filters<'b, T>(&self, mut dict: T)
     where
         T: DerefMut<Target = Dict<'b>>,

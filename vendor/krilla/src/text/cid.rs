@@ -453,7 +453,68 @@ pub(crate) fn font_programs(
     }
 }
 
+/// [`make_font_program`], or the program kept in the settings' store (bookpress patch, see
+/// PATCH.md), which gets what is made.
 fn font_program(
+    font: Font,
+    glyph_remapper: &GlyphRemapper,
+    settings: &SerializeSettings,
+) -> KrillaResult<FontProgram> {
+    let Some(store) = &settings.font_program_store else {
+        return make_font_program(font, glyph_remapper, settings);
+    };
+    let key = program_key(&font, glyph_remapper, settings);
+    if let Some(program) = store.0.load(&key).and_then(|v| FontProgram::from_stored(&v)) {
+        return Ok(program);
+    }
+    let program = make_font_program(font, glyph_remapper, settings)?;
+    store.0.save(&key, &program.to_stored());
+    Ok(program)
+}
+
+/// What a font program depends on: the font (krilla's hash of its name, metrics and checksum,
+/// and its index), the glyphs kept in their new order, and whether the streams are compressed
+/// and ASCII-only.
+fn program_key(font: &Font, glyph_remapper: &GlyphRemapper, settings: &SerializeSettings) -> Vec<u8> {
+    use crate::util::SipHashable;
+    let mut key = b"krilla-cid-program-1".to_vec();
+    key.extend_from_slice(&font.sip_hash().to_le_bytes());
+    key.extend_from_slice(&font.index().to_le_bytes());
+    key.push(u8::from(settings.compress_content_streams));
+    key.push(u8::from(settings.ascii_compatible));
+    for g in glyph_remapper.remapped_gids() {
+        key.extend_from_slice(&g.to_le_bytes());
+    }
+    key
+}
+
+impl FontProgram {
+    fn to_stored(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.stream.encoded_data().len() + 32);
+        out.extend_from_slice(&self.num_glyphs.to_le_bytes());
+        let b = self.global_bbox;
+        for v in [b.left(), b.top(), b.right(), b.bottom()] {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        self.stream.to_stored(&mut out);
+        out
+    }
+
+    fn from_stored(bytes: &[u8]) -> Option<FontProgram> {
+        let word = |i: usize| -> Option<[u8; 4]> { bytes.get(i..i + 4)?.try_into().ok() };
+        let num_glyphs = u32::from_le_bytes(word(0)?);
+        let f = |i: usize| word(4 + 4 * i).map(f32::from_le_bytes);
+        let global_bbox = Rect::from_ltrb(f(0)?, f(1)?, f(2)?, f(3)?)?;
+        let stream = FilterStream::from_stored(bytes.get(20..)?)?;
+        Some(FontProgram {
+            stream,
+            num_glyphs,
+            global_bbox,
+        })
+    }
+}
+
+fn make_font_program(
     font: Font,
     glyph_remapper: &GlyphRemapper,
     settings: &SerializeSettings,
