@@ -31,6 +31,24 @@ fn tool(name: &str, args: &[&str]) -> (bool, String) {
     )
 }
 
+/// The sample PDF rewritten by `qpdf --qdf` (streams uncompressed, objects one by one) into
+/// a file of extension `ext` beside it, read back.
+fn sample_qdf(ext: &str) -> Vec<u8> {
+    let (_, p) = sample_pdf();
+    let q = p.with_extension(ext);
+    let (ok, out) = tool(
+        "qpdf",
+        &[
+            "--qdf",
+            "--object-streams=disable",
+            p.to_str().unwrap(),
+            q.to_str().unwrap(),
+        ],
+    );
+    assert!(ok, "{out}");
+    std::fs::read(&q).expect("qdf")
+}
+
 #[test]
 fn two_builds_are_byte_identical() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -222,19 +240,8 @@ fn heads_and_folios_take_the_fewest_forms() {
         strings[1].len()
     );
     // Uncompressed, every form's dictionary is readable.
+    let bytes = sample_qdf("qdf.pdf");
     let (_, p) = sample_pdf();
-    let q = p.with_extension("qdf.pdf");
-    let (ok, out) = tool(
-        "qpdf",
-        &[
-            "--qdf",
-            "--object-streams=disable",
-            p.to_str().unwrap(),
-            q.to_str().unwrap(),
-        ],
-    );
-    assert!(ok, "{out}");
-    let bytes = std::fs::read(&q).expect("qdf");
     let forms = String::from_utf8_lossy(&bytes)
         .matches("/Subtype /Form")
         .count();
@@ -293,19 +300,8 @@ fn a_paragraphs_lines_on_a_page_share_one_marked_content_span() {
         }
     }
     assert!(groups * 3 < runs, "{groups} groups of {runs} runs");
+    let bytes = sample_qdf("mcid.pdf");
     let (_, p) = sample_pdf();
-    let q = p.with_extension("mcid.pdf");
-    let (ok, out) = tool(
-        "qpdf",
-        &[
-            "--qdf",
-            "--object-streams=disable",
-            p.to_str().unwrap(),
-            q.to_str().unwrap(),
-        ],
-    );
-    assert!(ok, "{out}");
-    let bytes = std::fs::read(&q).expect("qdf");
     // Marked content in the pages' streams (the structure tree names some MCIDs again).
     let text = String::from_utf8_lossy(&bytes);
     let mcids = text
