@@ -241,7 +241,9 @@ fn build_loaded(
     let files = out_dir.commit_journaled(staged, journal)?;
     // Still under the output folder's lock: the cache keeps only what the book still uses.
     cache.prune(want(Format::Epub) && want(Format::Pdf));
-    let _ = font_cache.map(|c| c.prune());
+    if let Some(fonts) = &font_cache {
+        fonts.prune();
+    }
     Ok(Built {
         files,
         warnings: std::mem::take(warnings),

@@ -32,9 +32,9 @@ fn spawn(book: &Path, out: &Path) -> Child {
         .unwrap()
 }
 
-/// What the build left of its own in `out` besides the lock: staged or set-aside files.
-/// What a build left behind in `out` besides its outputs, its lock and its cache (which any
-/// build may fill, see src/pdf/font_cache.rs); in the cache, a temporary file is a leftover.
+/// What the build left of its own in `out` besides the lock: staged or set-aside files, and
+/// temporary files in its cache (the cache itself any build may fill, see
+/// src/pdf/font_cache.rs).
 fn leftovers(out: &Path) -> Vec<String> {
     let mut left: Vec<String> = std::fs::read_dir(out)
         .unwrap()

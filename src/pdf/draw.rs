@@ -331,15 +331,16 @@ pub fn draw_page(
         surface.push_transform(&Transform::from_translate(offset.0, offset.1));
     }
     let mut next = 0;
-    while let Some(it) = page.items.get(next) {
-        next += 1;
-        if let Some(end) = span_group_end(&page.items, next - 1)
-            && let Some(t) = tags.as_deref_mut()
+    while next < page.items.len() {
+        if let Some(t) = tags.as_deref_mut()
+            && let Some((end, node)) = span_group_end(&page.items, next)
         {
-            draw_span_group(surface, &page.items[next - 1..end], res, t)?;
+            draw_span_group(surface, &page.items[next..end], node, res, t)?;
             next = end;
             continue;
         }
+        let it = &page.items[next];
+        next += 1;
         match it {
             Item::Glyphs(g) => {
                 let font = res.font(g.font)?;
@@ -434,28 +435,24 @@ pub fn draw_page(
 /// `start` begins one: the runs that follow it, horizontal and of the same structure node (a
 /// paragraph's lines, a code line's coloured tokens). One span for all of them instead of one
 /// per run: the structure tree's leaves were most of its size and of the time to write it.
-fn span_group_end(items: &[Item], start: usize) -> Option<usize> {
-    let shares = |it: &Item, node| match it {
-        Item::Glyphs(g) => g.node.is_some() && g.node == node && g.column != InColumn::Down,
-        _ => false,
+fn span_group_end(items: &[Item], start: usize) -> Option<(usize, NodeId)> {
+    let of_node = |it: &Item| match it {
+        Item::Glyphs(g) if g.column != InColumn::Down => g.node,
+        _ => None,
     };
-    let Item::Glyphs(first) = &items[start] else {
-        return None;
-    };
-    if !shares(&items[start], first.node) {
-        return None;
-    }
+    let node = of_node(&items[start])?;
     let len = items[start..]
         .iter()
-        .take_while(|it| shares(it, first.node))
+        .take_while(|it| of_node(it) == Some(node))
         .count();
-    (len > 1).then_some(start + len)
+    (len > 1).then_some((start + len, node))
 }
 
-/// Draws `group` (runs of one node, see [`span_group_end`]) inside one span.
+/// Draws `group` (runs of `node`, see [`span_group_end`]) inside one span.
 fn draw_span_group(
     surface: &mut Surface,
     group: &[Item],
+    node: NodeId,
     res: &mut Resources,
     tags: &mut Tagger,
 ) -> Result<()> {
@@ -471,9 +468,6 @@ fn draw_span_group(
         .iter()
         .map(|g| res.font(g.font))
         .collect::<Result<Vec<_>>>()?;
-    let Some(node) = runs.first().and_then(|g| g.node) else {
-        return Ok(());
-    };
     let id = surface.start_tagged(ContentTag::Span(SpanTag::empty()));
     for (g, font) in runs.into_iter().zip(fonts) {
         draw_placed_run(surface, g, font, &mut res.outlines);
