@@ -436,6 +436,33 @@ pub fn binary_identity() -> Option<String> {
     ))
 }
 
+/// Writes `parts` one after the other to `path` through a temporary file beside it (named
+/// `prefix`…) renamed into place, making its folder first: a reader finds the old file or the
+/// whole new one. For the output folder's caches, which a build refills.
+pub fn write_whole(path: &Path, prefix: &str, parts: &[&[u8]]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::Builder::new().prefix(prefix).tempfile_in(dir)?;
+    for part in parts {
+        tmp.write_all(part)?;
+    }
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// The SHA-256 of `parts`, each preceded by its length (so that no two lists of parts give
+/// the same bytes): the caches' keys.
+pub fn sha256_of_parts(parts: &[&[u8]]) -> [u8; 32] {
+    let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
+    for part in parts {
+        ctx.update(&(part.len() as u64).to_le_bytes());
+        ctx.update(part);
+    }
+    let mut out = [0; 32];
+    out.copy_from_slice(ctx.finish().as_ref());
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -43,13 +43,10 @@ impl Cache {
 
     /// The key of a block: its tag and code, and this binary.
     pub fn key(&self, lang: &str, code: &str) -> Key {
-        let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
-        for part in [&self.salt[..], lang.as_bytes(), code.as_bytes()] {
-            ctx.update(&(part.len() as u64).to_le_bytes());
-            ctx.update(part);
-        }
+        let digest =
+            crate::output::sha256_of_parts(&[&self.salt, lang.as_bytes(), code.as_bytes()]);
         let mut key = [0; 16];
-        key.copy_from_slice(&ctx.finish().as_ref()[..16]);
+        key.copy_from_slice(&digest[..16]);
         key
     }
 
@@ -65,19 +62,7 @@ impl Cache {
     /// gone leave with it), through a temporary file renamed into place. A cache that cannot
     /// be written only costs the next build time.
     pub fn store(&self, entries: &[(Key, &[Token])]) {
-        let _ = self.try_store(&encode(entries));
-    }
-
-    fn try_store(&self, data: &[u8]) -> std::io::Result<()> {
-        use std::io::Write;
-        let dir = self.path.parent().unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir)?;
-        let mut tmp = tempfile::Builder::new()
-            .prefix(".part-highlight-")
-            .tempfile_in(dir)?;
-        tmp.write_all(data)?;
-        tmp.persist(&self.path).map_err(|e| e.error)?;
-        Ok(())
+        let _ = crate::output::write_whole(&self.path, ".part-highlight-", &[&encode(entries)]);
     }
 }
 

@@ -8,6 +8,7 @@
 //! and changes nothing in what a build writes: the program is the same bytes either way. An
 //! entry that does not read back whole (cut off, edited) is ignored and made again.
 
+use crate::output::sha256_of_parts;
 use krilla::{FontProgramStore, FontProgramStoreRef};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -56,9 +57,8 @@ impl Cache {
     }
 
     fn name(&self, key: &[u8]) -> String {
-        let digest = sha256(&[&self.salt, key]);
-        let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
-        format!("{hex}.bin")
+        let digest = sha256_of_parts(&[&self.salt, key]);
+        format!("{}.bin", crate::pictures::cache::hex(&digest[..16]))
     }
 
     /// Removes the entries this build did not use, so the folder holds the programs of the
@@ -78,19 +78,6 @@ impl Cache {
         }
         removed
     }
-
-    fn write(&self, name: &str, value: &[u8]) -> std::io::Result<()> {
-        use std::io::Write;
-        std::fs::create_dir_all(&self.dir)?;
-        let mut tmp = tempfile::Builder::new()
-            .prefix(".part-")
-            .tempfile_in(&self.dir)?;
-        tmp.write_all(MAGIC)?;
-        tmp.write_all(&sha256(&[value])[..16])?;
-        tmp.write_all(value)?;
-        tmp.persist(self.dir.join(name)).map_err(|e| e.error)?;
-        Ok(())
-    }
 }
 
 impl FontProgramStore for Cache {
@@ -100,30 +87,20 @@ impl FontProgramStore for Cache {
         self.used.lock().ok()?.insert(name);
         let rest = data.strip_prefix(MAGIC)?;
         let (sum, value) = rest.split_at_checked(16)?;
-        (sha256(&[value])[..16] == *sum).then(|| value.to_vec())
+        (sha256_of_parts(&[value])[..16] == *sum).then(|| value.to_vec())
     }
 
     fn save(&self, key: &[u8], value: &[u8]) {
         let name = self.name(key);
         // A cache that cannot be written only costs the next build time.
-        if self.write(&name, value).is_ok()
+        let sum = sha256_of_parts(&[value]);
+        let parts = [&MAGIC[..], &sum[..16], value];
+        if crate::output::write_whole(&self.dir.join(&name), ".part-", &parts).is_ok()
             && let Ok(mut used) = self.used.lock()
         {
             used.insert(name);
         }
     }
-}
-
-/// SHA-256 of the parts, each preceded by its length.
-fn sha256(parts: &[&[u8]]) -> [u8; 32] {
-    let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
-    for part in parts {
-        ctx.update(&(part.len() as u64).to_le_bytes());
-        ctx.update(part);
-    }
-    let mut out = [0; 32];
-    out.copy_from_slice(ctx.finish().as_ref());
-    out
 }
 
 #[cfg(test)]

@@ -66,7 +66,7 @@ impl Cache {
     pub fn put(&self, hash: &str, variant: &str, data: &[u8]) {
         let name = file_name(hash, variant);
         self.note(hash, &name);
-        let _ = self.try_put(&name, data);
+        let _ = crate::output::write_whole(&self.dir.join(&name), ".part-", &[data]);
     }
 
     /// Drops the entries this build had no use for, once it has succeeded (the caller holds the
@@ -97,17 +97,6 @@ impl Cache {
         }
         removed
     }
-
-    fn try_put(&self, name: &str, data: &[u8]) -> std::io::Result<()> {
-        use std::io::Write;
-        std::fs::create_dir_all(&self.dir)?;
-        let mut tmp = tempfile::Builder::new()
-            .prefix(".part-")
-            .tempfile_in(&self.dir)?;
-        tmp.write_all(data)?;
-        tmp.persist(self.dir.join(name)).map_err(|e| e.error)?;
-        Ok(())
-    }
 }
 
 /// The first 128 bits of the SHA-256 of a picture's bytes, in hex.
@@ -122,7 +111,8 @@ fn file_name(hash: &str, variant: &str) -> String {
     format!("{hash}-{}.pic", hex(&v.as_ref()[..8]))
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// Bytes as lower-case hex, for file names.
+pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
