@@ -174,7 +174,7 @@ fn toc_runs(kicker: bool) -> Vec<(String, f32, f32, f32)> {
     let doc = layout(&f.book());
     runs(&doc, 2)
         .iter()
-        .map(|g| (g.text.clone(), g.size, g.x, g.y))
+        .map(|g| (g.text.to_string(), g.size, g.x, g.y))
         .collect()
 }
 
@@ -265,7 +265,7 @@ fn a_long_cover_title_wraps_and_shrinks_and_loses_nothing() {
     let shown: String = big
         .iter()
         .filter(|g| (g.size - size).abs() < 0.01)
-        .map(|g| g.text.clone())
+        .map(|g| g.text.to_string())
         .collect::<String>()
         .replace(' ', "");
     assert_eq!(

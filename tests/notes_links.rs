@@ -86,7 +86,7 @@ fn assert_no_overlap(doc: &bookpress::typeset::page::Document) {
                     g.x + g.width(),
                     g.y - 0.88 * g.size,
                     g.y + 0.12 * g.size,
-                    g.text.as_str(),
+                    &*g.text,
                 )),
                 _ => None,
             })
@@ -298,7 +298,7 @@ fn a_long_address_breaks_without_hyphens_and_is_not_spread() {
                     l.1.push_str(&g.text);
                     l.2.extend(adv);
                 }
-                None => lines.push((g.y, g.text.clone(), adv)),
+                None => lines.push((g.y, g.text.to_string(), adv)),
             }
         }
     }
@@ -329,7 +329,7 @@ fn links_are_coloured_and_notes_are_tagged() {
         .flat_map(|p| &p.items)
         .filter_map(|it| match it {
             bookpress::typeset::page::Item::Glyphs(g) if g.rgb == Some([0x33, 0x66, 0x99]) => {
-                Some(g.text.clone())
+                Some(g.text.to_string())
             }
             _ => None,
         })

@@ -273,7 +273,7 @@ fn running_heads_are_upright_columns_in_the_fore_edge() {
         assert!(x1 - x0 < 0.5, "page {}: head not one column", i + 1);
         let mut down = head.clone();
         down.sort_by(|a, b| a.y.total_cmp(&b.y));
-        let words: String = down.iter().map(|g| g.text.as_str()).collect();
+        let words: String = down.iter().map(|g| &*g.text).collect();
         let (ok, wanted) = if recto(i) {
             (TITLES.contains(&words.as_str()), "a section title")
         } else {
@@ -484,7 +484,7 @@ fn figures_stand_upright_with_the_caption_to_their_left() {
         .filter(|g| g.text.chars().any(|c| "杏壇弦歌".contains(c)))
         .collect();
     caption.sort_by(|a, b| a.y.total_cmp(&b.y));
-    let words: String = caption.iter().map(|g| g.text.as_str()).collect();
+    let words: String = caption.iter().map(|g| &*g.text).collect();
     assert!(words.contains("杏壇弦歌"), "caption {words}");
     assert!(caption.iter().all(|g| g.column != InColumn::Turned));
     let (x0, x1) = span(&caption, |g| g.x);

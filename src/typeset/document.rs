@@ -229,7 +229,7 @@ pub struct GlyphRun {
     pub y: f32,
     pub glyphs: Glyphs,
     /// The source text these glyphs show; `RunGlyph::text_range` indexes into it.
-    pub text: String,
+    pub text: Arc<str>,
     /// Grey level 0 (black) ..= 1 (white).
     pub gray: f32,
     /// An RGB colour instead of the grey level: syntax colours in code, link text.
@@ -552,7 +552,7 @@ impl Page {
                 .fold(f32::MIN, f32::max);
             let mut sizes: Vec<String> = runs.iter().map(|r| pt(r.size)).collect();
             sizes.dedup();
-            let text: String = runs.iter().map(|r| r.text.as_str()).collect();
+            let text: String = runs.iter().map(|r| &*r.text).collect();
             out.push_str(&format!(
                 "  y={} x={}..{} {}pt {}\n",
                 pt(runs[0].y),

@@ -276,7 +276,7 @@ fn run(
         x: x_of(&cells[0]),
         y: m.baseline,
         glyphs: glyphs.into(),
-        text,
+        text: text.into(),
         gray: 0.0,
         rgb: class.rgb(),
         node: Some(node),

@@ -453,7 +453,7 @@ pub(super) fn line_items(
             x: x0,
             y,
             glyphs,
-            text,
+            text: text.into(),
             gray: st.gray,
             rgb: st.color,
             node: st.node,

@@ -296,7 +296,7 @@ impl Turn<'_> {
 fn single(g: &GlyphRun, glyphs: &[RunGlyph], text: &str) -> GlyphRun {
     GlyphRun {
         glyphs: glyphs.to_vec().into(),
-        text: text.to_string(),
+        text: text.into(),
         column: InColumn::Across,
         ..g.clone()
     }
