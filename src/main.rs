@@ -254,20 +254,24 @@ unsafe extern "C" {
     fn mi_option_set(option: std::ffi::c_int, value: std::ffi::c_long);
 }
 
-/// Makes mimalloc give freed pages back to the system at once. By default it keeps them for a
-/// second, and a build frees a few hundred KB per page drawn (the PDF writer's compression
-/// state): its peak RSS then held what it had freed in the last second (the 5 MB book of
-/// `bench.py --hostile`: 137 MB instead of 113 MB).
-fn return_freed_memory_at_once() {
+/// Makes mimalloc keep the pages it frees for the rest of the process instead of giving them
+/// back to the system at once (purge delay −1, "never"). A build is short and its allocations
+/// churn: with the delay at 0, a third of the drawing thread's system time was `madvise` and
+/// the page faults of touching the same memory again. `bench/ab.py` under `chrt -f 50`, delay 0
+/// against −1: the technical bench book 1,019 → 867 ms wall (peak RSS 117 → 145 MB), the
+/// 1,000-page book 1,006 → 836 ms (70 → 95 MB), the text-only 5 MB book 2,034 → 1,755 ms (114 →
+/// 151 MB). Memory is what the README's hostile table measures; it is still well inside the
+/// speed issue's bounds (200 MB for 1,000 pages, 500 MB for the technical book).
+fn keep_freed_memory() {
     // SAFETY: mi_option_set only stores an integer in mimalloc's option table, read again at
     // each purge; it takes no pointers.
     unsafe {
-        mi_option_set(MI_OPTION_PURGE_DELAY, 0);
+        mi_option_set(MI_OPTION_PURGE_DELAY, -1);
     }
 }
 
 fn main() -> ExitCode {
-    return_freed_memory_at_once();
+    keep_freed_memory();
     let cli = Cli::parse();
     bookpress::output::remove_staged_on_signal();
     let color = match cli.color {
