@@ -276,6 +276,9 @@ pub(crate) struct SerializeContext {
     /// Keep track of object hashes and their corresponding reference. This is used for
     /// caching, so that for example same images will not be embedded twice in the document.
     cached_mappings: HashMap<u128, Ref>,
+    /// Glyph outlines already read from their fonts: a glyph drawn as a path (running heads
+    /// outlined in many forms) is read once per document.
+    pub(crate) glyph_paths: rustc_hash::FxHashMap<(crate::text::Font, GlyphId), Option<tiny_skia_path::Path>>,
     /// The current ref in use. All serializers should use the `new_ref` method (which indirectly
     /// is based on this field) to generate a new Ref, instead of creating one manually with
     /// `Ref::new`.
@@ -320,6 +323,7 @@ impl SerializeContext {
 
         Self {
             cached_mappings: HashMap::new(),
+            glyph_paths: Default::default(),
             pdf2_ns,
             global_objects: GlobalObjects::default(),
             cur_ref,

@@ -140,6 +140,10 @@ impl CIDFont {
         self.font.clone()
     }
 
+    pub(crate) fn font_ref(&self) -> &Font {
+        &self.font
+    }
+
     // Note that this refers to the units per em in PDF (which is always 1000), and not the
     // units per em of the underlying font.
     pub(crate) fn units_per_em(&self) -> f32 {
@@ -182,6 +186,12 @@ impl CIDFont {
     #[inline]
     pub(crate) fn identifier(&self) -> FontIdentifier {
         FontIdentifier::Cid(CIDIdentifier(self.font.clone()))
+    }
+
+    /// Whether `id` is [`Self::identifier`], without making one.
+    #[inline]
+    pub(crate) fn is_identified_by(&self, id: &FontIdentifier) -> bool {
+        matches!(id, FontIdentifier::Cid(CIDIdentifier(f)) if *f == self.font)
     }
 
     /// What [`font_program`] needs, owned, so that it can run on another thread.

@@ -91,9 +91,9 @@ impl FontContainer {
     #[inline]
     pub(crate) fn get_from_identifier_mut(
         &mut self,
-        font_identifier: FontIdentifier,
+        font_identifier: &FontIdentifier,
     ) -> Option<&mut dyn PdfFont> {
-        if self.cid_font.identifier() == font_identifier {
+        if self.cid_font.is_identified_by(font_identifier) {
             Some(&mut self.cid_font)
         } else {
             // If the identifier doesn't match either of CID or Type3, this will
@@ -105,9 +105,9 @@ impl FontContainer {
     #[inline]
     pub(crate) fn get_from_identifier(
         &self,
-        font_identifier: FontIdentifier,
+        font_identifier: &FontIdentifier,
     ) -> Option<&dyn PdfFont> {
-        if self.cid_font.identifier() == font_identifier {
+        if self.cid_font.is_identified_by(font_identifier) {
             Some(&self.cid_font)
         } else {
             // If the identifier doesn't match either of CID or Type3, this will
@@ -142,6 +142,8 @@ impl FontContainer {
 pub(crate) trait PdfFont {
     fn units_per_em(&self) -> f32;
     fn font(&self) -> Font;
+    /// The font, borrowed: the drawing loops ask for it once per glyph.
+    fn font_ref(&self) -> &Font;
     fn get_codepoints(&self, pdf_glyph: PDFGlyph) -> Option<&str>;
     fn set_codepoints(
         &mut self,
@@ -160,6 +162,10 @@ impl PdfFont for Type3Font {
 
     fn font(&self) -> Font {
         Type3Font::font(self)
+    }
+
+    fn font_ref(&self) -> &Font {
+        Type3Font::font_ref(self)
     }
 
     #[track_caller]
@@ -199,6 +205,10 @@ impl PdfFont for CIDFont {
 
     fn font(&self) -> Font {
         CIDFont::font(self)
+    }
+
+    fn font_ref(&self) -> &Font {
+        CIDFont::font_ref(self)
     }
 
     #[track_caller]

@@ -123,6 +123,10 @@ impl Type3Font {
         self.font.clone()
     }
 
+    pub(crate) fn font_ref(&self) -> &Font {
+        &self.font
+    }
+
     #[inline]
     pub(crate) fn identifier(&self) -> FontIdentifier {
         FontIdentifier::Type3(Type3Identifier(self.font.clone(), self.index))
@@ -411,22 +415,22 @@ impl Type3FontMapper {
 
     /// Given a font identifier, return the corresponding Type3 font if it is part of
     /// that type 3 font mapper.
-    pub(crate) fn font_from_id(&self, identifier: FontIdentifier) -> Option<&Type3Font> {
+    pub(crate) fn font_from_id(&self, identifier: &FontIdentifier) -> Option<&Type3Font> {
         let pos = self
             .fonts
             .iter()
-            .position(|f| f.identifier() == identifier)?;
+            .position(|f| f.identifier() == *identifier)?;
         self.fonts.get(pos)
     }
 
     pub(crate) fn font_mut_from_id(
         &mut self,
-        identifier: FontIdentifier,
+        identifier: &FontIdentifier,
     ) -> Option<&mut Type3Font> {
         let pos = self
             .fonts
             .iter()
-            .position(|f| f.identifier() == identifier)?;
+            .position(|f| f.identifier() == *identifier)?;
         self.fonts.get_mut(pos)
     }
 
@@ -443,7 +447,7 @@ impl Type3FontMapper {
         // the type 3 font as well as the Type3 gid in that font.
         if let Some(id) = self.id_from_glyph(&glyph) {
             let gid = self
-                .font_from_id(id.clone())
+                .font_from_id(&id)
                 .unwrap()
                 .get_gid(&glyph)
                 .unwrap();

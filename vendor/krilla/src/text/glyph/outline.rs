@@ -29,7 +29,13 @@ pub(crate) fn draw_glyph(
     base_transform: Transform,
     surface: &mut Surface,
 ) -> Option<()> {
-    let path = Path(glyph_path(font, glyph).and_then(|p| p.transform(base_transform.to_tsp()))?);
+    let path = surface
+        .sc
+        .glyph_paths
+        .entry((font.clone(), glyph))
+        .or_insert_with(|| glyph_path(font, glyph))
+        .clone();
+    let path = Path(path.and_then(|p| p.transform(base_transform.to_tsp()))?);
 
     surface.draw_path(&path);
 
