@@ -682,18 +682,26 @@ pub fn check_book_with(dir: &Path, fix: bool, system_fonts: bool) -> crate::diag
 /// Every check on a loaded book, the ones `bookpress build` runs before writing: errors stop
 /// the build, warnings are printed.
 pub fn check_loaded(book: &Book, fonts: &FontSet) -> Vec<Diagnostic> {
-    let mut out = source_lints(book);
-    out.extend(uncovered_characters(book, fonts));
-    out.extend(layout_lints(book, fonts));
+    // The passes only read the book: they run at once, and their findings keep this order.
+    let ((mut out, uncovered), layout) = rayon::join(
+        || rayon::join(|| source_lints(book), || uncovered_characters(book, fonts)),
+        || layout_lints(book, fonts),
+    );
+    out.extend(uncovered);
+    out.extend(layout);
     out
 }
 
-/// Punctuation in the section sources and the lints over the model.
+/// Punctuation in the section sources (the sections on all cores, in book order) and the
+/// lints over the model.
 fn source_lints(book: &Book) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    for s in &book.sections {
-        out.extend(crate::lint::lint_source_in(&s.text, &s.source, &book.meta.language).findings);
-    }
+    use rayon::prelude::*;
+    let per_section: Vec<Vec<Diagnostic>> = book
+        .sections
+        .par_iter()
+        .map(|s| crate::lint::lint_source_in(&s.text, &s.source, &book.meta.language).findings)
+        .collect();
+    let mut out: Vec<Diagnostic> = per_section.into_iter().flatten().collect();
     out.extend(lint_model(book));
     out.extend(literal_emphasis(book));
     out.extend(crate::lint::vertical_lints(book));
