@@ -134,7 +134,7 @@ impl Setter<'_> {
     /// The characters of one source line (starting at byte `at` of the block) in their cells.
     fn cells(&self, line: &str, at: usize) -> Result<Vec<Cell>> {
         let code = self.fonts.code();
-        let mut out: Vec<Cell> = Vec::new();
+        let mut out: Vec<Cell> = Vec::with_capacity(line.len());
         let mut col = 0;
         let cell_em = self.fonts.glyph_for(code, '0').map_or(0.6, |(_, Em(a))| a);
         for (i, ch) in line.char_indices() {
@@ -182,8 +182,24 @@ impl Setter<'_> {
         Ok(out)
     }
 
-    /// The face that draws `ch` in code (the code face, else the body face, else a fallback).
+    /// The face that draws `ch` in code (the code face, else the body face, else a fallback),
+    /// for ASCII from the setter's table.
     fn glyph(&self, ch: char) -> Result<(FontId, u16, f32)> {
+        if ch.is_ascii() {
+            let table = self.code_ascii.get_or_init(|| {
+                Box::new(std::array::from_fn(|c| {
+                    self.look_up_glyph(char::from(c as u8)).ok()
+                }))
+            });
+            if let Some(found) = table[ch as usize] {
+                return Ok(found);
+            }
+        }
+        self.look_up_glyph(ch)
+    }
+
+    /// [`Self::glyph`] from the fonts themselves.
+    fn look_up_glyph(&self, ch: char) -> Result<(FontId, u16, f32)> {
         let fonts = self.fonts;
         let font = fonts.resolve(fonts.code(), ch).ok_or_else(|| {
             Diagnostic::error(format!(
@@ -390,6 +406,31 @@ mod tests {
             .iter()
             .map(|p| p.iter().map(|c| c.ch).collect())
             .collect()
+    }
+
+    #[test]
+    fn the_ascii_table_gives_what_the_fonts_give() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join("a.md"), "# 章\n\n```\nfn main() {}\n```\n").unwrap();
+        std::fs::write(
+            tmp.path().join("book.toml"),
+            "[book]\ntitle = \"测试\"\nsections = [\"a.md\"]\n",
+        )
+        .unwrap();
+        let book = crate::book::load(tmp.path()).unwrap();
+        let fonts = crate::typeset::fonts::FontSet::load(&book.fonts).unwrap();
+        let lay = Setter::new(&book, &fonts, crate::typeset::page::Geometry::new(&book));
+        for c in (0..128u8).map(char::from) {
+            let from_table = lay.glyph(c).ok();
+            assert_eq!(from_table, lay.look_up_glyph(c).ok(), "{c:?}");
+            if c.is_ascii_graphic() {
+                assert!(
+                    from_table.is_some_and(|(_, g, _)| g != 0),
+                    "{c:?} has no glyph"
+                );
+            }
+        }
+        assert!(lay.code_ascii.get().is_some(), "the table was not used");
     }
 
     #[test]
