@@ -294,22 +294,21 @@ fn first_notdef(pdf: &hayro_syntax::Pdf) -> Option<(usize, usize)> {
 /// which keeps every page's decoded stream until the whole file is dropped.
 fn notdef_in_page(page: &hayro_syntax::page::Page) -> Option<usize> {
     use hayro_syntax::object::{Array, Stream};
-    let decoded = |s: Stream<'_>| s.decoded().ok().map(|d| d.to_vec());
     let raw = page.raw();
     let content = if let Some(s) = raw.get::<Stream<'_>>("Contents") {
-        decoded(s)?
+        s.decoded().ok()?
     } else {
         let mut all = Vec::new();
         for d in raw
             .get::<Array<'_>>("Contents")?
             .iter::<Stream<'_>>()
-            .flat_map(decoded)
+            .flat_map(|s| s.decoded().ok())
         {
-            all.extend(d);
+            all.extend_from_slice(&d);
             // Streams must have at least one whitespace in-between.
             all.push(b' ');
         }
-        all
+        all.into()
     };
     zero_code_shown(&content)
 }
@@ -321,20 +320,21 @@ fn notdef_in_page(page: &hayro_syntax::page::Page) -> Option<usize> {
 /// of other operators (a marked-content property list's `/ActualText`) are not looked at.
 fn zero_code_shown(content: &[u8]) -> Option<usize> {
     let zero = |b: &[u8]| b.chunks_exact(2).position(|c| c == [0, 0]).map(|i| i * 2);
-    let mut strings: Vec<Vec<u8>> = Vec::new();
+    // Of the strings among the pending operands, where the first zero code is; one buffer
+    // takes each string in turn.
+    let mut first_zero: Option<usize> = None;
+    let mut text = Vec::new();
     let mut i = 0;
     while i < content.len() {
         match content[i] {
             b'(' => {
-                let (text, next) = literal_string(content, i + 1);
-                strings.push(text);
-                i = next;
+                i = literal_string(content, i + 1, &mut text);
+                first_zero = first_zero.or_else(|| zero(&text));
             }
             b'<' if content.get(i + 1) == Some(&b'<') => i += 2,
             b'<' => {
-                let (text, next) = hex_string(content, i + 1);
-                strings.push(text);
-                i = next;
+                i = hex_string(content, i + 1, &mut text);
+                first_zero = first_zero.or_else(|| zero(&text));
             }
             b'%' => {
                 while i < content.len() && !matches!(content[i], b'\r' | b'\n') {
@@ -347,7 +347,7 @@ fn zero_code_shown(content: &[u8]) -> Option<usize> {
                 let end = token_end(content, i);
                 let token = &content[i..end];
                 if matches!(token, b"Tj" | b"TJ" | b"'" | b"\"")
-                    && let Some(at) = strings.iter().find_map(|s| zero(s))
+                    && let Some(at) = first_zero
                 {
                     return Some(at);
                 }
@@ -356,7 +356,7 @@ fn zero_code_shown(content: &[u8]) -> Option<usize> {
                     .iter()
                     .all(|&c| c.is_ascii_digit() || matches!(c, b'.' | b'-' | b'+'))
                 {
-                    strings.clear();
+                    first_zero = None;
                 }
                 i = end;
             }
@@ -365,7 +365,7 @@ fn zero_code_shown(content: &[u8]) -> Option<usize> {
     None
 }
 
-fn is_pdf_delimiter(c: u8) -> bool {
+const fn is_pdf_delimiter(c: u8) -> bool {
     matches!(
         c,
         b'(' | b')' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'/' | b'%'
@@ -373,21 +373,28 @@ fn is_pdf_delimiter(c: u8) -> bool {
 }
 
 /// Where the name, number or operator starting at `i` ends.
-fn token_end(content: &[u8], mut i: usize) -> usize {
-    while i < content.len()
-        && !is_pdf_delimiter(content[i])
-        && !content[i].is_ascii_whitespace()
-        && content[i] != 0
-    {
-        i += 1;
-    }
-    i
+fn token_end(content: &[u8], i: usize) -> usize {
+    // A table, not three tests per byte: this loop runs over every number of every page.
+    const ENDS: [bool; 256] = {
+        let mut t = [false; 256];
+        let mut c = 0;
+        while c < 256 {
+            let b = c as u8;
+            t[c] = is_pdf_delimiter(b) || b.is_ascii_whitespace() || b == 0;
+            c += 1;
+        }
+        t
+    };
+    content[i..]
+        .iter()
+        .position(|&c| ENDS[usize::from(c)])
+        .map_or(content.len(), |n| i + n)
 }
 
-/// A literal string's bytes, from just after its `(`, and the index after its `)`: nested
-/// parentheses, backslash escapes (octal codes, line continuations).
-fn literal_string(content: &[u8], mut i: usize) -> (Vec<u8>, usize) {
-    let mut out = Vec::new();
+/// A literal string's bytes into `out`, from just after its `(`; returns the index after its
+/// `)`. Nested parentheses, backslash escapes (octal codes, line continuations).
+fn literal_string(content: &[u8], mut i: usize, out: &mut Vec<u8>) -> usize {
+    out.clear();
     let mut depth = 0usize;
     while i < content.len() {
         let c = content[i];
@@ -436,13 +443,13 @@ fn literal_string(content: &[u8], mut i: usize) -> (Vec<u8>, usize) {
             _ => out.push(c),
         }
     }
-    (out, i)
+    i
 }
 
 /// A hex string's bytes, from just after its `<`, and the index after its `>` (white space
 /// inside is ignored; an odd last digit is followed by 0).
-fn hex_string(content: &[u8], mut i: usize) -> (Vec<u8>, usize) {
-    let mut out = Vec::new();
+fn hex_string(content: &[u8], mut i: usize, out: &mut Vec<u8>) -> usize {
+    out.clear();
     let mut high: Option<u8> = None;
     while i < content.len() {
         let c = content[i];
@@ -462,7 +469,7 @@ fn hex_string(content: &[u8], mut i: usize) -> (Vec<u8>, usize) {
     if let Some(h) = high {
         out.push(h << 4);
     }
-    (out, i)
+    i
 }
 
 /// `ABCDEF+Name`: six capital letters and a plus, the PDF convention for a subset font.
