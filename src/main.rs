@@ -262,7 +262,11 @@ unsafe extern "C" {
 /// 1,000-page book 1,006 → 836 ms (70 → 95 MB), the text-only 5 MB book 2,034 → 1,755 ms (114 →
 /// 151 MB). Memory is what the README's hostile table measures; it is still well inside the
 /// speed issue's bounds (200 MB for 1,000 pages, 500 MB for the technical book).
+/// `MIMALLOC_PURGE_DELAY` set in the environment (mimalloc's own option) is left to rule.
 fn keep_freed_memory() {
+    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
+        return;
+    }
     // SAFETY: mi_option_set only stores an integer in mimalloc's option table, read again at
     // each purge; it takes no pointers.
     unsafe {
