@@ -320,6 +320,28 @@ fn a_paragraphs_lines_on_a_page_share_one_marked_content_span() {
 
 /// A rebuild takes the fonts' subsets from the output folder's cache: the PDF is the same
 /// bytes from a cold folder, from the cache, and from a cache whose entries were damaged.
+/// Drawing the pages while dropping them, as `bookpress build` does, gives the PDF that drawing
+/// them from a borrowed document gives. That path once planned the heads' and page numbers'
+/// forms after its pages had been taken, saw none, and made a form of every page number.
+#[test]
+fn pages_dropped_as_drawn_give_the_same_pdf() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let book = bookpress::book::load(&root.join("book")).expect("book");
+    let fonts = FontSet::load(&book.fonts).expect("fonts");
+    let doc = bookpress::typeset::page::layout(&book, &fonts).expect("layout");
+    let pictures = bookpress::pictures::prepare(&book, false, Some(&doc), book.pdf.image_dpi, None)
+        .expect("pictures");
+    let borrowed = bookpress::pdf::render_with(&book, &fonts, &doc, &pictures.print).expect("pdf");
+    let owned =
+        bookpress::pdf::render_owned(&book, &fonts, doc, &pictures.print, None).expect("pdf");
+    assert!(
+        borrowed == owned,
+        "{} bytes drawn from borrowed pages, {} from owned ones",
+        borrowed.len(),
+        owned.len()
+    );
+}
+
 #[test]
 fn font_programs_from_the_cache_give_the_same_pdf() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));

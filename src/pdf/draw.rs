@@ -60,10 +60,10 @@ impl<'a> Resources<'a> {
         }
     }
 
-    /// Decides, from all the pages to be drawn, how running heads and page numbers are cut
-    /// into forms (see [`Outlines::plan`]). Without it, every run is one form.
-    pub fn plan_outlines<'p>(&mut self, pages: impl IntoIterator<Item = &'p Page>) {
-        self.outlines.plan(pages);
+    /// How running heads and page numbers are cut into forms (see [`OutlinePlan::of`]).
+    /// Without it, every run is one form.
+    pub fn plan_outlines(&mut self, plan: OutlinePlan) {
+        self.outlines.by_glyph = plan.by_glyph;
     }
 
     fn font(&mut self, id: FontId) -> Result<Font> {
@@ -184,8 +184,16 @@ fn glyph_key(g: &GlyphRun, id: u16) -> OutlineKey {
     }
 }
 
-impl Outlines {
-    fn plan<'p>(&mut self, pages: impl IntoIterator<Item = &'p Page>) {
+/// Which kinds of outlined runs are drawn glyph by glyph, decided from all the pages to be
+/// drawn.
+pub struct OutlinePlan {
+    by_glyph: Vec<ArtifactKind>,
+}
+
+impl OutlinePlan {
+    /// Per kind (running heads, page numbers), whichever makes fewer forms: one per distinct
+    /// string, or one per distinct glyph.
+    pub fn of<'p>(pages: impl IntoIterator<Item = &'p Page>) -> OutlinePlan {
         use std::collections::HashSet;
         let kinds = [ArtifactKind::Header, ArtifactKind::PageNumber];
         let mut runs: [HashSet<OutlineKey>; 2] = Default::default();
@@ -203,10 +211,12 @@ impl Outlines {
                 glyphs[k].extend(g.glyphs.iter().map(|gl| glyph_key(g, gl.id)));
             }
         }
-        self.by_glyph = (0..2)
-            .filter(|&k| glyphs[k].len() < runs[k].len())
-            .map(|k| kinds[k])
-            .collect();
+        OutlinePlan {
+            by_glyph: (0..2)
+                .filter(|&k| glyphs[k].len() < runs[k].len())
+                .map(|k| kinds[k])
+                .collect(),
+        }
     }
 }
 

@@ -43,7 +43,8 @@ pub fn render_with(
     doc: &Document,
     pictures: &HashMap<pictures::PrintKey, pictures::PrintPicture>,
 ) -> Result<Vec<u8>> {
-    render_pages(book, fonts, doc, doc.pages.iter(), pictures, None)
+    let plan = draw::OutlinePlan::of(&doc.pages);
+    render_pages(book, fonts, doc, doc.pages.iter(), plan, pictures, None)
 }
 
 /// [`render_with`], dropping each page once it is drawn: the glyphs of the pages drawn are
@@ -56,8 +57,19 @@ pub fn render_owned(
     pictures: &HashMap<pictures::PrintKey, pictures::PrintPicture>,
     fonts_made: Option<krilla::FontProgramStoreRef>,
 ) -> Result<Vec<u8>> {
+    // Planned from the pages before they are taken: planned after, it saw none, and every
+    // page number became a form of its own.
+    let plan = draw::OutlinePlan::of(&doc.pages);
     let pages = std::mem::take(&mut doc.pages);
-    render_pages(book, fonts, &doc, pages.into_iter(), pictures, fonts_made)
+    render_pages(
+        book,
+        fonts,
+        &doc,
+        pages.into_iter(),
+        plan,
+        pictures,
+        fonts_made,
+    )
 }
 
 /// Draws `pages` (those of `doc`, whose other parts are read from it).
@@ -66,6 +78,7 @@ fn render_pages<P: std::borrow::Borrow<document::Page>>(
     fonts: &FontSet,
     doc: &Document,
     pages: impl Iterator<Item = P>,
+    plan: draw::OutlinePlan,
     pictures: &HashMap<pictures::PrintKey, pictures::PrintPicture>,
     fonts_made: Option<krilla::FontProgramStoreRef>,
 ) -> Result<Vec<u8>> {
@@ -80,7 +93,7 @@ fn render_pages<P: std::borrow::Borrow<document::Page>>(
     };
     let mut pdf = KDocument::new_with(settings);
     let mut res = Resources::with_pictures(fonts, Some(pictures));
-    res.plan_outlines(&doc.pages);
+    res.plan_outlines(plan);
     let mut tagger = Tagger::new(&doc.structure);
 
     let dests: HashMap<&str, NamedDestination> = doc
