@@ -49,6 +49,19 @@ fn sample_qdf(ext: &str) -> Vec<u8> {
     std::fs::read(&q).expect("qdf")
 }
 
+/// The sample book, its fonts and its laid-out pages.
+fn sample_laid_out() -> (
+    bookpress::book::model::Book,
+    FontSet,
+    bookpress::typeset::document::Document,
+) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let book = bookpress::book::load(&root.join("book")).expect("book");
+    let fonts = FontSet::load(&book.fonts).expect("fonts");
+    let doc = bookpress::typeset::page::layout(&book, &fonts).expect("layout");
+    (book, fonts, doc)
+}
+
 #[test]
 fn two_builds_are_byte_identical() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -138,10 +151,7 @@ fn no_prohibited_line_starts_or_ends() {
 
 #[test]
 fn outline_lists_sections_in_order() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let book = bookpress::book::load(&root.join("book")).expect("book");
-    let fonts = FontSet::load(&book.fonts).expect("fonts");
-    let doc = bookpress::typeset::page::layout(&book, &fonts).expect("layout");
+    let (book, _, doc) = sample_laid_out();
     let titles: Vec<&str> = doc.outline.iter().map(|e| e.title.as_str()).collect();
     let want: Vec<&str> = book.sections.iter().map(|s| s.title.as_str()).collect();
     assert_eq!(titles, want);
@@ -207,10 +217,7 @@ fn justified_lines_end_at_the_right_margin() {
 fn heads_and_folios_take_the_fewest_forms() {
     use bookpress::typeset::document::{ArtifactKind, Item};
     use std::collections::BTreeSet;
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let book = bookpress::book::load(&root.join("book")).expect("book");
-    let fonts = FontSet::load(&book.fonts).expect("fonts");
-    let doc = bookpress::typeset::page::layout(&book, &fonts).expect("layout");
+    let (_, _, doc) = sample_laid_out();
     let mut strings = [BTreeSet::new(), BTreeSet::new()];
     let mut glyphs = [BTreeSet::new(), BTreeSet::new()];
     for p in &doc.pages {
@@ -270,10 +277,7 @@ fn heads_and_folios_take_the_fewest_forms() {
 #[test]
 fn a_paragraphs_lines_on_a_page_share_one_marked_content_span() {
     use bookpress::typeset::document::{InColumn, Item};
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let book = bookpress::book::load(&root.join("book")).expect("book");
-    let fonts = FontSet::load(&book.fonts).expect("fonts");
-    let doc = bookpress::typeset::page::layout(&book, &fonts).expect("layout");
+    let (_, _, doc) = sample_laid_out();
     let (mut runs, mut groups, mut others) = (0, 0, 0);
     for p in &doc.pages {
         let mut last = None;
@@ -318,17 +322,12 @@ fn a_paragraphs_lines_on_a_page_share_one_marked_content_span() {
     assert!(longest > 100, "no paragraph reads whole: longest {longest}");
 }
 
-/// A rebuild takes the fonts' subsets from the output folder's cache: the PDF is the same
-/// bytes from a cold folder, from the cache, and from a cache whose entries were damaged.
 /// Drawing the pages while dropping them, as `bookpress build` does, gives the PDF that drawing
 /// them from a borrowed document gives. That path once planned the heads' and page numbers'
 /// forms after its pages had been taken, saw none, and made a form of every page number.
 #[test]
 fn pages_dropped_as_drawn_give_the_same_pdf() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let book = bookpress::book::load(&root.join("book")).expect("book");
-    let fonts = FontSet::load(&book.fonts).expect("fonts");
-    let doc = bookpress::typeset::page::layout(&book, &fonts).expect("layout");
+    let (book, fonts, doc) = sample_laid_out();
     let pictures = bookpress::pictures::prepare(&book, false, Some(&doc), book.pdf.image_dpi, None)
         .expect("pictures");
     let borrowed = bookpress::pdf::render_with(&book, &fonts, &doc, &pictures.print).expect("pdf");
@@ -342,6 +341,8 @@ fn pages_dropped_as_drawn_give_the_same_pdf() {
     );
 }
 
+/// A rebuild takes the fonts' subsets from the output folder's cache: the PDF is the same
+/// bytes from a cold folder, from the cache, and from a cache whose entries were damaged.
 #[test]
 fn font_programs_from_the_cache_give_the_same_pdf() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
